@@ -1,0 +1,161 @@
+import path from "node:path";
+
+/** Everything the process may be told, validated once at start. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** `sqlite:<file>` or `postgres://…` */
+  readonly databaseUrl: string;
+  readonly publicUrl: string;
+  readonly smtpUrl: string | null;
+  readonly secret: string | null;
+  readonly bootstrapToken: string | null;
+  readonly testClock: boolean;
+  readonly logLevel: string;
+  /** Largest request body accepted, in bytes (413 beyond). */
+  readonly bodyLimit: number;
+  /** Requests per token per `rateLimitWindowSeconds`; 0 turns the limit off. */
+  readonly rateLimit: number;
+  readonly rateLimitWindowSeconds: number;
+  /** Custom contact fields per account (Mailtrap: 40). */
+  readonly maxFields: number;
+  /** Contacts per account; 0 means unlimited. Imports count the rest as over the limit. */
+  readonly maxContacts: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+type Source = Readonly<Record<string, string | undefined>>;
+
+interface Option {
+  key: keyof Config;
+  env: string;
+  flag: string;
+  description: string;
+}
+
+/** One table: env name, flag and meaning. README's configuration table mirrors it. */
+export const OPTIONS: readonly Option[] = [
+  { key: "port", env: "MAILWRIGHT_PORT", flag: "port", description: "HTTP port (8080)" },
+  { key: "host", env: "MAILWRIGHT_HOST", flag: "host", description: "address to bind (127.0.0.1)" },
+  { key: "dataDir", env: "MAILWRIGHT_DATA_DIR", flag: "data-dir", description: "data directory (./data)" },
+  { key: "databaseUrl", env: "MAILWRIGHT_DATABASE_URL", flag: "database-url", description: "SQLite file in the data dir, or postgres://…" },
+  { key: "publicUrl", env: "MAILWRIGHT_PUBLIC_URL", flag: "public-url", description: "base of links in emails and exports (http://HOST:PORT)" },
+  { key: "smtpUrl", env: "MAILWRIGHT_SMTP_URL", flag: "smtp-url", description: "SMTP relay; absent = capture transport" },
+  { key: "secret", env: "MAILWRIGHT_SECRET", flag: "secret", description: "HMAC key for tracking links (kept in the data dir when absent)" },
+  { key: "bootstrapToken", env: "MAILWRIGHT_BOOTSTRAP_TOKEN", flag: "bootstrap-token", description: "ensures account 1 exists with this API token" },
+  { key: "testClock", env: "MAILWRIGHT_TEST_CLOCK", flag: "test-clock", description: "1 enables the test clock API (refused in production)" },
+  { key: "logLevel", env: "MAILWRIGHT_LOG_LEVEL", flag: "log-level", description: "fatal, error, warn, info, debug, trace or silent (info)" },
+  { key: "bodyLimit", env: "MAILWRIGHT_BODY_LIMIT", flag: "body-limit", description: "largest request body in bytes (33554432)" },
+  { key: "rateLimit", env: "MAILWRIGHT_RATE_LIMIT", flag: "rate-limit", description: "requests per token per window; 0 = off (1000)" },
+  { key: "rateLimitWindowSeconds", env: "MAILWRIGHT_RATE_LIMIT_WINDOW", flag: "rate-limit-window", description: "rate limit window in seconds (10)" },
+  { key: "maxFields", env: "MAILWRIGHT_MAX_FIELDS", flag: "max-fields", description: "custom fields per account (40)" },
+  { key: "maxContacts", env: "MAILWRIGHT_MAX_CONTACTS", flag: "max-contacts", description: "contacts per account; 0 = unlimited (0)" },
+];
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/**
+ * Builds the frozen Config from flags (which win) and environment. Every problem is
+ * collected so the operator sees them all in one start.
+ */
+export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const raw = (key: keyof Config): string | undefined => {
+    const opt = OPTIONS.find((o) => o.key === key)!;
+    const v = flags[opt.flag] ?? env[opt.env];
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const name = (key: keyof Config) => {
+    const opt = OPTIONS.find((o) => o.key === key)!;
+    return `${opt.env} (--${opt.flag})`;
+  };
+  const int = (key: keyof Config, dflt: number, min: number, max: number): number => {
+    const v = raw(key);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) {
+      problems.push(`${name(key)} must be an integer from ${min} to ${max}, got "${v}"`);
+      return dflt;
+    }
+    return n;
+  };
+
+  const port = int("port", 8080, 0, 65535);
+  const host = raw("host") ?? "127.0.0.1";
+  const dataDir = path.resolve(cwd, raw("dataDir") ?? "./data");
+
+  let databaseUrl = raw("databaseUrl") ?? `sqlite:${path.join(dataDir, "mailwright.db")}`;
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    try {
+      new URL(databaseUrl);
+    } catch {
+      problems.push(`${name("databaseUrl")} is not a valid URL`);
+    }
+  } else if (databaseUrl.startsWith("sqlite:")) {
+    const file = databaseUrl.slice("sqlite:".length);
+    if (file === "") problems.push(`${name("databaseUrl")} names no SQLite file`);
+    else if (file !== ":memory:") databaseUrl = `sqlite:${path.resolve(cwd, file)}`;
+  } else {
+    problems.push(`${name("databaseUrl")} must start with postgres:// or sqlite:, got "${databaseUrl}"`);
+  }
+
+  const publicUrl = (raw("publicUrl") ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/+$/, "");
+  try {
+    const u = new URL(publicUrl);
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("protocol");
+  } catch {
+    problems.push(`${name("publicUrl")} must be an http(s) URL, got "${publicUrl}"`);
+  }
+
+  const smtpUrl = raw("smtpUrl") ?? null;
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) {
+    problems.push(`${name("smtpUrl")} must look like smtp://user:pass@host:587`);
+  }
+
+  const secret = raw("secret") ?? null;
+  if (secret !== null && secret.length < 32) problems.push(`${name("secret")} must be at least 32 characters`);
+
+  const bootstrapToken = raw("bootstrapToken") ?? null;
+  if (bootstrapToken !== null && !/^[\x21-\x7e]{16,200}$/.test(bootstrapToken)) {
+    problems.push(`${name("bootstrapToken")} must be 16 to 200 printable characters without spaces`);
+  }
+
+  const clockRaw = raw("testClock");
+  let testClock = false;
+  if (clockRaw !== undefined) {
+    if (!["0", "1", "true", "false"].includes(clockRaw)) problems.push(`${name("testClock")} must be 1 or 0`);
+    testClock = clockRaw === "1" || clockRaw === "true";
+  }
+  if (testClock && env["NODE_ENV"] === "production") {
+    problems.push(`${name("testClock")} is refused when NODE_ENV=production`);
+  }
+
+  const logLevel = raw("logLevel") ?? "info";
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`${name("logLevel")} must be one of ${LOG_LEVELS.join(", ")}`);
+
+  const config: Config = {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicUrl,
+    smtpUrl,
+    secret,
+    bootstrapToken,
+    testClock,
+    logLevel,
+    bodyLimit: int("bodyLimit", 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    rateLimit: int("rateLimit", 1000, 0, 10_000_000),
+    rateLimitWindowSeconds: int("rateLimitWindowSeconds", 10, 1, 86_400),
+    maxFields: int("maxFields", 40, 1, 10_000),
+    maxContacts: int("maxContacts", 0, 0, 1_000_000_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,115 @@
+import type { Kysely, Selectable } from "kysely";
+import type { ContactsTable, Database } from "../db/schema.ts";
+import type { AppliedChange, ContactState } from "../../core/contacts/contact-change.ts";
+import type { FieldValue } from "../../core/contacts/field-value.ts";
+import { normalizeEmail } from "../../core/contacts/email.ts";
+import { recordTriggerEvents } from "../triggers/trigger-events.ts";
+
+export type ContactRow = Selectable<ContactsTable>;
+type Db = Kysely<Database>;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Rows per statement: well under both databases' bound-parameter limits.
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A contact by uuid or (already URL-decoded) email, within one account. */
+export function findContact(db: Db, accountId: number, identifier: string): Promise<ContactRow | undefined> {
+  const q = db.selectFrom("contacts").selectAll().where("account_id", "=", accountId);
+  return UUID_RE.test(identifier)
+    ? q.where("id", "=", identifier.toLowerCase()).executeTakeFirst()
+    : q.where("email", "=", normalizeEmail(identifier)).executeTakeFirst();
+}
+
+export async function listIdsOf(db: Db, accountId: number, contactIds: readonly string[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>(contactIds.map((id) => [id, []]));
+  for (const part of chunks(contactIds)) {
+    const rows = await db
+      .selectFrom("contact_lists")
+      .select(["contact_id", "list_id"])
+      .where("account_id", "=", accountId)
+      .where("contact_id", "in", part)
+      .orderBy("list_id")
+      .execute();
+    for (const r of rows) out.get(r.contact_id)?.push(r.list_id);
+  }
+  return out;
+}
+
+export function parseStoredFields(json: string): Record<string, FieldValue> {
+  return JSON.parse(json) as Record<string, FieldValue>;
+}
+
+export function toState(row: ContactRow, listIds: number[]): ContactState {
+  return { id: row.id, email: row.email, status: row.status, fields: parseStoredFields(row.fields), listIds };
+}
+
+/** Current state of the contacts with these (normalised) emails, keyed by email. */
+export async function statesByEmail(db: Db, accountId: number, emails: readonly string[]): Promise<Map<string, ContactState>> {
+  const rows: ContactRow[] = [];
+  for (const part of chunks(emails)) {
+    rows.push(...(await db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where("email", "in", part).execute()));
+  }
+  const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
+  return new Map(rows.map((r) => [r.email, toState(r, lists.get(r.id) ?? [])]));
+}
+
+export async function countContacts(db: Db, accountId: number): Promise<number> {
+  const row = await db
+    .selectFrom("contacts")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("account_id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface ContactWrite {
+  applied: AppliedChange;
+  isNew: boolean;
+}
+
+/**
+ * Persists applied changes: new rows, changed rows, memberships and the trigger events,
+ * batched. Call inside the transaction that decided the changes.
+ */
+export async function persistContactWrites(db: Db, accountId: number, writes: readonly ContactWrite[], now: number): Promise<void> {
+  const inserts = writes.filter((w) => w.isNew).map(({ applied: { after } }) => ({
+    account_id: accountId,
+    id: after.id,
+    email: after.email,
+    status: after.status,
+    fields: JSON.stringify(after.fields),
+    created_at: now,
+    updated_at: now,
+  }));
+  for (const part of chunks(inserts)) await db.insertInto("contacts").values(part).execute();
+
+  for (const w of writes) {
+    if (w.isNew) continue;
+    const { after, rowChanged, added, removed } = w.applied;
+    if (!rowChanged && added.length === 0 && removed.length === 0) continue;
+    await db
+      .updateTable("contacts")
+      .set(rowChanged ? { email: after.email, status: after.status, fields: JSON.stringify(after.fields), updated_at: now } : { updated_at: now })
+      .where("account_id", "=", accountId)
+      .where("id", "=", after.id)
+      .execute();
+    if (removed.length > 0) {
+      await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", after.id).where("list_id", "in", removed).execute();
+    }
+  }
+
+  const memberships = writes.flatMap(({ applied: { after, added } }) =>
+    added.map((listId) => ({ account_id: accountId, contact_id: after.id, list_id: listId, created_at: now })),
+  );
+  for (const part of chunks(memberships)) {
+    await db.insertInto("contact_lists").values(part).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  await recordTriggerEvents(db, accountId, writes.flatMap((w) => w.applied.events), now);
+}

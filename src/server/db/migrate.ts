@@ -1,0 +1,20 @@
+import { type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { Store } from "./connect.ts";
+import { init } from "./migrations/0001-init.ts";
+
+/** One ordered set of migrations for both databases; each may shape itself per dialect. */
+function provider(store: Store): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return { "0001-init": init(store.dialect) };
+    },
+  };
+}
+
+/** Applies every pending migration; throws with the failing migration's error. */
+export async function migrate(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: provider(store) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

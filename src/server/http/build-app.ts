@@ -1,0 +1,124 @@
+import { createHash } from "node:crypto";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import type { Config } from "../config.ts";
+import { ping, type Store } from "../db/connect.ts";
+import { ApiError, errors } from "../errors.ts";
+import type { Services } from "../services.ts";
+import type { ApiApp } from "./api-app.ts";
+import { authenticate } from "./auth.ts";
+import { type SchemaError, toFieldErrors } from "./validation-errors.ts";
+import { contactsRoutes } from "../contacts/contacts-routes.ts";
+import { fieldsRoutes } from "../fields/fields-routes.ts";
+import { listsRoutes } from "../lists/lists-routes.ts";
+import { importsRoutes } from "../imports/imports-routes.ts";
+import { exportsRoutes } from "../exports/exports-routes.ts";
+import { templatesRoutes } from "../templates/templates-routes.ts";
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  services: Services;
+  /** A pino logger; absent = silent (tests). */
+  logger?: FastifyBaseLogger;
+}
+
+/** Maps any error to the catalogue's status and body; unknown errors are logged 500s. */
+function toApiError(err: FastifyError, bodyLimit: number): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (err.validation) return errors.validation(toFieldErrors(err.validation as SchemaError[]));
+  switch (err.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return errors.payloadTooLarge(bodyLimit);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return errors.unsupportedMediaType();
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return errors.badRequest("Body cannot be empty when Content-Type is application/json");
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return errors.badRequest("Content-Length does not match the body");
+  }
+  if (err.statusCode === 429) return errors.rateLimited();
+  if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") return errors.badRequest(`Malformed JSON: ${err.message}`);
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return errors.badRequest(err.message);
+  return null;
+}
+
+/** The whole HTTP surface; never listens, so tests drive it through `inject()`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, store, services } = deps;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: config.bodyLimit,
+    // Mailtrap's validation is strict: unknown attributes are refused, nothing is coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const mapped = toApiError(err, config.bodyLimit);
+    if (mapped) return reply.code(mapped.status).send(mapped.body);
+    req.log.error({ err }, "unhandled error");
+    const internal = errors.internal();
+    return reply.code(internal.status).send(internal.body);
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().body));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Mailwright API", version: "1.0.0", description: "Mailtrap-compatible contacts and templates API, plus Mailwright's own." },
+      components: {
+        securitySchemes: {
+          BearerAuth: { type: "http", scheme: "bearer" },
+          HeaderAuth: { type: "apiKey", in: "header", name: "Api-Token" },
+        },
+      },
+      security: [{ BearerAuth: [] }, { HeaderAuth: [] }],
+    },
+  });
+
+  if (config.rateLimit > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimit,
+      timeWindow: config.rateLimitWindowSeconds * 1000,
+      // Per token (hashed: the limiter's memory never holds a secret); per address without one.
+      keyGenerator: (req) => {
+        const token = req.headers.authorization ?? req.headers["api-token"];
+        const raw = Array.isArray(token) ? token[0] : token;
+        return raw ? createHash("sha256").update(raw).digest("hex") : req.ip;
+      },
+      allowList: (req) => !req.url.startsWith("/api/") || req.url.startsWith("/api/openapi.json"),
+      errorResponseBuilder: () => ({ statusCode: 429, message: "Rate limit exceeded" }),
+    });
+  }
+
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ping(store);
+      return { status: "ok" };
+    } catch {
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  // Every API path is served both token-scoped (/api/…) and account-scoped (/api/accounts/{id}/…).
+  const api = async (scope: ApiApp) => {
+    scope.addHook("onRequest", authenticate(services.accounts));
+    services.idempotency.register(scope);
+    contactsRoutes(scope, services.contacts);
+    fieldsRoutes(scope, services.fields);
+    listsRoutes(scope, services.lists);
+    importsRoutes(scope, services.imports);
+    exportsRoutes(scope, services.exports);
+    templatesRoutes(scope, services.templates);
+  };
+  await app.register(api, { prefix: "/api" });
+  await app.register(api, { prefix: "/api/accounts/:account_id" });
+
+  return app;
+}

@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Store } from "../db/connect.ts";
+import { isUniqueViolation } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { errors } from "../errors.ts";
+import type { ApiApp } from "../http/api-app.ts";
+
+const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+const KEEP_MS = 24 * 3600 * 1000;
+// A request holding a key this long without answering is presumed dead; a retry may take over.
+const LOCK_MS = 60 * 1000;
+const WAIT_STEP_MS = 20;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    idempotencyKey?: string;
+  }
+}
+
+type Outcome = { kind: "run" } | { kind: "replay"; status: number; body: string; type: string | null };
+
+/**
+ * Stripe's Idempotency-Key semantics for write endpoints: the first answer to a key is
+ * stored for 24 h and replayed to every retry; the same key with another request is a
+ * 422; concurrent retries wait for the first to finish and get its answer. Requests that
+ * fail validation reserve nothing (they never reach this hook).
+ */
+export function idempotency(store: Store, clock: Clock) {
+  const { db } = store;
+
+  async function reserve(accountId: number, key: string, fingerprint: string): Promise<Outcome> {
+    for (;;) {
+      const now = clock.now();
+      try {
+        await db
+          .insertInto("idempotency_keys")
+          .values({ account_id: accountId, key, fingerprint, status_code: null, response_body: null, response_type: null, locked_until: now + LOCK_MS, created_at: now })
+          .execute();
+        return { kind: "run" };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      const row = await db.selectFrom("idempotency_keys").selectAll().where("account_id", "=", accountId).where("key", "=", key).executeTakeFirst();
+      if (!row) continue; // expired and removed meanwhile: try to reserve again
+      if (row.created_at < now - KEEP_MS) {
+        await db.deleteFrom("idempotency_keys").where("account_id", "=", accountId).where("key", "=", key).where("created_at", "=", row.created_at).execute();
+        continue;
+      }
+      if (row.fingerprint !== fingerprint) {
+        throw errors.validation({ idempotency_key: ["was already used with a different request"] });
+      }
+      if (row.status_code !== null) return { kind: "replay", status: row.status_code, body: row.response_body ?? "", type: row.response_type };
+      if (row.locked_until < now) {
+        const taken = await db
+          .updateTable("idempotency_keys")
+          .set({ locked_until: now + LOCK_MS })
+          .where("account_id", "=", accountId)
+          .where("key", "=", key)
+          .where("locked_until", "=", row.locked_until)
+          .where("status_code", "is", null)
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) === 1) return { kind: "run" };
+      }
+      await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
+    }
+  }
+
+  async function complete(accountId: number, key: string, status: number, body: string, type: string | null): Promise<void> {
+    if (status >= 500) {
+      // A crash is not an answer: let the client retry for real.
+      await db.deleteFrom("idempotency_keys").where("account_id", "=", accountId).where("key", "=", key).where("status_code", "is", null).execute();
+      return;
+    }
+    await db
+      .updateTable("idempotency_keys")
+      .set({ status_code: status, response_body: body, response_type: type })
+      .where("account_id", "=", accountId)
+      .where("key", "=", key)
+      .execute();
+  }
+
+  function fingerprintOf(req: FastifyRequest): string {
+    const route = req.routeOptions.url ?? req.url;
+    return createHash("sha256")
+      .update(`${req.method} ${route} ${JSON.stringify(req.params)} ${JSON.stringify(req.body ?? null)}`)
+      .digest("hex");
+  }
+
+  return {
+    /** Registers the hooks on an (authenticated) API scope. */
+    register(app: ApiApp): void {
+      app.addHook("preHandler", async (req: FastifyRequest, reply: FastifyReply) => {
+        if (!WRITE_METHODS.has(req.method)) return;
+        const raw = req.headers["idempotency-key"];
+        if (raw === undefined) return;
+        const key = Array.isArray(raw) ? raw[0] : raw;
+        if (!key || key.length > 255) throw errors.validation({ idempotency_key: ["must be 1 to 255 characters"] });
+        const outcome = await reserve(req.accountId, key, fingerprintOf(req));
+        if (outcome.kind === "replay") {
+          reply.code(outcome.status).header("idempotent-replayed", "true");
+          if (outcome.type) reply.type(outcome.type);
+          return reply.send(outcome.body === "" ? undefined : outcome.body);
+        }
+        req.idempotencyKey = key;
+      });
+
+      app.addHook("onSend", async (req, reply, payload) => {
+        if (req.idempotencyKey === undefined) return payload;
+        const body = typeof payload === "string" ? payload : Buffer.isBuffer(payload) ? payload.toString("utf8") : "";
+        const type = reply.getHeader("content-type");
+        await complete(req.accountId, req.idempotencyKey, reply.statusCode, body, typeof type === "string" ? type : null);
+        return payload;
+      });
+    },
+  };
+}
+
+export type Idempotency = ReturnType<typeof idempotency>;

@@ -1,0 +1,193 @@
+import { v7 as uuidv7 } from "uuid";
+import type { Store } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { errors, type FieldErrors } from "../errors.ts";
+import { applyContactChange } from "../../core/contacts/contact-change.ts";
+import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
+import type { FieldValue } from "../../core/contacts/field-value.ts";
+import { listFields } from "../fields/fields-repo.ts";
+import { missingListIds } from "../lists/lists-service.ts";
+import { countContacts, type ContactWrite, persistContactWrites, statesByEmail } from "../contacts/contacts-repo.ts";
+import { resolveFieldInput } from "../contacts/field-input.ts";
+import { suppressedAmong } from "../contacts/suppressions.ts";
+import type { JobHandler } from "../jobs/job-runner.ts";
+
+export const IMPORT_MAX = 50_000;
+const BATCH = 1000;
+
+export interface ImportContactInput {
+  email: string;
+  fields?: Record<string, unknown>;
+  list_ids_included?: number[];
+  list_ids_excluded?: number[];
+}
+
+/** A validated contact as the job stores it: field values already keyed by field id. */
+interface QueuedContact {
+  e: string;
+  f: [number, FieldValue][];
+  i: number[];
+  x: number[];
+}
+
+export interface ImportView {
+  id: number;
+  status: "created" | "started" | "finished" | "failed";
+  created_contacts_count?: number;
+  updated_contacts_count?: number;
+  contacts_over_limit_count?: number;
+}
+
+export function importsService(store: Store, clock: Clock, opts: { maxContacts: number; onQueued?: () => void }) {
+  const { db } = store;
+
+  /** Validates every contact up front: one bad contact refuses the whole import, naming each. */
+  async function validate(accountId: number, contacts: ImportContactInput[]): Promise<QueuedContact[]> {
+    if (contacts.length > IMPORT_MAX) {
+      throw errors.importValidation([{ email: contacts[IMPORT_MAX]?.email ?? "", errors: { base: [`cannot import more than ${IMPORT_MAX} contacts at once`] } }]);
+    }
+    const defs = await listFields(db, accountId);
+    const allListIds = contacts.flatMap((c) => [...(c.list_ids_included ?? []), ...(c.list_ids_excluded ?? [])]);
+    const missing = new Set(await missingListIds(db, accountId, allListIds));
+    const refused: { email: string; errors: FieldErrors }[] = [];
+    const queued: QueuedContact[] = [];
+    for (const c of contacts) {
+      const problems: FieldErrors = {};
+      const email = normalizeEmail(c.email);
+      const emailIssue = emailProblem(email);
+      if (emailIssue) problems["email"] = [emailIssue];
+      const { values, problems: fieldProblems } = resolveFieldInput(defs, c.fields);
+      for (const [tag, msgs] of Object.entries(fieldProblems)) {
+        if (tag === "fields") (problems["field_merge_tag"] ??= []).push(...msgs);
+        else (problems["fields"] ??= []).push(...msgs.map((m) => `${tag} ${m}`));
+      }
+      const inc = c.list_ids_included ?? [];
+      const exc = c.list_ids_excluded ?? [];
+      const both = inc.filter((id) => exc.includes(id));
+      if (both.length > 0) (problems["base"] ??= []).push(`same list_ids ${both.join(", ")} are specified both as included and excluded`);
+      const unknown = [...inc, ...exc].filter((id) => missing.has(id));
+      if (unknown.length > 0) (problems["base"] ??= []).push(`lists not found: ${[...new Set(unknown)].join(", ")}`);
+      if (Object.keys(problems).length > 0) refused.push({ email: c.email, errors: problems });
+      else queued.push({ e: email, f: [...values], i: inc, x: exc });
+    }
+    if (refused.length > 0) throw errors.importValidation(refused);
+    return queued;
+  }
+
+  /** Applies one batch in one transaction, fenced on the progress counter. */
+  async function applyBatch(job: { id: number; account_id: number }, offset: number, batch: QueuedContact[], leaseUntil: number): Promise<void> {
+    const accountId = job.account_id;
+    await db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const fenced = await trx
+        .updateTable("imports")
+        .set({ processed: offset + batch.length, lease_until: Math.max(leaseUntil, now + 60_000), updated_at: now })
+        .where("id", "=", job.id)
+        .where("processed", "=", offset)
+        .where("status", "=", "started")
+        .executeTakeFirst();
+      // Another worker took this import over: this one commits nothing.
+      if (Number(fenced.numUpdatedRows) !== 1) throw new Error("import lease lost");
+
+      const defs = await listFields(trx, accountId);
+      const tags = new Map(defs.map((d) => [d.id, d.merge_tag]));
+      const emails = [...new Set(batch.map((c) => c.e))];
+      const states = await statesByEmail(trx, accountId, emails);
+      const suppressed = await suppressedAmong(trx, accountId, emails.filter((e) => !states.has(e)));
+      let room = opts.maxContacts > 0 ? Math.max(0, opts.maxContacts - (await countContacts(trx, accountId))) : Infinity;
+      const writes = new Map<string, ContactWrite>();
+      let created = 0;
+      let updated = 0;
+      let overLimit = 0;
+      for (const c of batch) {
+        const prior = writes.get(c.e);
+        const before = prior ? prior.applied.after : (states.get(c.e) ?? null);
+        const change = { fields: new Map(c.f), listsIncluded: c.i, listsExcluded: c.x };
+        if (!before) {
+          if (room <= 0) {
+            overLimit++;
+            continue;
+          }
+          room--;
+          created++;
+          const status = suppressed.has(c.e) ? "unsubscribed" : "subscribed";
+          writes.set(c.e, { applied: applyContactChange(null, { id: uuidv7(), email: c.e, status }, change, tags), isNew: true });
+          continue;
+        }
+        const applied = applyContactChange(before, null, change, tags);
+        if (prior) {
+          // The same address twice in one import: fold the second change into the first write.
+          applied.events.unshift(...prior.applied.events);
+          applied.added.unshift(...prior.applied.added.filter((id) => !applied.removed.includes(id)));
+          applied.removed.unshift(...prior.applied.removed.filter((id) => !applied.added.includes(id)));
+          applied.rowChanged ||= prior.applied.rowChanged;
+          writes.set(c.e, { applied, isNew: prior.isNew });
+        } else {
+          writes.set(c.e, { applied, isNew: false });
+          updated++;
+        }
+      }
+      await persistContactWrites(trx, accountId, [...writes.values()], now);
+      await trx
+        .updateTable("imports")
+        .set((eb) => ({
+          created_count: eb("created_count", "+", created),
+          updated_count: eb("updated_count", "+", updated),
+          over_limit_count: eb("over_limit_count", "+", overLimit),
+        }))
+        .where("id", "=", job.id)
+        .execute();
+    });
+  }
+
+  const handler: JobHandler = {
+    table: "imports",
+    async run(job, leaseUntil) {
+      const row = await db.selectFrom("imports").select(["payload", "processed"]).where("id", "=", job.id).executeTakeFirstOrThrow();
+      const queued = JSON.parse(row.payload) as QueuedContact[];
+      for (let offset = row.processed; offset < queued.length; offset += BATCH) {
+        await applyBatch(job, offset, queued.slice(offset, offset + BATCH), leaseUntil);
+      }
+      await db
+        .updateTable("imports")
+        .set({ status: "finished", payload: "[]", lease_until: null, updated_at: clock.now() })
+        .where("id", "=", job.id)
+        .where("status", "=", "started")
+        .execute();
+    },
+    async fail(job) {
+      await db.updateTable("imports").set({ status: "failed", payload: "[]", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).execute();
+    },
+  };
+
+  return {
+    handler,
+
+    async create(accountId: number, contacts: ImportContactInput[]): Promise<ImportView> {
+      const queued = await validate(accountId, contacts);
+      const now = clock.now();
+      const row = await db
+        .insertInto("imports")
+        .values({ account_id: accountId, status: "created", payload: JSON.stringify(queued), processed: 0, created_count: 0, updated_count: 0, over_limit_count: 0, lease_until: null, created_at: now, updated_at: now })
+        .returning(["id", "status"])
+        .executeTakeFirstOrThrow();
+      opts.onQueued?.();
+      return { id: row.id, status: row.status };
+    },
+
+    async get(accountId: number, id: number): Promise<ImportView> {
+      const row = await db.selectFrom("imports").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+      if (!row) throw errors.notFound();
+      if (row.status !== "finished") return { id: row.id, status: row.status };
+      return {
+        id: row.id,
+        status: row.status,
+        created_contacts_count: row.created_count,
+        updated_contacts_count: row.updated_count,
+        contacts_over_limit_count: row.over_limit_count,
+      };
+    },
+  };
+}
+
+export type ImportsService = ReturnType<typeof importsService>;

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from "fastify";
+import pino from "pino";
+import type { Config } from "./config.ts";
+import { systemClock } from "./clock.ts";
+import { openStore, type Store } from "./db/connect.ts";
+import { migrate } from "./db/migrate.ts";
+import { buildApp } from "./http/build-app.ts";
+import { createServices, type Services } from "./services.ts";
+
+export interface Roles {
+  /** Serve the HTTP API. */
+  http: boolean;
+  /** Run background work: import/export jobs (and, later, the engine and sender). */
+  worker: boolean;
+}
+
+export interface Running {
+  app: FastifyInstance | null;
+  store: Store;
+  services: Services;
+  /** Base URL the server listens on, when it does. */
+  url: string | null;
+  close(): Promise<void>;
+}
+
+/** The composition root: config → store → services → HTTP and background roles. */
+export async function startMailwright(config: Config, roles: Roles): Promise<Running> {
+  const log = pino({ level: config.logLevel });
+  const store = openStore(config.databaseUrl);
+  const applied = await migrate(store);
+  if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
+  const services = createServices(store, config, systemClock, log);
+  if (config.bootstrapToken) await services.accounts.bootstrap(config.bootstrapToken);
+
+  let app: FastifyInstance | null = null;
+  let url: string | null = null;
+  if (roles.http) {
+    app = await buildApp({ config, store, services, logger: log });
+    url = await app.listen({ port: config.port, host: config.host });
+  }
+  if (roles.worker) services.jobs.start();
+  log.info({ url, roles, database: store.dialect }, "mailwright started");
+
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    store,
+    services,
+    url,
+    close() {
+      closing ??= (async () => {
+        await app?.close(); // stops accepting, lets requests in flight finish
+        await services.jobs.stop(); // the job in hand finishes its batch
+        await store.close();
+        log.info("mailwright stopped");
+      })();
+      return closing;
+    },
+  };
+}

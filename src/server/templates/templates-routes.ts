@@ -1,0 +1,56 @@
+import { Type } from "typebox";
+import type { ApiApp } from "../http/api-app.ts";
+import { parseId } from "../http/ids.ts";
+import { Params, Strict } from "../http/schema-helpers.ts";
+import type { TemplatesService } from "./templates-service.ts";
+
+const Short = Type.String({ maxLength: 255 });
+const Body = Type.String({ maxLength: 10_000_000 });
+const CreateBody = Strict({
+  email_template: Strict({ name: Short, subject: Short, category: Short, body_html: Type.Optional(Body), body_text: Type.Optional(Body) }),
+});
+// A PATCH may carry any subset of the attributes.
+const UpdateBody = Strict({
+  email_template: Strict({
+    name: Type.Optional(Short),
+    subject: Type.Optional(Short),
+    category: Type.Optional(Short),
+    body_html: Type.Optional(Body),
+    body_text: Type.Optional(Body),
+  }),
+});
+const Template = Type.Object({
+  id: Type.Integer(),
+  uuid: Type.String({ format: "uuid" }),
+  name: Type.String(),
+  category: Type.String(),
+  subject: Type.String(),
+  body_text: Type.String(),
+  body_html: Type.String(),
+  created_at: Type.String({ format: "date-time" }),
+  updated_at: Type.String({ format: "date-time" }),
+});
+
+const tags = ["Templates"];
+const ById = Params("email_template_id");
+
+export function templatesRoutes(app: ApiApp, templates: TemplatesService): void {
+  app.get("/email_templates", { schema: { tags, operationId: "emailTemplates", response: { 200: Type.Array(Template) } } }, (req) =>
+    templates.list(req.accountId),
+  );
+  app.post("/email_templates", { schema: { tags, operationId: "createEmailTemplate", body: CreateBody, response: { 201: Template } } }, async (req, reply) =>
+    reply.code(201).send(await templates.create(req.accountId, req.body.email_template)),
+  );
+  app.get("/email_templates/:email_template_id", { schema: { params: ById, tags, operationId: "getEmailTemplate", response: { 200: Template } } }, (req) =>
+    templates.get(req.accountId, parseId(req.params.email_template_id)),
+  );
+  app.patch(
+    "/email_templates/:email_template_id",
+    { schema: { params: ById, tags, operationId: "updateEmailTemplate", body: UpdateBody, response: { 200: Template } } },
+    (req) => templates.update(req.accountId, parseId(req.params.email_template_id), req.body.email_template),
+  );
+  app.delete("/email_templates/:email_template_id", { schema: { params: ById, tags, operationId: "deleteEmailTemplate" } }, async (req, reply) => {
+    await templates.delete(req.accountId, parseId(req.params.email_template_id));
+    return reply.code(204).send();
+  });
+}

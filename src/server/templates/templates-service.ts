@@ -1,0 +1,126 @@
+import Handlebars from "handlebars";
+import { v7 as uuidv7 } from "uuid";
+import type { Selectable } from "kysely";
+import type { Store } from "../db/connect.ts";
+import type { EmailTemplatesTable } from "../db/schema.ts";
+import type { Clock } from "../clock.ts";
+import { errors, Problems } from "../errors.ts";
+
+export interface TemplateInput {
+  name?: string;
+  subject?: string;
+  category?: string;
+  body_html?: string;
+  body_text?: string;
+}
+
+export interface TemplateView {
+  id: number;
+  uuid: string;
+  name: string;
+  category: string;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function toView(row: Selectable<EmailTemplatesTable>): TemplateView {
+  return {
+    id: row.id,
+    uuid: row.uuid,
+    name: row.name,
+    category: row.category,
+    subject: row.subject,
+    body_text: row.body_text,
+    body_html: row.body_html,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** Handlebars (Mailtrap's template language) must parse; the message says where it broke. */
+function checkSyntax(problems: Problems, attribute: string, source: string | undefined): void {
+  if (source === undefined || source === "") return;
+  try {
+    Handlebars.parse(source);
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    problems.add(attribute, `has invalid Handlebars syntax: ${message}`);
+  }
+}
+
+function checkInput(input: TemplateInput, creating: boolean): void {
+  const problems = new Problems();
+  for (const attr of ["name", "subject", "category"] as const) {
+    const v = input[attr];
+    if ((creating || v !== undefined) && (v === undefined || v.trim() === "")) problems.add(attr, "can't be blank");
+  }
+  checkSyntax(problems, "subject", input.subject);
+  checkSyntax(problems, "body_html", input.body_html);
+  checkSyntax(problems, "body_text", input.body_text);
+  problems.throwIfAny();
+}
+
+export function templatesService(store: Store, clock: Clock) {
+  const { db } = store;
+
+  async function find(accountId: number, id: number) {
+    const row = await db.selectFrom("email_templates").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+    if (!row) throw errors.notFound();
+    return row;
+  }
+
+  return {
+    async list(accountId: number): Promise<TemplateView[]> {
+      const rows = await db.selectFrom("email_templates").selectAll().where("account_id", "=", accountId).orderBy("id").execute();
+      return rows.map(toView);
+    },
+
+    async get(accountId: number, id: number): Promise<TemplateView> {
+      return toView(await find(accountId, id));
+    },
+
+    async create(accountId: number, input: TemplateInput): Promise<TemplateView> {
+      checkInput(input, true);
+      const now = clock.now();
+      const row = await db
+        .insertInto("email_templates")
+        .values({
+          account_id: accountId,
+          uuid: uuidv7(),
+          name: input.name!,
+          subject: input.subject!,
+          category: input.category!,
+          body_html: input.body_html ?? "",
+          body_text: input.body_text ?? "",
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toView(row);
+    },
+
+    async update(accountId: number, id: number, input: TemplateInput): Promise<TemplateView> {
+      await find(accountId, id);
+      checkInput(input, false);
+      const row = await db
+        .updateTable("email_templates")
+        .set({ ...input, updated_at: clock.now() })
+        .where("account_id", "=", accountId)
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toView(row);
+    },
+
+    async delete(accountId: number, id: number): Promise<void> {
+      await find(accountId, id);
+      await db.deleteFrom("email_templates").where("account_id", "=", accountId).where("id", "=", id).execute();
+    },
+  };
+}
+
+export type TemplatesService = ReturnType<typeof templatesService>;
