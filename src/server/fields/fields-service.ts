@@ -1,6 +1,7 @@
 import type { Store } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
+import { removeContactFieldValues } from "../db/json-fields.ts";
 import { errors, Problems } from "../errors.ts";
 import type { FieldDataType } from "../../core/contacts/field-value.ts";
 import { type FieldRow, findField, listFields } from "./fields-repo.ts";
@@ -116,8 +117,10 @@ export function fieldsService(store: Store, clock: Clock, opts: { maxFields: num
       if (usedBy.length > 0) {
         throw errors.validation({ usage: [`This field is used in the steps of automation(s): ${usedBy.join(", ")}.`] });
       }
-      // Values stay keyed by this id inside contacts and are ignored from now on: ids are never reused.
-      await db.deleteFrom("fields").where("account_id", "=", accountId).where("id", "=", id).execute();
+      await db.transaction().execute(async (trx) => {
+        await removeContactFieldValues(trx, store.dialect, accountId, id);
+        await trx.deleteFrom("fields").where("account_id", "=", accountId).where("id", "=", id).execute();
+      });
     },
   };
 }

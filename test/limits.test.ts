@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type TestApp, testApp } from "./helpers/test-app.ts";
+
+// Limits live in the HTTP layer, the same on every store: SQLite suffices.
+describe("request limits", () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it("answers 429 with Retry-After once a token spends its window, per token", async () => {
+    t = await testApp("sqlite", { MAILWRIGHT_RATE_LIMIT: "3", MAILWRIGHT_RATE_LIMIT_WINDOW: "60" });
+    const a = await t.newAccount();
+    const b = await t.newAccount();
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await t.call(a, "GET", "/api/contacts/lists")).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429]);
+    const limited = await t.call(a, "GET", "/api/contacts/lists");
+    expect(limited.json()).toEqual({ errors: "Rate limit exceeded" });
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    expect((await t.call(b, "GET", "/api/contacts/lists")).statusCode).toBe(200);
+    expect((await t.app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+  });
+
+  it("answers 413 to a body over the configured size, and 400 to malformed JSON", async () => {
+    t = await testApp("sqlite", { MAILWRIGHT_BODY_LIMIT: "2048" });
+    const a = await t.newAccount();
+    const big = await t.call(a, "POST", "/api/contacts/lists", { name: "x".repeat(5000) });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error).toMatch(/larger than 2048 bytes/);
+    const broken = await t.call(a, "POST", "/api/contacts/lists", '{"name": ');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error).toMatch(/Malformed JSON/);
+    const lists = await t.call(a, "GET", "/api/contacts/lists");
+    expect(lists.json()).toEqual([]);
+  });
+
+  it("serves health, readiness and the OpenAPI document without a token", async () => {
+    t = await testApp("sqlite");
+    expect((await t.app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
+    expect((await t.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ok" });
+    const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/contacts", "/api/contacts/{contact_identifier}", "/api/email_templates"]));
+    expect(doc.paths["/api/contacts"].post.requestBody.content["application/json"].schema.properties.contact.required).toEqual(["email"]);
+  });
+});
