@@ -46,3 +46,17 @@ describe("request limits", () => {
     expect(doc.paths["/api/contacts"].post.requestBody.content["application/json"].schema.properties.contact.required).toEqual(["email"]);
   });
 });
+
+describe("content types", () => {
+  it("answers 415 to a write that is not JSON", async () => {
+    const t = await testApp("sqlite");
+    try {
+      const a = await t.newAccount();
+      const res = await t.app.inject({ method: "POST", url: "/api/contacts/lists", headers: { ...a.headers, "content-type": "text/plain" }, payload: "name=x" });
+      expect(res.statusCode).toBe(415);
+      expect(res.json()).toEqual({ error: "Content-Type must be application/json" });
+    } finally {
+      await t.close();
+    }
+  });
+});

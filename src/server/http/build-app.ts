@@ -57,6 +57,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onConstructorPoisoning: "error",
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON only: any other body is a 415, not a string handed to validation.
+  app.removeContentTypeParser("text/plain");
+
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const mapped = toApiError(err, config.bodyLimit);
     if (mapped) return reply.code(mapped.status).send(mapped.body);
