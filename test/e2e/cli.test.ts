@@ -57,7 +57,7 @@ describe("the mailwright command", () => {
       });
       expect(created.status).toBe(201);
       const read = await fetch(`${base}/api/accounts/${accountId}/contacts/john.smith%40example.com`, { headers: { "api-token": token } });
-      expect((await read.json()).data.email).toBe("john.smith@example.com");
+      expect(((await read.json()) as { data: { email: string } }).data.email).toBe("john.smith@example.com");
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
     } finally {
       child.kill("SIGTERM");
