@@ -5,6 +5,8 @@ export interface AccountsTable {
   id: Generated<number>;
   name: string;
   created_at: number;
+  /** Runs that may start per calendar month (UTC); null = the configured default. */
+  monthly_run_quota: number | null;
 }
 
 export interface ApiTokensTable {
@@ -69,6 +71,8 @@ export interface TriggerEventsTable {
   type: string;
   payload: string;
   created_at: number;
+  /** Set when the dispatcher has turned the event into runs (or refusals). */
+  dispatched_at: number | null;
 }
 
 export interface SuppressionsTable {
@@ -130,7 +134,114 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export type AutomationStatus = "draft" | "active" | "paused" | "disabled";
+
+export interface AutomationsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  status: AutomationStatus;
+  version: number;
+  published: number;
+  trigger_type: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface AutomationVersionsTable {
+  account_id: number;
+  automation_id: number;
+  version: number;
+  definition: string;
+  created_at: number;
+}
+
+export type RunStatus = "active" | "completed" | "exited" | "failed";
+
+export interface RunsTable {
+  id: Generated<number>;
+  account_id: number;
+  automation_id: number;
+  version: number;
+  contact_id: string;
+  status: RunStatus;
+  step_id: string | null;
+  phase: "ready" | "waiting";
+  wake_at: number | null;
+  lease_token: string | null;
+  lease_until: number | null;
+  trigger_event_id: number | null;
+  /** The trigger event (name, params) conditions and templates may read, JSON. */
+  context: string;
+  entered_at: number;
+  finished_at: number | null;
+  exit_reason: string | null;
+}
+
+export interface RunJournalTable {
+  account_id: number;
+  run_id: number;
+  step_id: string;
+  automation_id: number;
+  version: number;
+  type: string;
+  outcome: string;
+  detail: string | null;
+  at: number;
+  completed_at: number | null;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  account_id: number;
+  run_id: number;
+  step_id: string;
+  automation_id: number;
+  contact_id: string;
+  to_email: string;
+  status: "queued" | "sent" | "failed" | "skipped";
+  /** The step's email config at the time (template id or inline content), JSON. */
+  email: string;
+  /** Trigger context for rendering, JSON. */
+  context: string;
+  created_at: number;
+  sent_at: number | null;
+  opened_at: number | null;
+  clicked_at: number | null;
+  error: string | null;
+}
+
+export interface EntryRefusalsTable {
+  id: Generated<number>;
+  account_id: number;
+  automation_id: number;
+  contact_id: string;
+  reason: string;
+  trigger_event_id: number;
+  created_at: number;
+}
+
+export interface RunQuotaTable {
+  account_id: number;
+  month: string;
+  count: number;
+}
+
+export interface TestClockTable {
+  id: number;
+  offset_ms: number;
+}
+
 export interface Database {
+  automations: AutomationsTable;
+  automation_versions: AutomationVersionsTable;
+  runs: RunsTable;
+  run_journal: RunJournalTable;
+  messages: MessagesTable;
+  entry_refusals: EntryRefusalsTable;
+  run_quota: RunQuotaTable;
+  test_clock: TestClockTable;
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
   contacts: ContactsTable;
