@@ -22,6 +22,12 @@ export interface Config {
   readonly maxFields: number;
   /** Contacts per account; 0 means unlimited. Imports count the rest as over the limit. */
   readonly maxContacts: number;
+  /** Automations per account (Mailtrap: 20). */
+  readonly maxAutomations: number;
+  /** Runs that may start per account per calendar month; 0 means unlimited. */
+  readonly monthlyRunQuota: number;
+  /** Runs one engine batch claims (and commits per transaction). */
+  readonly engineBatch: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +62,9 @@ export const OPTIONS: readonly Option[] = [
   { key: "rateLimitWindowSeconds", env: "MAILWRIGHT_RATE_LIMIT_WINDOW", flag: "rate-limit-window", description: "rate limit window in seconds (10)" },
   { key: "maxFields", env: "MAILWRIGHT_MAX_FIELDS", flag: "max-fields", description: "custom fields per account (40)" },
   { key: "maxContacts", env: "MAILWRIGHT_MAX_CONTACTS", flag: "max-contacts", description: "contacts per account; 0 = unlimited (0)" },
+  { key: "maxAutomations", env: "MAILWRIGHT_MAX_AUTOMATIONS", flag: "max-automations", description: "automations per account (20)" },
+  { key: "monthlyRunQuota", env: "MAILWRIGHT_MONTHLY_RUN_QUOTA", flag: "monthly-run-quota", description: "runs started per account per month; 0 = unlimited (0)" },
+  { key: "engineBatch", env: "MAILWRIGHT_ENGINE_BATCH", flag: "engine-batch", description: "runs claimed per engine batch (200)" },
 ];
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -155,6 +164,9 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     rateLimitWindowSeconds: int("rateLimitWindowSeconds", 10, 1, 86_400),
     maxFields: int("maxFields", 40, 1, 10_000),
     maxContacts: int("maxContacts", 0, 0, 1_000_000_000),
+    maxAutomations: int("maxAutomations", 20, 1, 100_000),
+    monthlyRunQuota: int("monthlyRunQuota", 0, 0, 1_000_000_000),
+    engineBatch: int("engineBatch", 200, 1, 10_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

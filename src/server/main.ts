@@ -6,11 +6,12 @@ import { openStore, type Store } from "./db/connect.ts";
 import { migrate } from "./db/migrate.ts";
 import { buildApp } from "./http/build-app.ts";
 import { createServices, type Services } from "./services.ts";
+import { TestClock } from "./engine/test-clock.ts";
 
 export interface Roles {
   /** Serve the HTTP API. */
   http: boolean;
-  /** Run background work: import/export jobs (and, later, the engine and sender). */
+  /** Run background work: the engine (dispatcher, executor) and import/export jobs. */
   worker: boolean;
 }
 
@@ -29,7 +30,10 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
   const store = openStore(config.databaseUrl);
   const applied = await migrate(store);
   if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
-  const services = createServices(store, config, systemClock, log);
+  const testClock = config.testClock ? new TestClock(store.db) : undefined;
+  await testClock?.refresh();
+  const services = createServices(store, config, testClock ?? systemClock, log, { testClock });
+  if (store.dialect === "postgres" && roles.worker) await services.wakeup.listen(config.databaseUrl, log);
   if (config.bootstrapToken) await services.accounts.bootstrap(config.bootstrapToken);
 
   let app: FastifyInstance | null = null;
@@ -38,7 +42,10 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
     app = await buildApp({ config, store, services, logger: log });
     url = await app.listen({ port: config.port, host: config.host });
   }
-  if (roles.worker) services.jobs.start();
+  if (roles.worker) {
+    services.jobs.start();
+    services.engine.start();
+  }
   log.info({ url, roles, database: store.dialect }, "mailwright started");
 
   let closing: Promise<void> | null = null;
@@ -51,6 +58,8 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
       closing ??= (async () => {
         await app?.close(); // stops accepting, lets requests in flight finish
         await services.jobs.stop(); // the job in hand finishes its batch
+        await services.engine.stop(); // the batch in hand commits its step
+        await services.wakeup.close();
         await store.close();
         log.info("mailwright stopped");
       })();

@@ -2,33 +2,64 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "./config.ts";
 import type { Clock } from "./clock.ts";
 import type { Store } from "./db/connect.ts";
+import { Wakeup } from "./db/wakeup.ts";
 import { accountsRepo } from "./accounts/accounts-repo.ts";
 import { contactsService } from "./contacts/contacts-service.ts";
 import { fieldsService } from "./fields/fields-service.ts";
+import { findField } from "./fields/fields-repo.ts";
 import { listsService } from "./lists/lists-service.ts";
 import { importsService } from "./imports/imports-service.ts";
 import { exportsService } from "./exports/exports-service.ts";
 import { templatesService } from "./templates/templates-service.ts";
 import { idempotency } from "./idempotency/idempotency.ts";
 import { jobRunner, type JobRunner } from "./jobs/job-runner.ts";
+import { automationsService } from "./automations/automations-service.ts";
+import { automationsUsingField } from "./automations/automations-repo.ts";
+import { dispatcher } from "./engine/dispatcher.ts";
+import { executor, type ExecutorOptions } from "./engine/executor.ts";
+import { engineWorker } from "./engine/engine-worker.ts";
+import type { TestClock } from "./engine/test-clock.ts";
+
+export interface ServiceOptions {
+  /** The test clock, when it is on (it is also `clock`). */
+  testClock?: TestClock;
+  /** Test hooks for the executor. */
+  executor?: Partial<ExecutorOptions>;
+}
 
 /** Wires every service over one store; nothing here starts work or listens. */
-export function createServices(store: Store, config: Config, clock: Clock, log: FastifyBaseLogger) {
+export function createServices(store: Store, config: Config, clock: Clock, log: FastifyBaseLogger, opts: ServiceOptions = {}) {
+  const wakeup = new Wakeup();
+  const wake = () => wakeup.signal();
   let jobs: JobRunner | undefined;
   const kick = () => jobs?.kick();
-  const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick });
+  const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick, onApplied: wake });
   const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
   jobs = jobRunner(store, clock, [imports.handler, exports.handler], log);
+  const exec = executor(store, clock, { batchSize: config.engineBatch, leaseMs: 30_000, ...opts.executor });
+  const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota }), exec, wakeup, log, {
+    idleMs: store.dialect === "sqlite" ? 250 : 1000,
+  });
   return {
     accounts: accountsRepo(store, clock),
-    contacts: contactsService(store, clock, { maxContacts: config.maxContacts }),
-    fields: fieldsService(store, clock, { maxFields: config.maxFields }),
+    contacts: contactsService(store, clock, { maxContacts: config.maxContacts, onChange: wake }),
+    fields: fieldsService(store, clock, {
+      maxFields: config.maxFields,
+      usage: async (accountId, fieldId) => {
+        const field = await findField(store.db, accountId, fieldId);
+        return field ? automationsUsingField(store.db, accountId, field.merge_tag) : [];
+      },
+    }),
     lists: listsService(store, clock),
     templates: templatesService(store, clock),
+    automations: automationsService(store, clock, { maxAutomations: config.maxAutomations, onChange: wake }),
     imports,
     exports,
     idempotency: idempotency(store, clock),
     jobs,
+    engine,
+    wakeup,
+    testClock: opts.testClock ?? null,
   };
 }
 

@@ -106,3 +106,15 @@ describe("advance", () => {
     expect(advance(d, { step_id: "w", phase: "waiting", wake_at: T0 + ms }, ctx(), T0 + ms).end).toEqual({ status: "completed" });
   });
 });
+
+describe("advance one step at a time", () => {
+  it("stops after maxSteps with the run ready at the next step, and resumes from there", () => {
+    const first = advance(def, start, ctx(), T0, 1);
+    expect(first.journal.map((j) => j.step_id)).toEqual(["s1"]);
+    expect(first.position).toEqual({ step_id: "u", phase: "ready", wake_at: T0 });
+    const second = advance(def, first.position!, ctx(), T0, 1);
+    expect(second.journal.map((j) => j.step_id)).toEqual(["u"]);
+    const third = advance(def, second.position!, ctx(), T0, 1);
+    expect(third.position).toEqual({ step_id: "s2", phase: "waiting", wake_at: T0 + 2 * DAY });
+  });
+});

@@ -1,10 +1,11 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import pino from "pino";
 import { type Config, loadConfig } from "../../src/server/config.ts";
-import type { Clock } from "../../src/server/clock.ts";
+import { type Clock, systemClock } from "../../src/server/clock.ts";
+import { TestClock } from "../../src/server/engine/test-clock.ts";
 import type { DialectName } from "../../src/server/db/connect.ts";
 import { buildApp } from "../../src/server/http/build-app.ts";
-import { createServices, type Services } from "../../src/server/services.ts";
+import { createServices, type ServiceOptions, type Services } from "../../src/server/services.ts";
 import { freshStore, type TestStore } from "./with-database.ts";
 
 export interface TestAccount {
@@ -26,10 +27,11 @@ export interface TestApp extends TestStore {
 }
 
 /** The real app over a fresh database of the dialect; it does not listen unless a test asks. */
-export async function testApp(dialect: DialectName, env: Record<string, string> = {}, clock?: Clock): Promise<TestApp> {
+export async function testApp(dialect: DialectName, env: Record<string, string> = {}, opts: { clock?: Clock; executor?: ServiceOptions["executor"] } = {}): Promise<TestApp> {
   const ts = await freshStore(dialect);
   const config = loadConfig({ MAILWRIGHT_DATABASE_URL: ts.url, MAILWRIGHT_RATE_LIMIT: "0", MAILWRIGHT_DATA_DIR: "/tmp/mw-test-data", ...env });
-  const services = createServices(ts.store, config, clock ?? { now: () => Date.now() }, pino({ level: "silent" }));
+  const testClock = config.testClock ? new TestClock(ts.store.db) : undefined;
+  const services = createServices(ts.store, config, opts.clock ?? testClock ?? systemClock, pino({ level: "silent" }), { testClock, executor: opts.executor });
   const app = await buildApp({ config, store: ts.store, services });
   return {
     ...ts,
@@ -51,6 +53,8 @@ export async function testApp(dialect: DialectName, env: Record<string, string> 
     },
     async close() {
       await services.jobs.stop();
+      await services.engine.stop();
+      await services.wakeup.close();
       await app.close();
       await ts.dispose();
     },

@@ -48,9 +48,10 @@ export function delayMs(step: Pick<Step, "amount" | "unit">): number {
  * Moves a run forward from `at` as far as it can go at time `now`: actions run one after
  * another, a condition picks a branch on the contact as it is now, a delay stops the run
  * until its wake time. Pure: no I/O, no clock; `ctx.contact` is updated in place as the
- * effects would change it, so later conditions see earlier actions.
+ * effects would change it, so later conditions see earlier actions. `maxSteps` stops after
+ * that many steps with the run ready at the next one (the executor commits step by step).
  */
-export function advance(def: Definition, at: Position, ctx: ConditionContext, now: number): Transition {
+export function advance(def: Definition, at: Position, ctx: ConditionContext, now: number, maxSteps = Number.POSITIVE_INFINITY): Transition {
   const steps = new Map(def.steps.map((s) => [s.id, s]));
   const effects: Effect[] = [];
   const journal: JournalEntry[] = [];
@@ -61,6 +62,7 @@ export function advance(def: Definition, at: Position, ctx: ConditionContext, no
   // The graph is acyclic once active; the bound only guards a corrupt version.
   for (let guard = 0; guard <= def.steps.length; guard++) {
     if (current === null) return { effects, journal, position: null, end: { status: "completed" } };
+    if (journal.length >= maxSteps) return { effects, journal, position: { step_id: current, phase: "ready", wake_at: now }, end: null };
     const step = steps.get(current);
     if (!step) return { effects, journal, position: null, end: { status: "exited", reason: "step_removed" } };
 

@@ -76,8 +76,14 @@ async function checkInput(
   return { email, defs, values };
 }
 
-export function contactsService(store: Store, clock: Clock, opts: { maxContacts: number }) {
+export function contactsService(store: Store, clock: Clock, opts: { maxContacts: number; onChange?: () => void }) {
   const { db } = store;
+  /** Runs a write and then wakes the engine in this process (PostgreSQL also NOTIFYs). */
+  async function changed<T>(work: Promise<T>): Promise<T> {
+    const result = await work;
+    opts.onChange?.();
+    return result;
+  }
 
   function view(state: ContactState, defs: readonly FieldRow[], createdAt: number, updatedAt: number): ContactView {
     return {
@@ -131,12 +137,12 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
     async create(accountId: number, input: CreateContactInput): Promise<ContactView> {
       const listIds = input.list_ids ?? [];
       const { email, defs, values } = await checkInput(db, accountId, input, [{ attribute: "list_ids", ids: listIds }]);
-      return guarded(() =>
+      return changed(guarded(() =>
         db.transaction().execute(async (trx) => {
           if (await findContact(trx, accountId, email)) throw errors.validation({ email: ["has already been taken"] });
           return insertNew(trx, accountId, email, { fields: values, listsIncluded: listIds }, defs, clock.now());
         }),
-      );
+      ));
     },
 
     /** Mailtrap's PATCH: updates the contact the identifier names, or creates it. */
@@ -153,7 +159,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
       ]);
       const change: ContactChange = { email, fields: values, listsIncluded: included, listsExcluded: excluded, unsubscribed: input.unsubscribed };
 
-      return guarded(() =>
+      return changed(guarded(() =>
         db.transaction().execute(async (trx) => {
           const now = clock.now();
           const row = (await findContact(trx, accountId, identifier)) ?? (await findContact(trx, accountId, email));
@@ -170,7 +176,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
           const touched = applied.rowChanged || applied.added.length > 0 || applied.removed.length > 0;
           return { action: "updated" as const, data: view(applied.after, defs, row.created_at, touched ? now : row.updated_at) };
         }),
-      );
+      ));
     },
 
     /**
@@ -178,7 +184,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
      * payloads of its earlier trigger events. A hash of the address stays as a suppression.
      */
     async delete(accountId: number, identifier: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await changed(db.transaction().execute(async (trx) => {
         const row = await findContact(trx, accountId, identifier);
         if (!row) throw errors.contactsNotFound();
         const now = clock.now();
@@ -193,12 +199,22 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         await trx.deleteFrom("contact_events").where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
         await trx.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", row.id).execute();
         await suppress(trx, accountId, row.email, "deleted", now);
-      });
+        // Its runs leave now (a run mid-step leaves at its next step); messages keep counts, not the address.
+        await trx
+          .updateTable("runs")
+          .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null })
+          .where("account_id", "=", accountId)
+          .where("contact_id", "=", row.id)
+          .where("status", "=", "active")
+          .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+          .execute();
+        await trx.updateTable("messages").set({ to_email: "", context: "{}" }).where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
+      }));
     },
 
     async createEvent(accountId: number, identifier: string, input: EventInput) {
       const params = input.params ?? {};
-      return db.transaction().execute(async (trx) => {
+      return changed(db.transaction().execute(async (trx) => {
         const row = await findContact(trx, accountId, identifier);
         if (!row) throw errors.notFound();
         const now = clock.now();
@@ -209,7 +225,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
           .executeTakeFirstOrThrow();
         await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId: inserted.id, name: input.name, params }], now);
         return { contact_id: row.id, contact_email: row.email, name: input.name, params };
-      });
+      }));
     },
   };
 }

@@ -16,6 +16,8 @@ import { listsRoutes } from "../lists/lists-routes.ts";
 import { importsRoutes } from "../imports/imports-routes.ts";
 import { exportsRoutes } from "../exports/exports-routes.ts";
 import { templatesRoutes } from "../templates/templates-routes.ts";
+import { automationsRoutes } from "../automations/automations-routes.ts";
+import { testClockRoutes } from "../engine/test-clock-routes.ts";
 
 export interface AppDeps {
   config: Config;
@@ -119,6 +121,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     importsRoutes(scope, services.imports);
     exportsRoutes(scope, services.exports);
     templatesRoutes(scope, services.templates);
+    automationsRoutes(scope, services.automations);
+    if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };
   await app.register(api, { prefix: "/api" });
   await app.register(api, { prefix: "/api/accounts/:account_id" });

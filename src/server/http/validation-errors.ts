@@ -89,6 +89,9 @@ export function toFieldErrors(list: readonly SchemaError[]): FieldErrors {
       case "minimum":
         add(attr, `${subject}must be greater than or equal to ${String(e.params["limit"])}`);
         break;
+      case "exclusiveMinimum":
+        add(attr, `${subject}must be greater than ${String(e.params["limit"])}`);
+        break;
       case "maximum":
         add(attr, `${subject}must be less than or equal to ${String(e.params["limit"])}`);
         break;

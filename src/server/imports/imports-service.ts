@@ -38,7 +38,7 @@ export interface ImportView {
   contacts_over_limit_count?: number;
 }
 
-export function importsService(store: Store, clock: Clock, opts: { maxContacts: number; onQueued?: () => void }) {
+export function importsService(store: Store, clock: Clock, opts: { maxContacts: number; onQueued?: () => void; onApplied?: () => void }) {
   const { db } = store;
 
   /** Validates every contact up front: one bad contact refuses the whole import, naming each. */
@@ -147,6 +147,7 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
       const queued = JSON.parse(row.payload) as QueuedContact[];
       for (let offset = row.processed; offset < queued.length; offset += BATCH) {
         await applyBatch(job, offset, queued.slice(offset, offset + BATCH), leaseUntil);
+        opts.onApplied?.();
       }
       await db
         .updateTable("imports")

@@ -1,0 +1,155 @@
+import { type Kysely, sql } from "kysely";
+import type { Store } from "../db/connect.ts";
+import type { Database } from "../db/schema.ts";
+import type { Clock } from "../clock.ts";
+import type { Definition } from "../../core/flow/schema.ts";
+import { runContext, triggerMatches, type TriggerEventView } from "../../core/engine/trigger-match.ts";
+import { listFields } from "../fields/fields-repo.ts";
+import type { FieldDataType } from "../../core/contacts/field-value.ts";
+
+type Db = Kysely<Database>;
+
+export const DEFAULT_REENTRY_HOURS = 24;
+const BATCH = 500;
+// Only one dispatcher at a time keeps events in order across workers.
+const DISPATCH_LOCK = 727_001;
+
+interface LiveAutomation {
+  id: number;
+  version: number;
+  def: Definition;
+}
+
+function monthOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 7);
+}
+
+async function liveAutomations(trx: Db, accountId: number): Promise<LiveAutomation[]> {
+  const rows = await trx
+    .selectFrom("automations as a")
+    .innerJoin("automation_versions as v", (j) =>
+      j.onRef("v.account_id", "=", "a.account_id").onRef("v.automation_id", "=", "a.id").onRef("v.version", "=", "a.version"),
+    )
+    .select(["a.id", "a.version", "v.definition"])
+    .where("a.account_id", "=", accountId)
+    .where("a.status", "=", "active")
+    .where("a.deleted_at", "is", null)
+    .execute();
+  return rows.map((r) => ({ id: r.id, version: r.version, def: JSON.parse(r.definition) as Definition }));
+}
+
+/**
+ * Turns trigger events into runs, in event order, a batch per transaction: every active
+ * automation whose trigger matches enrolls the contact unless it entered the same
+ * automation less than `reentry_hours` ago or the account's monthly run quota is spent;
+ * each refusal is recorded with its reason. Answers how many events it consumed.
+ */
+export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuota: number }) {
+  const { db } = store;
+
+  async function quotaOf(trx: Db, accountId: number): Promise<number> {
+    const row = await trx.selectFrom("accounts").select("monthly_run_quota").where("id", "=", accountId).executeTakeFirst();
+    return row?.monthly_run_quota ?? opts.defaultMonthlyQuota;
+  }
+
+  return async function dispatchBatch(): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      if (store.dialect === "postgres") {
+        const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${DISPATCH_LOCK}) as ok`.execute(trx);
+        if (!got.rows[0]?.ok) return 0;
+      }
+      const events = await trx.selectFrom("trigger_events").selectAll().where("dispatched_at", "is", null).orderBy("id").limit(BATCH).execute();
+      if (events.length === 0) return 0;
+      const now = clock.now();
+      const month = monthOf(now);
+      const automations = new Map<number, LiveAutomation[]>();
+      const fieldTypes = new Map<number, Map<string, FieldDataType>>();
+      const quota = new Map<number, { limit: number; used: number }>();
+      // Entries made in this batch count for the re-entry rule of later events in it.
+      const enteredNow = new Map<string, number>();
+
+      for (const e of events) {
+        if (!automations.has(e.account_id)) {
+          automations.set(e.account_id, await liveAutomations(trx, e.account_id));
+          fieldTypes.set(e.account_id, new Map((await listFields(trx, e.account_id)).map((f) => [f.merge_tag, f.data_type])));
+        }
+        const view: TriggerEventView = { type: e.type, payload: JSON.parse(e.payload) as Record<string, unknown> };
+        const matching = automations.get(e.account_id)!.filter((a) =>
+          triggerMatches(a.def.trigger, view, fieldTypes.get(e.account_id)!.get(a.def.trigger.field ?? "")),
+        );
+        if (matching.length === 0) continue;
+        const contact = await trx.selectFrom("contacts").select("id").where("account_id", "=", e.account_id).where("id", "=", e.contact_id).executeTakeFirst();
+
+        for (const a of matching) {
+          const refuse = async (reason: string) =>
+            trx.insertInto("entry_refusals").values({ account_id: e.account_id, automation_id: a.id, contact_id: e.contact_id, reason, trigger_event_id: e.id, created_at: now }).execute();
+          if (!contact) {
+            await refuse("contact_deleted");
+            continue;
+          }
+          const reentryMs = (a.def.settings?.reentry_hours ?? DEFAULT_REENTRY_HOURS) * 3_600_000;
+          const key = `${a.id}:${e.contact_id}`;
+          const lastHere = enteredNow.get(key);
+          const last =
+            lastHere ??
+            (
+              await trx
+                .selectFrom("runs")
+                .select("entered_at")
+                .where("account_id", "=", e.account_id)
+                .where("contact_id", "=", e.contact_id)
+                .where("automation_id", "=", a.id)
+                .orderBy("entered_at", "desc")
+                .limit(1)
+                .executeTakeFirst()
+            )?.entered_at;
+          if (last !== undefined && now - last < reentryMs) {
+            await refuse("reentry");
+            continue;
+          }
+          if (!quota.has(e.account_id)) {
+            const used = await trx.selectFrom("run_quota").select("count").where("account_id", "=", e.account_id).where("month", "=", month).executeTakeFirst();
+            quota.set(e.account_id, { limit: await quotaOf(trx, e.account_id), used: used?.count ?? 0 });
+          }
+          const q = quota.get(e.account_id)!;
+          if (q.limit > 0 && q.used >= q.limit) {
+            await refuse("quota");
+            continue;
+          }
+          q.used++;
+          enteredNow.set(key, now);
+          await trx
+            .insertInto("runs")
+            .values({
+              account_id: e.account_id,
+              automation_id: a.id,
+              version: a.version,
+              contact_id: e.contact_id,
+              status: "active",
+              step_id: a.def.entry_step_id ?? null,
+              phase: "ready",
+              wake_at: now,
+              lease_token: null,
+              lease_until: null,
+              trigger_event_id: e.id,
+              context: JSON.stringify(runContext(view)),
+              entered_at: now,
+              finished_at: null,
+              exit_reason: null,
+            })
+            .execute();
+        }
+      }
+
+      for (const [accountId, q] of quota) {
+        await trx
+          .insertInto("run_quota")
+          .values({ account_id: accountId, month, count: q.used })
+          .onConflict((oc) => oc.columns(["account_id", "month"]).doUpdateSet({ count: q.used }))
+          .execute();
+      }
+      await trx.updateTable("trigger_events").set({ dispatched_at: now }).where("id", "in", events.map((e) => e.id)).execute();
+      return events.length;
+    });
+  };
+}

@@ -1,0 +1,68 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Store } from "../db/connect.ts";
+import { nextWake } from "../db/claim.ts";
+import type { Clock } from "../clock.ts";
+import type { Wakeup } from "../db/wakeup.ts";
+import type { Executor } from "./executor.ts";
+
+/**
+ * The engine loop: dispatch new trigger events, execute due runs, then sleep until the
+ * earliest wake time or a wake-up (NOTIFY, or an in-process signal). No per-run timers:
+ * a million waiting runs cost rows on disk, not memory.
+ */
+export function engineWorker(
+  store: Store,
+  clock: Clock & { refresh?: () => Promise<void> },
+  dispatch: () => Promise<number>,
+  exec: Executor,
+  wakeup: Wakeup,
+  log: FastifyBaseLogger,
+  opts: { idleMs: number },
+) {
+  let running = false;
+  let loop: Promise<void> | null = null;
+
+  /** One round of work; answers whether anything was done. */
+  async function round(): Promise<boolean> {
+    await clock.refresh?.();
+    const dispatched = await dispatch();
+    const stepped = await exec.runBatch();
+    return dispatched > 0 || stepped > 0;
+  }
+
+  async function sleep(): Promise<void> {
+    const next = await nextWake(store);
+    const now = clock.now();
+    // A due run this worker could not claim is held by another: look again soon, not in a spin.
+    const until = next === null ? opts.idleMs : next > now ? Math.min(next - now, opts.idleMs) : Math.min(200, opts.idleMs);
+    await wakeup.wait(until);
+  }
+
+  return {
+    /** Works until nothing is pending now (tests and benchmarks). */
+    async drain(): Promise<void> {
+      while (await round());
+    },
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          try {
+            if (!(await round()) && running) await sleep();
+          } catch (err) {
+            log.error({ err }, "engine round failed; retrying");
+            await wakeup.wait(500);
+          }
+        }
+      })();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      wakeup.signal();
+      await loop;
+    },
+  };
+}
+
+export type EngineWorker = ReturnType<typeof engineWorker>;

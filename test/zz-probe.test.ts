@@ -1,0 +1,26 @@
+import { it } from "vitest";
+import { testApp } from "./helpers/test-app.ts";
+it.each(["sqlite", "postgres"] as const)("probe %s", async (d) => {
+  const t = await testApp(d);
+  const a = await t.newAccount();
+  const show = async (label: string, p: Promise<{ statusCode: number; body: string }>) => { const r = await p; console.log(d, label, r.statusCode, r.body.slice(0, 200)); };
+  await show("list nul", t.call(a, "POST", "/api/contacts/lists", { name: "a\u0000b" }));
+  await show("contact nul path", t.call(a, "GET", "/api/contacts/a%00b"));
+  await show("contact list_ids huge", t.call(a, "POST", "/api/contacts", { contact: { email: "x@example.com", list_ids: [1e20] } }));
+  await show("contact list_ids huge raw", t.call(a, "POST", "/api/contacts", '{"contact":{"email":"x@example.com","list_ids":[100000000000000000000000]}}'));
+  await show("export huge", t.call(a, "POST", "/api/contacts/exports", { filters: [{ name: "list_id", operator: "equal", value: [1e20] }] }));
+  await show("bad pct", t.call(a, "GET", "/api/contacts/%E0%A4%A"));
+  await show("long", t.call(a, "GET", "/api/contacts/" + "a".repeat(5000)));
+  await show("tpl nul", t.call(a, "POST", "/api/email_templates", { email_template: { name: "a\u0000", subject: "s", category: "c" } }));
+  await show("event nul", t.call(a, "POST", "/api/contacts/x@example.com/events", { name: "a\u0000" }));
+  await show("lone surrogate", t.call(a, "POST", "/api/contacts/lists", '{"name":"\\ud800"}'));
+  await show("proto", t.call(a, "POST", "/api/contacts/lists", '{"name":"x","__proto__":{"a":1}}'));
+  await show("ctor", t.call(a, "POST", "/api/contacts/lists", '{"name":"x","constructor":{"prototype":{"a":1}}}'));
+  await show("utf16", t.call(a, "POST", "/api/contacts/lists", '{"name":"x"}', { "content-type": "application/json; charset=utf-16" }));
+  await show("form", t.call(a, "POST", "/api/contacts/lists", 'name=x', { "content-type": "application/x-www-form-urlencoded" }));
+  await show("bin", t.app.inject({ method: "POST", url: "/api/contacts/lists", headers: { ...a.headers, "content-type": "application/json" }, payload: Buffer.from([0xff, 0xfe, 0x7b]) }));
+  await show("delete body", t.call(a, "DELETE", "/api/contacts/lists/1", '{"x":1}'));
+  await show("empty", t.call(a, "POST", "/api/contacts/lists", ""));
+  await show("acct weird", t.call(a, "POST", "/api/accounts/%00/contacts/lists", { name: "z" }));
+  await t.close();
+});
