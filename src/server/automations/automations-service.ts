@@ -93,17 +93,18 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
       const row = await mustFind(trx, accountId, id);
       if (row.status === to) return current(trx, row);
       if (!allowedFrom.includes(row.status)) throw errors.validation({ status: [`cannot change from ${row.status} to ${to}`] });
-      const now = clock.now();
       if (to === "active") await checkValid(trx, accountId, await loadDefinition(trx, accountId, id, row.version));
-      // Runs waiting in a delay leave at once; a run mid-step finishes that step (executor).
-      if (to === "disabled") await exitIdleRuns(trx, accountId, id, "automation_disabled", now);
+      // The status changes first: on PostgreSQL this waits for any step in flight (it holds the
+      // automation FOR SHARE), so the runs below are exactly those not mid-step.
       const updated = await trx
         .updateTable("automations")
-        .set({ status: to, updated_at: now, ...(to === "active" ? { published: 1 } : {}) })
+        .set({ status: to, updated_at: clock.now(), ...(to === "active" ? { published: 1 } : {}) })
         .where("account_id", "=", accountId)
         .where("id", "=", id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // Runs waiting in a delay leave at once; a run mid-step finishes that step, then the executor removes it.
+      if (to === "disabled") await exitIdleRuns(trx, accountId, id, "automation_disabled", clock.now());
       return current(trx, updated);
     });
     opts.onChange?.();
