@@ -49,16 +49,23 @@ function toFieldErrors(issues: Issue[]): FieldErrors {
 }
 
 /** Ends the automation's live runs that no worker holds right now; the executor ends the rest. */
-async function exitIdleRuns(trx: Db, accountId: number, automationId: number, reason: string, now: number, onlySteps?: (stepId: string | null) => boolean) {
+async function exitIdleRuns(
+  trx: Db,
+  accountId: number,
+  automationId: number,
+  reason: string,
+  now: number,
+  only?: (run: { step_id: string | null; version: number }) => boolean,
+) {
   const rows = await trx
     .selectFrom("runs")
-    .select(["id", "step_id"])
+    .select(["id", "step_id", "version"])
     .where("account_id", "=", accountId)
     .where("automation_id", "=", automationId)
     .where("status", "=", "active")
     .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
     .execute();
-  const ids = rows.filter((r) => (onlySteps ? onlySteps(r.step_id) : true)).map((r) => r.id);
+  const ids = rows.filter((r) => (only ? only(r) : true)).map((r) => r.id);
   for (let i = 0; i < ids.length; i += 500) {
     await trx
       .updateTable("runs")
@@ -173,9 +180,17 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
         const version = row.version + 1;
         await trx.insertInto("automation_versions").values({ account_id: accountId, automation_id: id, version, definition: JSON.stringify(def), created_at: now }).execute();
         if (inFlight === "move") {
+          // Runs on the version being replaced move; runs an earlier edit kept stay kept.
           const stepIds = new Set(def.steps.map((s) => s.id));
-          await exitIdleRuns(trx, accountId, id, "step_removed", now, (stepId) => stepId !== null && !stepIds.has(stepId));
-          await trx.updateTable("runs").set({ version }).where("account_id", "=", accountId).where("automation_id", "=", id).where("status", "=", "active").execute();
+          await exitIdleRuns(trx, accountId, id, "step_removed", now, (r) => r.version === row.version && r.step_id !== null && !stepIds.has(r.step_id));
+          await trx
+            .updateTable("runs")
+            .set({ version })
+            .where("account_id", "=", accountId)
+            .where("automation_id", "=", id)
+            .where("version", "=", row.version)
+            .where("status", "=", "active")
+            .execute();
         }
         const updated = await trx
           .updateTable("automations")

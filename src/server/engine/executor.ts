@@ -274,6 +274,8 @@ export function executor(store: Store, clock: Clock, opts: ExecutorOptions) {
           }
         }
         steps += live.length;
+        // Let queued API work reach the database between steps (SQLite has one connection).
+        await new Promise((r) => setImmediate(r));
         live = live
           .map((run) => ({ run, next: results.get(run.id)! }))
           .filter(({ next }) => !next.done)
