@@ -28,6 +28,8 @@ export interface Config {
   readonly monthlyRunQuota: number;
   /** Runs one engine batch claims (and commits per transaction). */
   readonly engineBatch: number;
+  /** How long a claimed run stays leased; a dead worker's runs are taken over after it. */
+  readonly engineLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +67,7 @@ export const OPTIONS: readonly Option[] = [
   { key: "maxAutomations", env: "MAILWRIGHT_MAX_AUTOMATIONS", flag: "max-automations", description: "automations per account (20)" },
   { key: "monthlyRunQuota", env: "MAILWRIGHT_MONTHLY_RUN_QUOTA", flag: "monthly-run-quota", description: "runs started per account per month; 0 = unlimited (0)" },
   { key: "engineBatch", env: "MAILWRIGHT_ENGINE_BATCH", flag: "engine-batch", description: "runs claimed per engine batch (200)" },
+  { key: "engineLeaseMs", env: "MAILWRIGHT_ENGINE_LEASE_MS", flag: "engine-lease-ms", description: "lease on claimed runs in ms (30000)" },
 ];
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -167,6 +170,7 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     maxAutomations: int("maxAutomations", 20, 1, 100_000),
     monthlyRunQuota: int("monthlyRunQuota", 0, 0, 1_000_000_000),
     engineBatch: int("engineBatch", 200, 1, 10_000),
+    engineLeaseMs: int("engineLeaseMs", 30_000, 100, 3_600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -36,7 +36,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick, onApplied: wake });
   const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
   jobs = jobRunner(store, clock, [imports.handler, exports.handler], log);
-  const exec = executor(store, clock, { batchSize: config.engineBatch, leaseMs: 30_000, ...opts.executor });
+  const exec = executor(store, clock, log, { batchSize: config.engineBatch, leaseMs: config.engineLeaseMs, ...opts.executor });
   const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota }), exec, wakeup, log, {
     idleMs: store.dialect === "sqlite" ? 250 : 1000,
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
 import { type Kysely, sql } from "kysely";
 import type { Store } from "../db/connect.ts";
 import type { Database } from "../db/schema.ts";
@@ -26,6 +27,8 @@ export interface ExecutorOptions {
   leaseMs: number;
   /** Test hook: runs inside a step's transaction just before it commits. */
   beforeCommit?: (run: ClaimedRun) => Promise<void>;
+  /** Test hook: runs after a batch is claimed, before any step (a worker stalling there). */
+  afterClaim?: (runs: ClaimedRun[]) => Promise<void>;
 }
 
 type RunState = Pick<ClaimedRun, "step_id" | "phase" | "wake_at"> & { done: boolean };
@@ -36,7 +39,7 @@ type RunState = Pick<ClaimedRun, "step_id" | "phase" | "wake_at"> & { done: bool
  * and the run's advance commit together, fenced by the lease token — so each step happens
  * exactly once even when a worker dies or stalls mid-step.
  */
-export function executor(store: Store, clock: Clock, opts: ExecutorOptions) {
+export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opts: ExecutorOptions) {
   const { db } = store;
   // Versions are immutable: cache their parsed definitions forever.
   const definitions = new Map<string, Definition>();
@@ -251,7 +254,9 @@ export function executor(store: Store, clock: Clock, opts: ExecutorOptions) {
       const token = randomBytes(12).toString("base64url");
       const claimedAt = clock.now();
       let live = await claimDueRuns(store, claimedAt, claimedAt + opts.leaseMs, token, opts.batchSize);
+      if (live.length > 0) await opts.afterClaim?.(live);
       let steps = 0;
+      let lost = 0;
       while (live.length > 0) {
         const now = clock.now();
         let results: Map<number, RunState>;
@@ -268,7 +273,8 @@ export function executor(store: Store, clock: Clock, opts: ExecutorOptions) {
             try {
               results.set(run.id, await db.transaction().execute((trx) => stepRun(trx, run, token, now)));
             } catch (err) {
-              if (!(err instanceof LeaseLost)) await markFailed(run, token, err);
+              if (err instanceof LeaseLost) lost++;
+              else await markFailed(run, token, err);
               results.set(run.id, { step_id: null, phase: "ready", wake_at: null, done: true });
             }
           }
@@ -281,6 +287,7 @@ export function executor(store: Store, clock: Clock, opts: ExecutorOptions) {
           .filter(({ next }) => !next.done)
           .map(({ run, next }) => ({ ...run, step_id: next.step_id, phase: next.phase, wake_at: next.wake_at }));
       }
+      if (lost > 0) log.warn({ lost }, "lease lost: another worker took these runs over; nothing of them was committed here");
       return steps;
     },
   };
