@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { ContactsTable, Database } from "../db/schema.ts";
 import type { AppliedChange, ContactState } from "../../core/contacts/contact-change.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { normalizeEmail } from "../../core/contacts/email.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
+import { rowsRelation } from "../db/rows-relation.ts";
 
 export type ContactRow = Selectable<ContactsTable>;
 type Db = Kysely<Database>;
@@ -89,19 +90,11 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
   }));
   for (const part of chunks(inserts)) await db.insertInto("contacts").values(part).execute();
 
-  for (const w of writes) {
-    if (w.isNew) continue;
-    const { after, rowChanged, added, removed } = w.applied;
-    if (!rowChanged && added.length === 0 && removed.length === 0) continue;
-    await db
-      .updateTable("contacts")
-      .set(rowChanged ? { email: after.email, status: after.status, fields: JSON.stringify(after.fields), updated_at: now } : { updated_at: now })
-      .where("account_id", "=", accountId)
-      .where("id", "=", after.id)
-      .execute();
-    if (removed.length > 0) {
-      await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", after.id).where("list_id", "in", removed).execute();
-    }
+  const touched = writes.filter((w) => !w.isNew && (w.applied.rowChanged || w.applied.added.length > 0 || w.applied.removed.length > 0));
+  for (const part of chunks(touched, 200)) await updateContactRows(db, accountId, part.map((w) => w.applied.after), now);
+  for (const w of touched) {
+    if (w.applied.removed.length === 0) continue;
+    await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", w.applied.after.id).where("list_id", "in", w.applied.removed).execute();
   }
 
   const memberships = writes.flatMap(({ applied: { after, added } }) =>
@@ -112,4 +105,14 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
   }
 
   await recordTriggerEvents(db, accountId, writes.flatMap((w) => w.applied.events), now);
+}
+
+/** Writes many contacts' email, status and fields in one statement. */
+async function updateContactRows(db: Db, accountId: number, states: ContactState[], now: number): Promise<void> {
+  if (states.length === 0) return;
+  const relation = rowsRelation(db, ["text", "text", "text", "text"], states.map((c) => [c.id, c.email, c.status, JSON.stringify(c.fields)]));
+  await sql`
+    with v(id, email, status, fields) as (${relation})
+    update contacts set email = v.email, status = v.status, fields = v.fields, updated_at = ${now}
+    from v where contacts.account_id = ${accountId} and contacts.id = v.id`.execute(db);
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
 
@@ -21,12 +21,19 @@ export function dialectOf(url: string): DialectName {
 }
 
 /** Opens the store named by a database URL (`sqlite:<file>` or `postgres://…`). */
-export function openStore(url: string, opts: { poolSize?: number } = {}): Store {
+export interface StoreOptions {
+  poolSize?: number;
+  /** Called after each query with its SQL and duration (profiling). */
+  onQuery?: (sql: string, ms: number) => void;
+}
+
+export function openStore(url: string, opts: StoreOptions = {}): Store {
+  const log = opts.onQuery ? (e: LogEvent) => opts.onQuery!(e.query.sql, e.queryDurationMillis) : undefined;
   if (dialectOf(url) === "postgres") {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on("error", () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return { db, dialect: "postgres", close: () => db.destroy() };
   }
   const file = url.slice("sqlite:".length);
@@ -35,7 +42,7 @@ export function openStore(url: string, opts: { poolSize?: number } = {}): Store 
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), ...(log ? { log } : {}) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 

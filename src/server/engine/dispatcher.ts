@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Insertable, type Kysely, sql } from "kysely";
 import type { Store } from "../db/connect.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
@@ -10,7 +10,7 @@ import type { FieldDataType } from "../../core/contacts/field-value.ts";
 type Db = Kysely<Database>;
 
 export const DEFAULT_REENTRY_HOURS = 24;
-const BATCH = 500;
+const BATCH = 1000;
 // Only one dispatcher at a time keeps events in order across workers.
 const DISPATCH_LOCK = 727_001;
 
@@ -65,81 +65,90 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
       const automations = new Map<number, LiveAutomation[]>();
       const fieldTypes = new Map<number, Map<string, FieldDataType>>();
       const quota = new Map<number, { limit: number; used: number }>();
-      // Entries made in this batch count for the re-entry rule of later events in it.
+      // Last entry per automation and contact: loaded, then updated as this batch enrolls.
       const enteredNow = new Map<string, number>();
 
+      // First every (event, automation) match, pure; then the facts they need, in bulk.
+      const pairs: { e: (typeof events)[number]; a: LiveAutomation; view: TriggerEventView }[] = [];
       for (const e of events) {
         if (!automations.has(e.account_id)) {
           automations.set(e.account_id, await liveAutomations(trx, e.account_id));
           fieldTypes.set(e.account_id, new Map((await listFields(trx, e.account_id)).map((f) => [f.merge_tag, f.data_type])));
         }
+        const live = automations.get(e.account_id)!;
+        if (live.length === 0) continue;
         const view: TriggerEventView = { type: e.type, payload: JSON.parse(e.payload) as Record<string, unknown> };
-        const matching = automations.get(e.account_id)!.filter((a) =>
-          triggerMatches(a.def.trigger, view, fieldTypes.get(e.account_id)!.get(a.def.trigger.field ?? "")),
-        );
-        if (matching.length === 0) continue;
-        const contact = await trx.selectFrom("contacts").select("id").where("account_id", "=", e.account_id).where("id", "=", e.contact_id).executeTakeFirst();
-
-        for (const a of matching) {
-          const refuse = async (reason: string) =>
-            trx.insertInto("entry_refusals").values({ account_id: e.account_id, automation_id: a.id, contact_id: e.contact_id, reason, trigger_event_id: e.id, created_at: now }).execute();
-          if (!contact) {
-            await refuse("contact_deleted");
-            continue;
-          }
-          const reentryMs = (a.def.settings?.reentry_hours ?? DEFAULT_REENTRY_HOURS) * 3_600_000;
-          const key = `${a.id}:${e.contact_id}`;
-          const lastHere = enteredNow.get(key);
-          const last =
-            lastHere ??
-            (
-              await trx
-                .selectFrom("runs")
-                .select("entered_at")
-                .where("account_id", "=", e.account_id)
-                .where("contact_id", "=", e.contact_id)
-                .where("automation_id", "=", a.id)
-                .orderBy("entered_at", "desc")
-                .limit(1)
-                .executeTakeFirst()
-            )?.entered_at;
-          if (last !== undefined && now - last < reentryMs) {
-            await refuse("reentry");
-            continue;
-          }
-          if (!quota.has(e.account_id)) {
-            const used = await trx.selectFrom("run_quota").select("count").where("account_id", "=", e.account_id).where("month", "=", month).executeTakeFirst();
-            quota.set(e.account_id, { limit: await quotaOf(trx, e.account_id), used: used?.count ?? 0 });
-          }
-          const q = quota.get(e.account_id)!;
-          if (q.limit > 0 && q.used >= q.limit) {
-            await refuse("quota");
-            continue;
-          }
-          q.used++;
-          enteredNow.set(key, now);
-          await trx
-            .insertInto("runs")
-            .values({
-              account_id: e.account_id,
-              automation_id: a.id,
-              version: a.version,
-              contact_id: e.contact_id,
-              status: "active",
-              step_id: a.def.entry_step_id ?? null,
-              phase: "ready",
-              wake_at: now,
-              lease_token: null,
-              lease_until: null,
-              trigger_event_id: e.id,
-              context: JSON.stringify(runContext(view)),
-              entered_at: now,
-              finished_at: null,
-              exit_reason: null,
-            })
-            .execute();
+        for (const a of live) {
+          if (triggerMatches(a.def.trigger, view, fieldTypes.get(e.account_id)!.get(a.def.trigger.field ?? ""))) pairs.push({ e, a, view });
         }
       }
+      const existing = new Set<string>();
+      for (const accountId of new Set(pairs.map((p) => p.e.account_id))) {
+        const mine = pairs.filter((p) => p.e.account_id === accountId);
+        const contactIds = [...new Set(mine.map((p) => p.e.contact_id))];
+        const automationIds = [...new Set(mine.map((p) => p.a.id))];
+        for (let i = 0; i < contactIds.length; i += 500) {
+          const part = contactIds.slice(i, i + 500);
+          for (const c of await trx.selectFrom("contacts").select("id").where("account_id", "=", accountId).where("id", "in", part).execute()) existing.add(`${accountId}:${c.id}`);
+          const last = await trx
+            .selectFrom("runs")
+            .select(["automation_id", "contact_id", (eb) => eb.fn.max("entered_at").as("at")])
+            .where("account_id", "=", accountId)
+            .where("automation_id", "in", automationIds)
+            .where("contact_id", "in", part)
+            .groupBy(["automation_id", "contact_id"])
+            .execute();
+          for (const r of last) enteredNow.set(`${r.automation_id}:${r.contact_id}`, Number(r.at));
+        }
+        if (!quota.has(accountId)) {
+          const used = await trx.selectFrom("run_quota").select("count").where("account_id", "=", accountId).where("month", "=", month).executeTakeFirst();
+          quota.set(accountId, { limit: await quotaOf(trx, accountId), used: used?.count ?? 0 });
+        }
+      }
+
+      const runs: Insertable<Database["runs"]>[] = [];
+      const refusals: Insertable<Database["entry_refusals"]>[] = [];
+      for (const { e, a, view } of pairs) {
+        const refuse = (reason: string) =>
+          refusals.push({ account_id: e.account_id, automation_id: a.id, contact_id: e.contact_id, reason, trigger_event_id: e.id, created_at: now });
+        if (!existing.has(`${e.account_id}:${e.contact_id}`)) {
+          refuse("contact_deleted");
+          continue;
+        }
+        const key = `${a.id}:${e.contact_id}`;
+        const last = enteredNow.get(key);
+        const reentryMs = (a.def.settings?.reentry_hours ?? DEFAULT_REENTRY_HOURS) * 3_600_000;
+        if (last !== undefined && now - last < reentryMs) {
+          refuse("reentry");
+          continue;
+        }
+        const q = quota.get(e.account_id)!;
+        if (q.limit > 0 && q.used >= q.limit) {
+          refuse("quota");
+          continue;
+        }
+        q.used++;
+        enteredNow.set(key, now);
+        runs.push({
+          account_id: e.account_id,
+          automation_id: a.id,
+          version: a.version,
+          contact_id: e.contact_id,
+          status: "active",
+          step_id: a.def.entry_step_id ?? null,
+          phase: "ready",
+          wake_at: now,
+          lease_token: null,
+          lease_until: null,
+          trigger_event_id: e.id,
+          context: JSON.stringify(runContext(view)),
+          entered_at: now,
+          finished_at: null,
+          exit_reason: null,
+        });
+      }
+      for (let i = 0; i < runs.length; i += 200) await trx.insertInto("runs").values(runs.slice(i, i + 200)).execute();
+      for (let i = 0; i < refusals.length; i += 500) await trx.insertInto("entry_refusals").values(refusals.slice(i, i + 500)).execute();
 
       for (const [accountId, q] of quota) {
         await trx
@@ -148,7 +157,8 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
           .onConflict((oc) => oc.columns(["account_id", "month"]).doUpdateSet({ count: q.used }))
           .execute();
       }
-      await trx.updateTable("trigger_events").set({ dispatched_at: now }).where("id", "in", events.map((e) => e.id)).execute();
+      const ids = events.map((e) => e.id);
+      for (let i = 0; i < ids.length; i += 500) await trx.updateTable("trigger_events").set({ dispatched_at: now }).where("id", "in", ids.slice(i, i + 500)).execute();
       return events.length;
     });
   };

@@ -5,20 +5,21 @@ import type { Store } from "../db/connect.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { claimDueRuns, type ClaimedRun } from "../db/claim.ts";
+import { advanceRuns, type RunAdvance } from "../db/advance-runs.ts";
 import type { Definition } from "../../core/flow/schema.ts";
-import { advance, type Effect, type JournalEntry, type Transition } from "../../core/engine/advance.ts";
-import { type ConditionContext, eventCountKey } from "../../core/engine/evaluate-condition.ts";
-import { applyContactChange, type ContactChange } from "../../core/contacts/contact-change.ts";
+import { advance, type Transition } from "../../core/engine/advance.ts";
+import type { ConditionContext } from "../../core/engine/evaluate-condition.ts";
 import { listFields, type FieldRow } from "../fields/fields-repo.ts";
-import { findContact, listIdsOf, persistContactWrites, toState } from "../contacts/contacts-repo.ts";
+import { persistContactWrites } from "../contacts/contacts-repo.ts";
 import { fieldsByTag } from "../contacts/field-input.ts";
+import { conditionFacts, type ContactLedger, loadLedger } from "./step-context.ts";
 
 type Db = Kysely<Database>;
 
-/** A commit refused because the worker no longer holds the run's lease. */
+/** A commit refused because the worker no longer holds a run's lease. */
 export class LeaseLost extends Error {
-  constructor(readonly runId: number) {
-    super(`lease lost on run ${runId}`);
+  constructor(readonly runIds: number[]) {
+    super(`lease lost on runs ${runIds.join(", ")}`);
   }
 }
 
@@ -26,7 +27,7 @@ export interface ExecutorOptions {
   batchSize: number;
   leaseMs: number;
   /** Test hook: runs inside a step's transaction just before it commits. */
-  beforeCommit?: (run: ClaimedRun) => Promise<void>;
+  beforeCommit?: (runs: ClaimedRun[]) => Promise<void>;
   /** Test hook: runs after a batch is claimed, before any step (a worker stalling there). */
   afterClaim?: (runs: ClaimedRun[]) => Promise<void>;
 }
@@ -34,208 +35,167 @@ export interface ExecutorOptions {
 type RunState = Pick<ClaimedRun, "step_id" | "phase" | "wake_at"> & { done: boolean };
 
 /**
- * Claims due runs under a lease and moves each forward one step per transaction (a batch
- * of runs per transaction): the step's effects, its journal row (unique per run and step)
- * and the run's advance commit together, fenced by the lease token — so each step happens
- * exactly once even when a worker dies or stalls mid-step.
+ * Claims due runs under a lease and moves each forward one step per transaction, a whole
+ * batch of runs per transaction: the steps' effects, their journal rows (unique per run
+ * and step) and the runs' advance commit together, fenced by the lease token — so each
+ * step happens exactly once even when a worker dies or stalls mid-step.
  */
 export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opts: ExecutorOptions) {
   const { db } = store;
-  // Versions are immutable: cache their parsed definitions forever.
+  // Versions are immutable: their parsed definitions can be kept forever.
   const definitions = new Map<string, Definition>();
 
-  async function definitionOf(trx: Db, run: ClaimedRun): Promise<Definition> {
-    const key = `${run.account_id}:${run.automation_id}:${run.version}`;
-    let def = definitions.get(key);
-    if (!def) {
+  async function definitionsFor(trx: Db, runs: ClaimedRun[]): Promise<void> {
+    const missing = runs.filter((r) => !definitions.has(`${r.account_id}:${r.automation_id}:${r.version}`));
+    for (const r of missing) {
       const row = await trx
         .selectFrom("automation_versions")
         .select("definition")
-        .where("account_id", "=", run.account_id)
-        .where("automation_id", "=", run.automation_id)
-        .where("version", "=", run.version)
+        .where("account_id", "=", r.account_id)
+        .where("automation_id", "=", r.automation_id)
+        .where("version", "=", r.version)
         .executeTakeFirstOrThrow();
-      def = JSON.parse(row.definition) as Definition;
-      definitions.set(key, def);
+      definitions.set(`${r.account_id}:${r.automation_id}:${r.version}`, JSON.parse(row.definition) as Definition);
     }
-    return def;
   }
 
-  async function automationStatus(trx: Db, run: ClaimedRun): Promise<{ status: string; version: number; deleted: boolean } | undefined> {
-    // FOR SHARE: a disable that starts now waits for this step to commit, then removes the run.
+  /** The automations' status, read FOR SHARE on PostgreSQL: a disable waits for this step, then removes the run. */
+  async function automationStatuses(trx: Db, runs: ClaimedRun[]): Promise<Map<number, string>> {
+    const ids = [...new Set(runs.map((r) => r.automation_id))];
     const lock = store.dialect === "postgres" ? sql` for share` : sql``;
-    const r = await sql<{ status: string; version: number; deleted_at: number | null }>`
-      select status, version, deleted_at from automations where account_id = ${run.account_id} and id = ${run.automation_id}${lock}`.execute(trx);
-    const row = r.rows[0];
-    return row && { status: row.status, version: Number(row.version), deleted: row.deleted_at !== null };
+    const rows = await sql<{ id: number | string; status: string; deleted_at: number | null }>`
+      select id, status, deleted_at from automations where id in (${sql.join(ids)}) order by id${lock}`.execute(trx);
+    return new Map(rows.rows.map((r) => [Number(r.id), r.deleted_at !== null ? "deleted" : r.status]));
   }
 
-  async function conditionFacts(trx: Db, run: ClaimedRun, def: Definition, now: number) {
-    const step = def.steps.find((s) => s.id === run.step_id);
-    const eventCounts: Record<string, number> = {};
-    const engagement: ConditionContext["engagement"] = {};
-    if (step?.type !== "condition") return { eventCounts, engagement };
-    for (const rule of step.rules ?? []) {
-      if (rule.kind === "event_history" && rule.event && rule.days) {
-        const r = await trx
-          .selectFrom("contact_events")
-          .select((eb) => eb.fn.countAll<number | string>().as("n"))
-          .where("account_id", "=", run.account_id)
-          .where("contact_id", "=", run.contact_id)
-          .where("name", "=", rule.event)
-          .where("created_at", ">=", now - rule.days * 86_400_000)
-          .executeTakeFirstOrThrow();
-        eventCounts[eventCountKey(rule.event, rule.days)] = Number(r.n);
-      }
-    }
-    if ((step.rules ?? []).some((r) => r.kind === "email")) {
-      const msgs = await trx
-        .selectFrom("messages")
-        .select(["step_id", "opened_at", "clicked_at"])
-        .where("account_id", "=", run.account_id)
-        .where("run_id", "=", run.id)
-        .execute();
-      for (const m of msgs) (engagement as Record<string, { opened: boolean; clicked: boolean }>)[m.step_id] = { opened: m.opened_at !== null, clicked: m.clicked_at !== null };
-    }
-    return { eventCounts, engagement };
-  }
+  /** One step for each run, inside the caller's transaction; throws LeaseLost if any run was taken over. */
+  async function stepBatch(trx: Db, claimed: ClaimedRun[], token: string, now: number): Promise<Map<number, RunState>> {
+    // The runs as they are now: an edit may have moved them to a new version, another worker taken them.
+    const fresh = await trx.selectFrom("runs").select(["id", "version", "lease_token", "status"]).where("id", "in", claimed.map((r) => r.id)).execute();
+    const freshById = new Map(fresh.map((f) => [f.id, f]));
+    const lost = claimed.filter((r) => freshById.get(r.id)?.lease_token !== token || freshById.get(r.id)?.status !== "active");
+    if (lost.length > 0) throw new LeaseLost(lost.map((r) => r.id));
+    const runs = claimed.map((r) => ({ ...r, version: freshById.get(r.id)!.version }));
 
-  async function applyEffects(trx: Db, run: ClaimedRun, effects: Effect[], defs: FieldRow[], now: number): Promise<void> {
-    for (const effect of effects) {
-      const row = await findContact(trx, run.account_id, run.contact_id);
-      if (!row) return;
-      if (effect.type === "send_email") {
-        await trx
-          .insertInto("messages")
-          .values({
+    const statuses = await automationStatuses(trx, runs);
+    await definitionsFor(trx, runs);
+    const accounts = [...new Set(runs.map((r) => r.account_id))];
+    const defsByAccount = new Map<number, FieldRow[]>();
+    const ledgers = new Map<number, ContactLedger>();
+    for (const accountId of accounts) {
+      defsByAccount.set(accountId, await listFields(trx, accountId));
+      const ids = runs.filter((r) => r.account_id === accountId).map((r) => r.contact_id);
+      ledgers.set(accountId, await loadLedger(trx, accountId, ids, defsByAccount.get(accountId)!));
+    }
+
+    const advances: RunAdvance[] = [];
+    const journal: Database["run_journal"][] = [];
+    const waited: { account_id: number; run_id: number; step_id: string; at: number }[] = [];
+    const messages: Omit<Database["messages"], "id">[] = [];
+    const results = new Map<number, RunState>();
+
+    for (const run of runs) {
+      const status = statuses.get(run.automation_id);
+      const ledger = ledgers.get(run.account_id)!;
+      const contact = ledger.current(run.contact_id);
+      let t: Pick<Transition, "position" | "end"> & Partial<Transition>;
+      if (status === undefined || status === "deleted" || status === "disabled") {
+        t = { position: null, end: { status: "exited", reason: status === "deleted" ? "automation_deleted" : "automation_disabled" } };
+      } else if (!contact) {
+        t = { position: null, end: { status: "exited", reason: "contact_deleted" } };
+      } else if (run.step_id === null) {
+        t = { position: null, end: { status: "completed" } };
+      } else {
+        const def = definitions.get(`${run.account_id}:${run.automation_id}:${run.version}`)!;
+        const defs = defsByAccount.get(run.account_id)!;
+        const context = JSON.parse(run.context) as { event?: ConditionContext["event"] };
+        const ctx: ConditionContext = {
+          contact: {
+            status: contact.status,
+            fields: fieldsByTag(defs, contact.fields),
+            fieldTypes: Object.fromEntries(defs.map((d) => [d.merge_tag, d.data_type])),
+            listIds: contact.listIds,
+          },
+          event: context.event ?? null,
+          ...(await conditionFacts(trx, run, def, now)),
+          now,
+        };
+        t = advance(def, { step_id: run.step_id, phase: run.phase, wake_at: run.wake_at }, ctx, now, 1);
+        for (const effect of t.effects ?? []) {
+          if (effect.type === "send_email") {
+            messages.push({
+              account_id: run.account_id,
+              run_id: run.id,
+              step_id: effect.stepId,
+              automation_id: run.automation_id,
+              contact_id: run.contact_id,
+              to_email: contact.email,
+              status: effect.skipped ? "skipped" : "queued",
+              email: JSON.stringify(effect.email),
+              context: run.context,
+              created_at: now,
+              sent_at: null,
+              opened_at: null,
+              clicked_at: null,
+              error: effect.skipped ? "contact unsubscribed" : null,
+            });
+          } else {
+            await ledger.apply(run.contact_id, effect);
+          }
+        }
+        for (const j of t.journal ?? []) {
+          if (j.outcome === "waited") {
+            waited.push({ account_id: run.account_id, run_id: run.id, step_id: j.step_id, at: j.at });
+            continue;
+          }
+          journal.push({
             account_id: run.account_id,
             run_id: run.id,
-            step_id: effect.stepId,
+            step_id: j.step_id,
             automation_id: run.automation_id,
-            contact_id: run.contact_id,
-            to_email: row.email,
-            status: effect.skipped ? "skipped" : "queued",
-            email: JSON.stringify(effect.email),
-            context: run.context,
-            created_at: now,
-            sent_at: null,
-            opened_at: null,
-            clicked_at: null,
-            error: effect.skipped ? "contact unsubscribed" : null,
-          })
-          .execute();
-        continue;
+            version: run.version,
+            type: j.type,
+            outcome: j.outcome,
+            detail: j.detail === undefined ? null : JSON.stringify(j.detail),
+            at: j.at,
+            completed_at: j.outcome === "waiting" ? null : j.at,
+          });
+        }
       }
-      let change: ContactChange;
-      if (effect.type === "update_field") {
-        const def = defs.find((d) => d.merge_tag === effect.field);
-        if (!def) continue; // the field was deleted since the automation was activated
-        change = { fields: new Map([[def.id, effect.value]]) };
-      } else if (effect.type === "unsubscribe") {
-        change = { unsubscribed: true };
-      } else {
-        const existing = await trx.selectFrom("lists").select("id").where("account_id", "=", run.account_id).where("id", "in", effect.listIds.length ? effect.listIds : [-1]).execute();
-        const ids = existing.map((l) => l.id);
-        change = effect.type === "add_to_lists" ? { listsIncluded: ids } : { listsExcluded: ids };
-      }
-      const lists = await listIdsOf(trx, run.account_id, [row.id]);
-      const applied = applyContactChange(toState(row, lists.get(row.id) ?? []), null, change, new Map(defs.map((d) => [d.id, d.merge_tag])));
-      // Actions fire trigger events like API changes do, so automations can chain.
-      await persistContactWrites(trx, run.account_id, [{ applied, isNew: false }], now);
-    }
-  }
-
-  async function writeJournal(trx: Db, run: ClaimedRun, entries: JournalEntry[]): Promise<void> {
-    for (const j of entries) {
-      if (j.outcome === "waited") {
-        await trx
-          .updateTable("run_journal")
-          .set({ outcome: "done", completed_at: j.at })
-          .where("account_id", "=", run.account_id)
-          .where("run_id", "=", run.id)
-          .where("step_id", "=", j.step_id)
-          .execute();
-        continue;
-      }
-      await trx
-        .insertInto("run_journal")
-        .values({
-          account_id: run.account_id,
-          run_id: run.id,
-          step_id: j.step_id,
-          automation_id: run.automation_id,
-          version: run.version,
-          type: j.type,
-          outcome: j.outcome,
-          detail: j.detail === undefined ? null : JSON.stringify(j.detail),
-          at: j.at,
-          completed_at: j.outcome === "waiting" ? null : j.at,
-        })
-        .execute();
-    }
-  }
-
-  /** The run's write, only while this worker still holds the lease it claimed with. */
-  async function fencedUpdate(trx: Db, run: ClaimedRun, token: string, t: Pick<Transition, "position" | "end">, now: number): Promise<RunState> {
-    const ended = t.end !== null;
-    const waiting = t.position?.phase === "waiting";
-    const res = await trx
-      .updateTable("runs")
-      .set({
+      const ended = t.end !== null;
+      const waiting = t.position?.phase === "waiting";
+      advances.push({
+        id: run.id,
         step_id: t.position?.step_id ?? null,
         phase: t.position?.phase ?? "ready",
         wake_at: t.position?.wake_at ?? null,
         status: t.end ? t.end.status : "active",
         exit_reason: t.end?.status === "exited" ? t.end.reason : null,
         finished_at: ended ? now : null,
-        // A run that waits or ended lets its lease go; one still ready keeps it for the next step.
-        ...(ended || waiting ? { lease_token: null, lease_until: null } : {}),
-      })
-      .where("id", "=", run.id)
-      .where("lease_token", "=", token)
-      .where("status", "=", "active")
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new LeaseLost(run.id);
-    return { step_id: t.position?.step_id ?? null, phase: t.position?.phase ?? "ready", wake_at: t.position?.wake_at ?? null, done: ended || waiting };
-  }
-
-  /** One step of one run, inside the caller's transaction. */
-  async function stepRun(trx: Db, claimed: ClaimedRun, token: string, now: number): Promise<RunState> {
-    // The run as it is now: an edit may have moved it to a new version, another worker taken it.
-    const fresh = await trx.selectFrom("runs").select(["version", "lease_token", "status"]).where("id", "=", claimed.id).executeTakeFirst();
-    if (!fresh || fresh.lease_token !== token || fresh.status !== "active") throw new LeaseLost(claimed.id);
-    const run = { ...claimed, version: fresh.version };
-    const auto = await automationStatus(trx, run);
-    if (!auto || auto.deleted || auto.status === "disabled") {
-      return fencedUpdate(trx, run, token, { position: null, end: { status: "exited", reason: auto?.deleted ? "automation_deleted" : "automation_disabled" } }, now);
+        release: ended || waiting,
+      });
+      results.set(run.id, { step_id: t.position?.step_id ?? null, phase: t.position?.phase ?? "ready", wake_at: t.position?.wake_at ?? null, done: ended || waiting });
     }
-    const contact = await findContact(trx, run.account_id, run.contact_id);
-    if (!contact) return fencedUpdate(trx, run, token, { position: null, end: { status: "exited", reason: "contact_deleted" } }, now);
 
-    const def = await definitionOf(trx, run);
-    const defs = await listFields(trx, run.account_id);
-    const lists = await listIdsOf(trx, run.account_id, [contact.id]);
-    const state = toState(contact, lists.get(contact.id) ?? []);
-    const facts = await conditionFacts(trx, run, def, now);
-    const context = JSON.parse(run.context) as { event?: ConditionContext["event"] };
-    const ctx: ConditionContext = {
-      contact: {
-        status: state.status,
-        fields: fieldsByTag(defs, state.fields),
-        fieldTypes: Object.fromEntries(defs.map((d) => [d.merge_tag, d.data_type])),
-        listIds: state.listIds,
-      },
-      event: context.event ?? null,
-      ...facts,
-      now,
-    };
-    const position = { step_id: run.step_id ?? "", phase: run.phase, wake_at: run.wake_at };
-    const t = run.step_id === null ? { effects: [], journal: [], position: null, end: { status: "completed" as const } } : advance(def, position, ctx, now, 1);
-    await applyEffects(trx, run, t.effects, defs, now);
-    await writeJournal(trx, run, t.journal);
-    const next = await fencedUpdate(trx, run, token, t, now);
-    await opts.beforeCommit?.(run);
-    return next;
+    // Actions fire trigger events like API changes do, so automations can chain.
+    for (const [accountId, ledger] of ledgers) await persistContactWrites(trx, accountId, ledger.writes(), now);
+    for (let i = 0; i < messages.length; i += 500) await trx.insertInto("messages").values(messages.slice(i, i + 500)).execute();
+    // A second journal row for the same (run, step) violates the primary key: the commit fails, nothing doubles.
+    for (let i = 0; i < journal.length; i += 500) await trx.insertInto("run_journal").values(journal.slice(i, i + 500)).execute();
+    for (const w of waited) {
+      await trx
+        .updateTable("run_journal")
+        .set({ outcome: "done", completed_at: w.at })
+        .where("account_id", "=", w.account_id)
+        .where("run_id", "=", w.run_id)
+        .where("step_id", "=", w.step_id)
+        .execute();
+    }
+    const written = await advanceRuns(trx, token, advances);
+    const fenced = runs.filter((r) => !written.has(r.id));
+    if (fenced.length > 0) throw new LeaseLost(fenced.map((r) => r.id));
+    await opts.beforeCommit?.(runs);
+    return results;
   }
 
   async function markFailed(run: ClaimedRun, token: string, err: unknown): Promise<void> {
@@ -261,17 +221,14 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
         const now = clock.now();
         let results: Map<number, RunState>;
         try {
-          results = await db.transaction().execute(async (trx) => {
-            const out = new Map<number, RunState>();
-            for (const run of live) out.set(run.id, await stepRun(trx, run, token, now));
-            return out;
-          });
+          results = await db.transaction().execute((trx) => stepBatch(trx, live, token, now));
         } catch {
           // One run spoiled the batch: take each alone, so the rest still move and the culprit is found.
           results = new Map();
           for (const run of live) {
             try {
-              results.set(run.id, await db.transaction().execute((trx) => stepRun(trx, run, token, now)));
+              const one = await db.transaction().execute((trx) => stepBatch(trx, [run], token, now));
+              results.set(run.id, one.get(run.id)!);
             } catch (err) {
               if (err instanceof LeaseLost) lost++;
               else await markFailed(run, token, err);

@@ -1,0 +1,109 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.ts";
+import type { ClaimedRun } from "../db/claim.ts";
+import type { Definition } from "../../core/flow/schema.ts";
+import type { Effect } from "../../core/engine/advance.ts";
+import { type ConditionContext, eventCountKey } from "../../core/engine/evaluate-condition.ts";
+import { applyContactChange, type ContactChange, type ContactState, type TriggerEvent } from "../../core/contacts/contact-change.ts";
+import type { FieldRow } from "../fields/fields-repo.ts";
+import { type ContactWrite, listIdsOf, toState } from "../contacts/contacts-repo.ts";
+
+type Db = Kysely<Database>;
+
+/**
+ * The contacts a batch of steps touches, loaded once: each action applies to the contact as
+ * the previous one left it (two runs of one contact in one batch see each other), and all
+ * of it is written back as one change per contact.
+ */
+export interface ContactLedger {
+  current(contactId: string): ContactState | undefined;
+  apply(contactId: string, effect: Exclude<Effect, { type: "send_email" }>): Promise<void>;
+  writes(): ContactWrite[];
+}
+
+export async function loadLedger(db: Db, accountId: number, contactIds: string[], defs: FieldRow[]): Promise<ContactLedger> {
+  const unique = [...new Set(contactIds)];
+  const rows = [];
+  for (let i = 0; i < unique.length; i += 500) {
+    rows.push(...(await db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where("id", "in", unique.slice(i, i + 500)).execute()));
+  }
+  const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
+  const original = new Map(rows.map((r) => [r.id, toState(r, lists.get(r.id) ?? [])]));
+  const current = new Map(original);
+  const events = new Map<string, TriggerEvent[]>();
+  const rowChanged = new Set<string>();
+  const tags = new Map(defs.map((d) => [d.id, d.merge_tag]));
+  let accountLists: Set<number> | null = null;
+
+  return {
+    current: (id) => current.get(id),
+
+    async apply(contactId, effect) {
+      const before = current.get(contactId);
+      if (!before) return;
+      let change: ContactChange;
+      if (effect.type === "update_field") {
+        const def = defs.find((d) => d.merge_tag === effect.field);
+        if (!def) return; // the field was deleted since the automation was activated
+        change = { fields: new Map([[def.id, effect.value]]) };
+      } else if (effect.type === "unsubscribe") {
+        change = { unsubscribed: true };
+      } else {
+        accountLists ??= new Set((await db.selectFrom("lists").select("id").where("account_id", "=", accountId).execute()).map((l) => l.id));
+        const ids = effect.listIds.filter((id) => accountLists!.has(id));
+        change = effect.type === "add_to_lists" ? { listsIncluded: ids } : { listsExcluded: ids };
+      }
+      const applied = applyContactChange(before, null, change, tags);
+      current.set(contactId, applied.after);
+      if (applied.rowChanged) rowChanged.add(contactId);
+      if (applied.events.length > 0) events.set(contactId, [...(events.get(contactId) ?? []), ...applied.events]);
+    },
+
+    writes() {
+      const out: ContactWrite[] = [];
+      for (const [id, evs] of events) {
+        const before = original.get(id)!;
+        const after = current.get(id)!;
+        const had = new Set(before.listIds);
+        const has = new Set(after.listIds);
+        out.push({
+          isNew: false,
+          applied: {
+            after,
+            events: evs,
+            added: after.listIds.filter((l) => !had.has(l)),
+            removed: before.listIds.filter((l) => !has.has(l)),
+            rowChanged: rowChanged.has(id),
+          },
+        });
+      }
+      return out;
+    },
+  };
+}
+
+/** Facts a condition step needs beyond the contact: event counts and this run's email engagement. */
+export async function conditionFacts(db: Db, run: ClaimedRun, def: Definition, now: number): Promise<Pick<ConditionContext, "eventCounts" | "engagement">> {
+  const step = def.steps.find((s) => s.id === run.step_id);
+  const eventCounts: Record<string, number> = {};
+  const engagement: Record<string, { opened: boolean; clicked: boolean }> = {};
+  if (step?.type !== "condition" || run.phase !== "ready") return { eventCounts, engagement };
+  for (const rule of step.rules ?? []) {
+    if (rule.kind === "event_history" && rule.event && rule.days) {
+      const r = await db
+        .selectFrom("contact_events")
+        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+        .where("account_id", "=", run.account_id)
+        .where("contact_id", "=", run.contact_id)
+        .where("name", "=", rule.event)
+        .where("created_at", ">=", now - rule.days * 86_400_000)
+        .executeTakeFirstOrThrow();
+      eventCounts[eventCountKey(rule.event, rule.days)] = Number(r.n);
+    }
+  }
+  if ((step.rules ?? []).some((r) => r.kind === "email")) {
+    const msgs = await db.selectFrom("messages").select(["step_id", "opened_at", "clicked_at"]).where("account_id", "=", run.account_id).where("run_id", "=", run.id).execute();
+    for (const m of msgs) engagement[m.step_id] = { opened: m.opened_at !== null, clicked: m.clicked_at !== null };
+  }
+  return { eventCounts, engagement };
+}
