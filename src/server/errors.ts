@@ -4,6 +4,18 @@
  */
 export type FieldErrors = Record<string, string[]>;
 
+/**
+ * The message list of one attribute, created when absent. Attribute names come from users
+ * (unknown attributes, merge tags), so `??=` is wrong: `fields["constructor"]` is inherited.
+ */
+export function messagesOf(fields: FieldErrors, attribute: string): string[] {
+  if (!Object.hasOwn(fields, attribute)) {
+    // defineProperty, not `=`: assigning `__proto__` would replace the prototype instead.
+    Object.defineProperty(fields, attribute, { value: [], enumerable: true, writable: true, configurable: true });
+  }
+  return fields[attribute]!;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly code: string,
@@ -39,7 +51,7 @@ export class Problems {
   private readonly fields: FieldErrors = {};
 
   add(attribute: string, message: string): this {
-    (this.fields[attribute] ??= []).push(message);
+    messagesOf(this.fields, attribute).push(message);
     return this;
   }
 

@@ -4,7 +4,7 @@ import type { Store } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/connect.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
-import { ApiError, errors, type FieldErrors } from "../errors.ts";
+import { ApiError, errors, type FieldErrors, messagesOf } from "../errors.ts";
 import { applyContactChange, type ContactChange, type ContactState } from "../../core/contacts/contact-change.ts";
 import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
@@ -47,7 +47,7 @@ export interface EventInput {
 type Db = Kysely<Database>;
 
 function merge(into: FieldErrors, from: FieldErrors): void {
-  for (const [k, msgs] of Object.entries(from)) (into[k] ??= []).push(...msgs);
+  for (const [k, msgs] of Object.entries(from)) messagesOf(into, k).push(...msgs);
 }
 
 function throwIf(problems: FieldErrors): void {
@@ -202,7 +202,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         // Its runs leave now (a run mid-step leaves at its next step); messages keep counts, not the address.
         await trx
           .updateTable("runs")
-          .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null })
+          .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null, lease_token: null, lease_until: null })
           .where("account_id", "=", accountId)
           .where("contact_id", "=", row.id)
           .where("status", "=", "active")

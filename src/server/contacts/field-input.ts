@@ -1,5 +1,5 @@
 import { type FieldValue, parseFieldValue } from "../../core/contacts/field-value.ts";
-import type { FieldErrors } from "../errors.ts";
+import { type FieldErrors, messagesOf } from "../errors.ts";
 import type { FieldRow } from "../fields/fields-repo.ts";
 
 /**
@@ -17,12 +17,12 @@ export function resolveFieldInput(
   for (const [tag, raw] of Object.entries(input)) {
     const def = byTag.get(tag);
     if (!def) {
-      (problems["fields"] ??= []).push(`contains unknown field: ${tag}`);
+      messagesOf(problems, "fields").push(`contains unknown field: ${tag}`);
       continue;
     }
     const parsed = parseFieldValue(def.data_type, raw);
     if (parsed.ok) values.set(def.id, parsed.value);
-    else (problems[tag] ??= []).push(parsed.message);
+    else messagesOf(problems, tag).push(parsed.message);
   }
   return { values, problems };
 }

@@ -1,10 +1,11 @@
 import { Type } from "typebox";
 import type { ApiApp } from "../http/api-app.ts";
 import { parseId } from "../http/ids.ts";
-import { Params, Strict } from "../http/schema-helpers.ts";
+import { IdList, Params, Strict } from "../http/schema-helpers.ts";
 import type { ExportsService } from "./exports-service.ts";
 
-const ListIdFilter = Strict({ name: Type.Literal("list_id"), operator: Type.Literal("equal"), value: Type.Array(Type.Integer(), { maxItems: 1000 }) });
+// Ids as everywhere else: an unbounded integer would pass here and break the export job on PostgreSQL.
+const ListIdFilter = Strict({ name: Type.Literal("list_id"), operator: Type.Literal("equal"), value: IdList });
 const StatusFilter = Strict({
   name: Type.Literal("subscription_status"),
   operator: Type.Literal("equal"),

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
+import sjson from "secure-json-parse";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Config } from "../config.ts";
 import { ping, type Store } from "../db/connect.ts";
 import { ApiError, errors } from "../errors.ts";
@@ -10,6 +11,7 @@ import type { Services } from "../services.ts";
 import type { ApiApp } from "./api-app.ts";
 import { authenticate } from "./auth.ts";
 import { type SchemaError, toFieldErrors } from "./validation-errors.ts";
+import { refuseUnstorableText } from "./unstorable-text.ts";
 import { contactsRoutes } from "../contacts/contacts-routes.ts";
 import { fieldsRoutes } from "../fields/fields-routes.ts";
 import { listsRoutes } from "../lists/lists-routes.ts";
@@ -57,10 +59,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
+    // A path may name a contact by its URL-encoded address: up to 254 characters, 3 bytes each encoded.
+    routerOptions: { maxParamLength: 1024 },
+    // Malformed or overlong URLs are answered from the catalogue, like every other error.
+    frameworkErrors: (err: FastifyError, _req: unknown, reply: FastifyReply) => {
+      const mapped = err.code === "FST_ERR_MAX_PARAM_LENGTH" ? errors.notFound() : errors.badRequest(`Malformed URL: ${err.message}`);
+      return reply.code(mapped.status).send(mapped.body);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON only: any other body is a 415, not a string handed to validation.
   app.removeContentTypeParser("text/plain");
+  // An empty JSON body (curl -H 'Content-Type: application/json' -X POST …/activate) means no body;
+  // anything else must parse, with prototype poisoning refused.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, sjson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }));
+    } catch (err) {
+      done(errors.badRequest(`Malformed JSON: ${(err as Error).message}`), undefined);
+    }
+  });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const mapped = toApiError(err, config.bodyLimit);
@@ -114,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every API path is served both token-scoped (/api/…) and account-scoped (/api/accounts/{id}/…).
   const api = async (scope: ApiApp) => {
     scope.addHook("onRequest", authenticate(services.accounts));
+    scope.addHook("preValidation", refuseUnstorableText);
     services.idempotency.register(scope);
     contactsRoutes(scope, services.contacts);
     fieldsRoutes(scope, services.fields);

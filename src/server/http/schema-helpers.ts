@@ -13,7 +13,8 @@ export function Params<K extends string>(...names: K[]) {
   return Type.Object(Object.fromEntries(names.map((n) => [n, Type.String()])) as Record<K, ReturnType<typeof Type.String>>);
 }
 
-export const IdList = Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 });
+// Bounded above too: an id past 2^53 is not exact in JSON, and past 2^63 PostgreSQL's bigint refuses it (a 500).
+export const IdList = Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: 1000 });
 
 export const NotFoundBody = Type.Object({ error: Type.String() }, { description: "Not Found" });
 export const ValidationBody = Type.Object(

@@ -1,4 +1,4 @@
-import type { FieldErrors } from "../errors.ts";
+import { type FieldErrors, messagesOf } from "../errors.ts";
 
 /** The parts of an Ajv error that this mapping reads. */
 export interface SchemaError {
@@ -40,7 +40,7 @@ function segments(path: string): string[] {
 export function toFieldErrors(list: readonly SchemaError[]): FieldErrors {
   const out: FieldErrors = {};
   const add = (attr: string, msg: string) => {
-    const bucket = (out[attr] ??= []);
+    const bucket = messagesOf(out, attr);
     if (!bucket.includes(msg)) bucket.push(msg);
   };
   // A union that failed reports each member's failure too; keep only the union's own.

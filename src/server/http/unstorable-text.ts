@@ -1,0 +1,50 @@
+import type { FastifyRequest } from "fastify";
+import { errors } from "../errors.ts";
+import { toFieldErrors } from "./validation-errors.ts";
+
+// NUL cannot be stored in a PostgreSQL text column (the driver fails: a 500), and an unpaired
+// surrogate is not Unicode at all (each database silently replaces it with something else).
+// With the `u` flag a surrogate pair is one code point, so only unpaired halves match.
+const UNSTORABLE = /[\u0000\ud800-\udfff]/u;
+
+export function isUnstorable(s: string): boolean {
+  return UNSTORABLE.test(s);
+}
+
+/**
+ * The JSON-pointer path of the first string in a parsed JSON value that holds unstorable
+ * text; for an offending key, the path of the object holding it. Iterative, so a deeply
+ * nested body cannot overflow the stack.
+ */
+export function findUnstorable(value: unknown): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value, path: "" }];
+  while (stack.length > 0) {
+    const { value: v, path } = stack.pop()!;
+    if (typeof v === "string") {
+      if (isUnstorable(v)) return path;
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push({ value: item, path: `${path}/${i}` }));
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, item] of Object.entries(v)) {
+        if (isUnstorable(k)) return path;
+        stack.push({ value: item, path: `${path}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}` });
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Refuses unstorable text before it reaches validation or the database, the same on both
+ * dialects: a path parameter holding it names nothing (404); a query or body value is a 422
+ * on the attribute that carries it.
+ */
+export async function refuseUnstorableText(req: FastifyRequest): Promise<void> {
+  if (findUnstorable(req.params) !== null) throw errors.notFound();
+  // Only what the route reads: a DELETE's ignored body or a stray query refuses nothing.
+  const schema = req.routeOptions.schema;
+  for (const source of [schema?.querystring ? req.query : null, schema?.body ? req.body : null]) {
+    const path = findUnstorable(source);
+    if (path !== null) throw errors.validation(toFieldErrors([{ keyword: "unstorable", instancePath: path, params: {} }]));
+  }
+}
