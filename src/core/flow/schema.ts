@@ -7,7 +7,9 @@ import { type Static, Type } from "typebox";
  */
 const Scalar = Type.Union([Type.String({ maxLength: 255 }), Type.Number(), Type.Boolean(), Type.Null()]);
 const StepRef = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]);
-const ListIds = Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 });
+// Ids stay exact in JSON and inside PostgreSQL's bigint.
+const Id = () => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const ListIds = Type.Array(Id(), { maxItems: 100 });
 
 export const TRIGGER_TYPES = ["contact_created", "contact_field_updated", "contact_added_to_list", "contact_removed_from_list", "custom_event"] as const;
 export const STEP_TYPES = ["send_email", "update_field", "unsubscribe", "add_to_lists", "remove_from_lists", "delay", "condition"] as const;
@@ -33,7 +35,7 @@ export const TriggerSchema = Type.Object(
 
 export const EmailSchema = Type.Object(
   {
-    template_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    template_id: Type.Optional(Id()),
     subject: Type.Optional(Type.String({ maxLength: 998 })),
     html: Type.Optional(Type.String({ maxLength: 1_000_000 })),
     text: Type.Optional(Type.String({ maxLength: 1_000_000 })),
@@ -61,7 +63,7 @@ export const RuleSchema = Type.Object(
     field: Type.Optional(Type.String({ maxLength: 80 })),
     param: Type.Optional(Type.String({ maxLength: 255 })),
     value: Type.Optional(Scalar),
-    list_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    list_id: Type.Optional(Id()),
     event: Type.Optional(Type.String({ maxLength: 255 })),
     min_count: Type.Optional(Type.Integer({ minimum: 1 })),
     days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),

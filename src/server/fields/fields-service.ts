@@ -17,8 +17,8 @@ export interface ContactFieldView {
 export type FieldUsage = (accountId: number, fieldId: number) => Promise<string[]>;
 
 const MERGE_TAG_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Template variables that a field must not shadow.
-const RESERVED_TAGS = new Set(["email", "event", "unsubscribe_url", "this"]);
+// Template variables that a field must not shadow, and names JSON bodies cannot carry safely.
+const RESERVED_TAGS = new Set(["email", "event", "unsubscribe_url", "this", "__proto__", "constructor", "prototype"]);
 
 export function toFieldView(f: FieldRow): ContactFieldView {
   return { id: f.id, name: f.name, data_type: f.data_type, merge_tag: f.merge_tag };
