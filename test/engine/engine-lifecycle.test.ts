@@ -11,7 +11,7 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
   beforeAll(async () => {
     t = await testApp(dialect, { MAILWRIGHT_TEST_CLOCK: "1", MAILWRIGHT_MONTHLY_RUN_QUOTA: "0" }, {
       executor: {
-        beforeCommit: async (runs: ClaimedRun[]) => {
+        midStep: async (runs: ClaimedRun[]) => {
           if (hold && runs.some((run) => run.step_id === hold!.stepId)) {
             const h = hold;
             hold = null;

@@ -26,8 +26,8 @@ export class LeaseLost extends Error {
 export interface ExecutorOptions {
   batchSize: number;
   leaseMs: number;
-  /** Test hook: runs inside a step's transaction just before it commits. */
-  beforeCommit?: (runs: ClaimedRun[]) => Promise<void>;
+  /** Test hook: runs inside a step's transaction after its effects, before the runs' advance is written and committed. */
+  midStep?: (runs: ClaimedRun[]) => Promise<void>;
   /** Test hook: runs after a batch is claimed, before any step (a worker stalling there). */
   afterClaim?: (runs: ClaimedRun[]) => Promise<void>;
 }
@@ -191,10 +191,10 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
         .where("step_id", "=", w.step_id)
         .execute();
     }
+    await opts.midStep?.(runs);
     const written = await advanceRuns(trx, token, advances);
     const fenced = runs.filter((r) => !written.has(r.id));
     if (fenced.length > 0) throw new LeaseLost(fenced.map((r) => r.id));
-    await opts.beforeCommit?.(runs);
     return results;
   }
 
