@@ -35,11 +35,15 @@ export default async function setup(project: TestProject) {
   await store.close();
   project.provide("pgTemplate", template);
 
+  await admin.end();
   return async () => {
-    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`${template}%`]);
+    // A fresh connection: a chaos test may have restarted the server since setup.
+    const cleanup = new pg.Client({ connectionString: adminUrl() });
+    await cleanup.connect();
+    const { rows } = await cleanup.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`${template}%`]);
     for (const { datname } of rows.sort((a) => (a.datname === template ? 1 : -1))) {
-      await admin.query(`drop database if exists ${datname} with (force)`);
+      await cleanup.query(`drop database if exists ${datname} with (force)`);
     }
-    await admin.end();
+    await cleanup.end();
   };
 }
