@@ -98,14 +98,25 @@ async function count(t: TestApp, query: () => Promise<{ n: number | string }>): 
   return Number((await query()).n);
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, onTick?: () => Promise<void>): Promise<void> {
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, onTick?: () => Promise<void>, explain?: () => Promise<string>): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;
     await onTick?.();
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${explain ? `\n${await explain().catch((e) => String(e))}` : ""}`);
+}
+
+/** What the runs and workers were doing, for a failure message. */
+export async function diagnose(t: TestApp, fleet: Fleet): Promise<string> {
+  const byStatus = await t.store.db
+    .selectFrom("runs")
+    .select(["status", "step_id", "phase", "exit_reason", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy(["status", "step_id", "phase", "exit_reason"])
+    .execute();
+  const tails = fleet.logs.map((l, i) => `worker ${i}: ${(l ?? "").slice(-1500)}`);
+  return [JSON.stringify(byStatus), ...tails].join("\n");
 }
 
 /** Runs at the delay (waiting), and runs completed, for the workload's automation. */

@@ -31,8 +31,11 @@ export function openStore(url: string, opts: StoreOptions = {}): Store {
   const log = opts.onQuery ? (e: LogEvent) => opts.onQuery!(e.query.sql, e.queryDurationMillis) : undefined;
   if (dialectOf(url) === "postgres") {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
-    // An idle client losing its connection (server restart) must not crash the process.
+    // A client losing its connection (server restart) must not crash the process: the pool
+    // handles idle ones; one checked out between queries would emit an unheard 'error'.
+    // Its next query fails instead (a transient error, retried), and the pool drops it.
     pool.on("error", () => undefined);
+    pool.on("connect", (client) => client.on("error", () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return { db, dialect: "postgres", close: () => db.destroy() };
   }
@@ -55,4 +58,18 @@ export function isUniqueViolation(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const code = (err as { code?: unknown }).code;
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/**
+ * True for failures that say nothing about the work itself: the database went away, is
+ * restarting, or chose this transaction as a deadlock or serialization victim. Such work
+ * is retried later (leases expire), never marked failed.
+ */
+export function isTransientDbError(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const code = String((err as { code?: unknown }).code ?? "");
+  if (/^(08|57P|53)/.test(code) || code === "40001" || code === "40P01") return true;
+  if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "SQLITE_BUSY", "SQLITE_LOCKED"].includes(code)) return true;
+  const message = String((err as { message?: unknown }).message ?? "");
+  return /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(message);
 }

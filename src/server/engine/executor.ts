@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import { type Kysely, sql } from "kysely";
-import type { Store } from "../db/connect.ts";
+import { isTransientDbError, type Store } from "../db/connect.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { claimDueRuns, type ClaimedRun } from "../db/claim.ts";
@@ -222,7 +222,10 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
         let results: Map<number, RunState>;
         try {
           results = await db.transaction().execute((trx) => stepBatch(trx, live, token, now));
-        } catch {
+        } catch (batchErr) {
+          // The database failing is no verdict on the runs: give the batch up; the leases expire
+          // and the runs are taken again, from the step they were at.
+          if (isTransientDbError(batchErr)) throw batchErr;
           // One run spoiled the batch: take each alone, so the rest still move and the culprit is found.
           results = new Map();
           for (const run of live) {
@@ -230,6 +233,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
               const one = await db.transaction().execute((trx) => stepBatch(trx, [run], token, now));
               results.set(run.id, one.get(run.id)!);
             } catch (err) {
+              if (isTransientDbError(err)) throw err;
               if (err instanceof LeaseLost) lost++;
               else await markFailed(run, token, err);
               results.set(run.id, { step_id: null, phase: "ready", wake_at: null, done: true });

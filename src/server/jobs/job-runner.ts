@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { Store } from "../db/connect.ts";
+import { isTransientDbError, type Store } from "../db/connect.ts";
 import { claimJob } from "../db/claim.ts";
 import type { Clock } from "../clock.ts";
 
@@ -33,6 +33,8 @@ export function jobRunner(store: Store, clock: Clock, handlers: JobHandler[], lo
       try {
         await h.run(job, now + LEASE_MS);
       } catch (err) {
+        // The database going away is no verdict on the job: its lease expires and it resumes.
+        if (isTransientDbError(err)) throw err;
         log.error({ err, table: h.table, id: job.id }, "job failed");
         await h.fail(job, err).catch(() => undefined);
       }
