@@ -222,11 +222,14 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
   });
 
   it("treats attribute names and merge tags that shadow Object.prototype as plain names", async () => {
-    await must("POST", "/api/contacts/fields", { name: "Builder", data_type: "integer", merge_tag: "constructor" });
+    // Prototype names themselves are reserved as merge tags; other inherited names are plain names.
+    const reserved = await t.call(acct, "POST", "/api/contacts/fields", { name: "Builder", data_type: "integer", merge_tag: "constructor" });
+    expect(reserved.json()).toEqual({ errors: { merge_tag: ["is reserved"] } });
+    await must("POST", "/api/contacts/fields", { name: "Stringer", data_type: "integer", merge_tag: "toString" });
     const before = await snapshotDb(t.store);
-    const badValue = await t.call(acct, "POST", "/api/contacts", { contact: { email: "proto@example.com", fields: { constructor: "x" } } });
+    const badValue = await t.call(acct, "POST", "/api/contacts", { contact: { email: "proto@example.com", fields: { toString: "x" } } });
     expect(badValue.statusCode).toBe(422);
-    expect(badValue.json()).toEqual({ errors: { constructor: ["is invalid"] } });
+    expect(badValue.json()).toEqual({ errors: { toString: ["is invalid"] } });
     const unknown = await t.call(acct, "POST", "/api/contacts/lists", { name: "x", toString: 1, constructor: {} });
     expect(unknown.json()).toEqual({ errors: { toString: ["is not a permitted attribute"], constructor: ["is not a permitted attribute"] } });
     expect(await snapshotDb(t.store)).toEqual(before);

@@ -79,16 +79,6 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
     const accountId = job.account_id;
     await db.transaction().execute(async (trx) => {
       const now = clock.now();
-      const fenced = await trx
-        .updateTable("imports")
-        .set({ processed: offset + batch.length, lease_until: Math.max(leaseUntil, now + 60_000), updated_at: now })
-        .where("id", "=", job.id)
-        .where("processed", "=", offset)
-        .where("status", "=", "started")
-        .executeTakeFirst();
-      // Another worker took this import over: this one commits nothing.
-      if (Number(fenced.numUpdatedRows) !== 1) throw new Error("import lease lost");
-
       const defs = await listFields(trx, accountId);
       const tags = new Map(defs.map((d) => [d.id, d.merge_tag]));
       const emails = [...new Set(batch.map((c) => c.e))];
@@ -128,15 +118,24 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
         }
       }
       await persistContactWrites(trx, accountId, [...writes.values()], now);
-      await trx
+      // Progress and counts in one write, fenced on the progress this batch started from:
+      // if another worker took the import over and moved on, this batch commits nothing.
+      // (One write, not two: the row carries the whole payload, which every write copies.)
+      const fenced = await trx
         .updateTable("imports")
         .set((eb) => ({
+          processed: offset + batch.length,
+          lease_until: Math.max(leaseUntil, now + 60_000),
+          updated_at: now,
           created_count: eb("created_count", "+", created),
           updated_count: eb("updated_count", "+", updated),
           over_limit_count: eb("over_limit_count", "+", overLimit),
         }))
         .where("id", "=", job.id)
-        .execute();
+        .where("processed", "=", offset)
+        .where("status", "=", "started")
+        .executeTakeFirst();
+      if (Number(fenced.numUpdatedRows) !== 1) throw new Error("import lease lost");
     });
   }
 
