@@ -28,6 +28,8 @@ const TABLES: { readonly [K in keyof Database]: true } = {
   entry_refusals: true,
   run_quota: true,
   test_clock: true,
+  outbox_messages: true,
+  message_events: true,
 };
 
 export type DbSnapshot = Record<string, string[]>;

@@ -3,12 +3,13 @@ import type { Store } from "./connect.ts";
 import { init } from "./migrations/0001-init.ts";
 import { engine } from "./migrations/0002-engine.ts";
 import { notify } from "./migrations/0003-notify.ts";
+import { email } from "./migrations/0004-email.ts";
 
 /** One ordered set of migrations for both databases; each may shape itself per dialect. */
 function provider(store: Store): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect) };
+      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect), "0004-email": email(store.dialect) };
     },
   };
 }

@@ -210,6 +210,48 @@ export interface MessagesTable {
   opened_at: number | null;
   clicked_at: number | null;
   error: string | null;
+  /** Delivery attempts made so far. */
+  attempts: number | null;
+  /** When the sender may (re)try; null once sent, failed or skipped. */
+  next_attempt_at: number | null;
+  lease_token: string | null;
+  lease_until: number | null;
+  /** RFC 5322 Message-ID, derived from (run, step): stable across retries. */
+  message_id: string | null;
+  /** The SMTP server's last reply (stored on failure). */
+  smtp_response: string | null;
+  first_attempt_at: number | null;
+}
+
+/** Every email the capture transport "sent": nothing leaves the machine. */
+export interface OutboxMessagesTable {
+  id: Generated<number>;
+  account_id: number;
+  message_row_id: number | null;
+  message_id: string;
+  from_addr: string;
+  to_addr: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** JSON object, lower-case header name → value. */
+  headers: string;
+  raw: string;
+  created_at: number;
+}
+
+/** An open, click or unsubscribe hit on a message's public links. */
+export interface MessageEventsTable {
+  id: Generated<number>;
+  account_id: number;
+  message_row_id: number;
+  kind: "open" | "click" | "unsubscribe";
+  url: string | null;
+  /** Stored as text, never rendered as HTML. */
+  user_agent: string | null;
+  /** 1 when the hit looks like a prefetcher or link scanner: kept out of unique rates. */
+  bot: number;
+  created_at: number;
 }
 
 export interface EntryRefusalsTable {
@@ -234,6 +276,8 @@ export interface TestClockTable {
 }
 
 export interface Database {
+  outbox_messages: OutboxMessagesTable;
+  message_events: MessageEventsTable;
   automations: AutomationsTable;
   automation_versions: AutomationVersionsTable;
   runs: RunsTable;

@@ -138,6 +138,14 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
               opened_at: null,
               clicked_at: null,
               error: effect.skipped ? "contact unsubscribed" : null,
+              attempts: 0,
+              // The sender takes queued messages from now on; the Message-ID is derived there from (run, step).
+              next_attempt_at: effect.skipped ? null : now,
+              lease_token: null,
+              lease_until: null,
+              message_id: null,
+              smtp_response: null,
+              first_attempt_at: null,
             });
           } else {
             await ledger.apply(run.contact_id, effect);
