@@ -19,6 +19,8 @@ import { dispatcher } from "./engine/dispatcher.ts";
 import { executor, type ExecutorOptions } from "./engine/executor.ts";
 import { engineWorker } from "./engine/engine-worker.ts";
 import type { TestClock } from "./engine/test-clock.ts";
+import { loadSecret, trackingLinks } from "./email/tokens.ts";
+import { trackingService } from "./tracking/tracking-service.ts";
 
 export interface ServiceOptions {
   /** The test clock, when it is on (it is also `clock`). */
@@ -30,6 +32,8 @@ export interface ServiceOptions {
 /** Wires every service over one store; nothing here starts work or listens. */
 export function createServices(store: Store, config: Config, clock: Clock, log: FastifyBaseLogger, opts: ServiceOptions = {}) {
   const wakeup = new Wakeup();
+  // HMAC key of tracking and unsubscribe links: MAILWRIGHT_SECRET, or kept in the data dir.
+  const secret = loadSecret(config.secret, config.dataDir);
   const wake = () => wakeup.signal();
   let jobs: JobRunner | undefined;
   const kick = () => jobs?.kick();
@@ -59,6 +63,9 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     jobs,
     engine,
     wakeup,
+    /** Public URLs (open pixel, click, unsubscribe) for rendered messages. */
+    links: trackingLinks(secret, config.publicUrl),
+    tracking: trackingService(store, clock, secret, { onChange: wake }),
     testClock: opts.testClock ?? null,
   };
 }

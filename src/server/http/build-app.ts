@@ -20,6 +20,7 @@ import { exportsRoutes } from "../exports/exports-routes.ts";
 import { templatesRoutes } from "../templates/templates-routes.ts";
 import { automationsRoutes } from "../automations/automations-routes.ts";
 import { testClockRoutes } from "../engine/test-clock-routes.ts";
+import { trackingRoutes } from "../tracking/tracking-routes.ts";
 
 export interface AppDeps {
   config: Config;
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     automationsRoutes(scope, services.automations);
     if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };
+  await app.register(async (scope) => trackingRoutes(scope, services.tracking));
   await app.register(api, { prefix: "/api" });
   await app.register(api, { prefix: "/api/accounts/:account_id" });
 

@@ -1,0 +1,107 @@
+import type { Store } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { type TokenPayload, verifyToken } from "../email/tokens.ts";
+import { applyContactChange } from "../../core/contacts/contact-change.ts";
+import { listFields } from "../fields/fields-repo.ts";
+import { findContact, listIdsOf, persistContactWrites, toState } from "../contacts/contacts-repo.ts";
+import { looksAutomated } from "./bot-detection.ts";
+
+export interface Hit {
+  token: string;
+  method: string;
+  userAgent: string | undefined;
+}
+
+// Stored as text, bounded: a hostile client cannot fill the database through a header.
+const MAX_UA = 512;
+const MAX_URL = 2048;
+
+/**
+ * What the public links do. Every token is verified first; a forged, truncated or altered
+ * token finds nothing, records nothing and changes nothing.
+ */
+export function trackingService(store: Store, clock: Clock, secret: string, opts: { onChange?: () => void } = {}) {
+  const { db } = store;
+
+  function verified(token: string, kind: TokenPayload["k"]): TokenPayload | null {
+    const p = verifyToken(secret, token);
+    return p && p.k === kind ? p : null;
+  }
+
+  async function messageOf(id: number) {
+    return db.selectFrom("messages").select(["id", "account_id", "contact_id", "sent_at", "opened_at", "clicked_at"]).where("id", "=", id).executeTakeFirst();
+  }
+
+  /** Records an open or click; the first human one also stamps the message for unique rates. */
+  async function record(hit: Hit, payload: TokenPayload, kind: "open" | "click"): Promise<boolean> {
+    const msg = await messageOf(payload.m);
+    if (!msg) return false;
+    const now = clock.now();
+    const bot = looksAutomated({ userAgent: hit.userAgent, method: hit.method, at: now, sentAt: msg.sent_at });
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("message_events")
+        .values({
+          account_id: msg.account_id,
+          message_row_id: msg.id,
+          kind,
+          url: payload.k === "c" ? payload.u.slice(0, MAX_URL) : null,
+          user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null,
+          bot: bot ? 1 : 0,
+          created_at: now,
+        })
+        .execute();
+      if (bot) return;
+      // A click is also an open: the reader saw the email.
+      await trx.updateTable("messages").set({ opened_at: now }).where("id", "=", msg.id).where("opened_at", "is", null).execute();
+      if (kind === "click") await trx.updateTable("messages").set({ clicked_at: now }).where("id", "=", msg.id).where("clicked_at", "is", null).execute();
+    });
+    return true;
+  }
+
+  return {
+    async open(hit: Hit): Promise<void> {
+      const p = verified(hit.token, "o");
+      if (p) await record(hit, p, "open");
+    },
+
+    /** The URL to redirect to: only ever the one signed into this message's token. */
+    async click(hit: Hit): Promise<string | null> {
+      const p = verified(hit.token, "c");
+      if (!p || p.k !== "c") return null;
+      return (await record(hit, p, "click")) ? p.u : null;
+    },
+
+    /** Whether the token names a message (for the GET confirm page). */
+    async isValidUnsubscribe(token: string): Promise<boolean> {
+      const p = verified(token, "u");
+      return p !== null && (await messageOf(p.m)) !== undefined;
+    },
+
+    /** Unsubscribes the message's contact; idempotent; false for an invalid token. */
+    async unsubscribe(hit: Hit): Promise<boolean> {
+      const p = verified(hit.token, "u");
+      if (!p) return false;
+      const msg = await messageOf(p.m);
+      if (!msg) return false;
+      await db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        const row = await findContact(trx, msg.account_id, msg.contact_id);
+        if (row && row.status !== "unsubscribed") {
+          const defs = await listFields(trx, msg.account_id);
+          const lists = await listIdsOf(trx, msg.account_id, [row.id]);
+          const applied = applyContactChange(toState(row, lists.get(row.id) ?? []), null, { unsubscribed: true }, new Map(defs.map((d) => [d.id, d.merge_tag])));
+          await persistContactWrites(trx, msg.account_id, [{ applied, isNew: false }], now);
+        }
+        await trx
+          .insertInto("message_events")
+          .values({ account_id: msg.account_id, message_row_id: msg.id, kind: "unsubscribe", url: null, user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null, bot: 0, created_at: now })
+          .execute();
+      });
+      opts.onChange?.();
+      return true;
+    },
+  };
+}
+
+export type TrackingService = ReturnType<typeof trackingService>;
