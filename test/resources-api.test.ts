@@ -103,3 +103,32 @@ describe.each(DIALECTS)("fields, lists, templates, imports and exports on %s", (
     expect(csv.body).toContain(`"'=HYPERLINK(""http://evil"")"`);
   });
 });
+
+describe.each(DIALECTS)("template preview on %s", (dialect) => {
+  it("renders against a contact, given values, or sample data; writes nothing", async () => {
+    const t = await testApp(dialect);
+    try {
+      const acc = await t.newAccount();
+      await t.call(acc, "POST", "/api/contacts/fields", { name: "First", data_type: "text", merge_tag: "first_name" });
+      await t.call(acc, "POST", "/api/contacts", { contact: { email: "ann@example.com", fields: { first_name: "<b>Ann</b>" } } });
+      const tpl = (
+        await t.call(acc, "POST", "/api/email_templates", {
+          email_template: { name: "P", category: "c", subject: "Hi {{first_name}}", body_html: "<p>Hello {{first_name}} ({{email}}) {{event.params.plan}}</p>" },
+        })
+      ).json();
+      const forContact = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/preview`, { contact_id: "ann@example.com", event: { params: { plan: "pro" } } });
+      expect(forContact.statusCode).toBe(200);
+      expect(forContact.json().data).toEqual({
+        subject: "Hi <b>Ann</b>",
+        html: "<p>Hello &lt;b&gt;Ann&lt;/b&gt; (ann@example.com) pro</p>",
+        text: "Hello <b>Ann</b> (ann@example.com) pro",
+      });
+      const sample = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/preview`);
+      expect(sample.json().data.subject).toBe("Hi Sample");
+      const missing = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/preview`, { contact_id: "nobody@example.com" });
+      expect(missing.statusCode).toBe(422);
+    } finally {
+      await t.close();
+    }
+  });
+});

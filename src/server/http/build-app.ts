@@ -136,6 +136,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every API path is served both token-scoped (/api/…) and account-scoped (/api/accounts/{id}/…).
   const api = async (scope: ApiApp) => {
     scope.addHook("onRequest", authenticate(services.accounts));
+    // No body where the body requires nothing (a preview, an export without filters) is an empty object.
+    scope.addHook("preValidation", async (req) => {
+      const schema = req.routeOptions.schema?.body as { type?: string; required?: string[] } | undefined;
+      if (req.body === undefined && schema?.type === "object" && !schema.required?.length) req.body = {};
+    });
     scope.addHook("preValidation", refuseUnstorableText);
     services.idempotency.register(scope);
     contactsRoutes(scope, services.contacts);

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import type { ApiApp } from "../http/api-app.ts";
 import { parseId } from "../http/ids.ts";
-import { Params, Strict } from "../http/schema-helpers.ts";
+import { FreeObject, Params, Strict } from "../http/schema-helpers.ts";
 import type { TemplatesService } from "./templates-service.ts";
 
 const Short = Type.String({ maxLength: 255 });
@@ -48,6 +48,21 @@ export function templatesRoutes(app: ApiApp, templates: TemplatesService): void 
     "/email_templates/:email_template_id",
     { schema: { params: ById, tags, operationId: "updateEmailTemplate", body: UpdateBody, response: { 200: Template } } },
     (req) => templates.update(req.accountId, parseId(req.params.email_template_id), req.body.email_template),
+  );
+  app.post(
+    "/email_templates/:email_template_id/preview",
+    {
+      schema: {
+        tags,
+        params: ById,
+        body: Strict({
+          contact_id: Type.Optional(Type.String({ maxLength: 320 })),
+          contact: Type.Optional(Strict({ email: Type.Optional(Type.String({ maxLength: 320 })), fields: Type.Optional(FreeObject) })),
+          event: Type.Optional(Strict({ name: Type.Optional(Type.String({ maxLength: 255 })), params: Type.Optional(FreeObject) })),
+        }),
+      },
+    },
+    async (req) => ({ data: await templates.preview(req.accountId, parseId(req.params.email_template_id), req.body ?? {}) }),
   );
   app.delete("/email_templates/:email_template_id", { schema: { params: ById, tags, operationId: "deleteEmailTemplate" } }, async (req, reply) => {
     await templates.delete(req.accountId, parseId(req.params.email_template_id));

@@ -5,6 +5,7 @@ import type { Store } from "../db/connect.ts";
 import type { EmailTemplatesTable } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { errors, Problems } from "../errors.ts";
+import { type PreviewInput, previewTemplate } from "./template-preview.ts";
 
 export interface TemplateInput {
   name?: string;
@@ -114,6 +115,11 @@ export function templatesService(store: Store, clock: Clock) {
         .returningAll()
         .executeTakeFirstOrThrow();
       return toView(row);
+    },
+
+    async preview(accountId: number, id: number, input: PreviewInput) {
+      const row = await find(accountId, id);
+      return previewTemplate(db, accountId, { subject: row.subject, html: row.body_html, text: row.body_text }, input);
     },
 
     async delete(accountId: number, id: number): Promise<void> {
