@@ -21,6 +21,7 @@ import { engineWorker } from "./engine/engine-worker.ts";
 import type { TestClock } from "./engine/test-clock.ts";
 import { loadSecret, trackingLinks } from "./email/tokens.ts";
 import { trackingService } from "./tracking/tracking-service.ts";
+import { reportsService } from "./reports/reports-service.ts";
 
 export interface ServiceOptions {
   /** The test clock, when it is on (it is also `clock`). */
@@ -66,6 +67,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     /** Public URLs (open pixel, click, unsubscribe) for rendered messages. */
     links: trackingLinks(secret, config.publicUrl),
     tracking: trackingService(store, clock, secret, { onChange: wake }),
+    reports: reportsService(store),
     testClock: opts.testClock ?? null,
   };
 }

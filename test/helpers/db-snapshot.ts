@@ -30,6 +30,7 @@ const TABLES: { readonly [K in keyof Database]: true } = {
   test_clock: true,
   outbox_messages: true,
   message_events: true,
+  automation_counters: true,
 };
 
 export type DbSnapshot = Record<string, string[]>;

@@ -7,6 +7,7 @@ import type { Definition } from "../../core/flow/schema.ts";
 import { type Issue, validateDefinition } from "../../core/flow/validate.ts";
 import { type AutomationRow, findAutomation, loadCatalog, loadDefinition } from "./automations-repo.ts";
 import { simulate, type SimulateInput } from "./simulate.ts";
+import { type Bump, bumpCounters } from "../db/counters.ts";
 
 type Db = Kysely<Database>;
 
@@ -59,22 +60,30 @@ async function exitIdleRuns(
 ) {
   const rows = await trx
     .selectFrom("runs")
-    .select(["id", "step_id", "version"])
+    .select(["id", "step_id", "version", "phase"])
     .where("account_id", "=", accountId)
     .where("automation_id", "=", automationId)
     .where("status", "=", "active")
     .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
     .execute();
   const ids = rows.filter((r) => (only ? only(r) : true)).map((r) => r.id);
+  const bumps: Bump[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    await trx
+    const gone = await trx
       .updateTable("runs")
       .set({ status: "exited", exit_reason: reason, finished_at: now, wake_at: null, lease_token: null, lease_until: null })
       .where("account_id", "=", accountId)
       .where("id", "in", ids.slice(i, i + 500))
       .where("status", "=", "active")
+      .returning(["step_id", "phase"])
       .execute();
+    for (const r of gone) {
+      bumps.push({ account_id: accountId, automation_id: automationId, step_id: "", metric: `exited:${reason}`, at: now });
+      // A run leaving a delay never completes it: the step's "waiting" must drop.
+      if (r.phase === "waiting" && r.step_id) bumps.push({ account_id: accountId, automation_id: automationId, step_id: r.step_id, metric: "abandoned", at: now });
+    }
   }
+  await bumpCounters(trx, bumps);
 }
 
 export function automationsService(store: Store, clock: Clock, opts: { maxAutomations: number; onChange?: () => void }) {

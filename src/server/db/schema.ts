@@ -275,7 +275,18 @@ export interface TestClockTable {
   offset_ms: number;
 }
 
+/** Report figures per automation, step, metric and UTC day (migration 0005). */
+export interface AutomationCountersTable {
+  account_id: number;
+  automation_id: number;
+  step_id: string;
+  metric: string;
+  day: string;
+  n: number;
+}
+
 export interface Database {
+  automation_counters: AutomationCountersTable;
   outbox_messages: OutboxMessagesTable;
   message_events: MessageEventsTable;
   automations: AutomationsTable;

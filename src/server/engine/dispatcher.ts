@@ -5,6 +5,7 @@ import type { Clock } from "../clock.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { runContext, triggerMatches, type TriggerEventView } from "../../core/engine/trigger-match.ts";
 import { listFields } from "../fields/fields-repo.ts";
+import { bumpCounters } from "../db/counters.ts";
 import type { FieldDataType } from "../../core/contacts/field-value.ts";
 
 type Db = Kysely<Database>;
@@ -149,6 +150,10 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
       }
       for (let i = 0; i < runs.length; i += 200) await trx.insertInto("runs").values(runs.slice(i, i + 200)).execute();
       for (let i = 0; i < refusals.length; i += 500) await trx.insertInto("entry_refusals").values(refusals.slice(i, i + 500)).execute();
+      await bumpCounters(trx, [
+        ...runs.map((r) => ({ account_id: r.account_id, automation_id: r.automation_id, step_id: "", metric: "entered", at: now })),
+        ...refusals.map((r) => ({ account_id: r.account_id, automation_id: r.automation_id, step_id: "", metric: `refused:${r.reason}`, at: now })),
+      ]);
 
       for (const [accountId, q] of quota) {
         await trx

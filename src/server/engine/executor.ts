@@ -6,6 +6,7 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { claimDueRuns, type ClaimedRun } from "../db/claim.ts";
 import { advanceRuns, type RunAdvance } from "../db/advance-runs.ts";
+import { bumpCounters } from "../db/counters.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { advance, type Transition } from "../../core/engine/advance.ts";
 import type { ConditionContext } from "../../core/engine/evaluate-condition.ts";
@@ -199,6 +200,23 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
         .where("step_id", "=", w.step_id)
         .execute();
     }
+    await bumpCounters(trx, [
+      ...journal.flatMap((j) => {
+        const base = { account_id: j.account_id, automation_id: j.automation_id, step_id: j.step_id, at: now };
+        return j.completed_at === null ? [{ ...base, metric: "entered" }] : [{ ...base, metric: "entered" }, { ...base, metric: "completed" }];
+      }),
+      ...waited.map((w) => ({ account_id: w.account_id, automation_id: runs.find((r) => r.id === w.run_id)!.automation_id, step_id: w.step_id, metric: "completed", at: now })),
+      ...messages.filter((m) => m.status === "skipped").map((m) => ({ account_id: m.account_id, automation_id: m.automation_id, step_id: m.step_id, metric: "email:skipped", at: now })),
+      ...advances
+        .filter((a) => a.status !== "active")
+        .flatMap((a) => {
+          const run = runs.find((r) => r.id === a.id)!;
+          const ended = { account_id: run.account_id, automation_id: run.automation_id, step_id: "", metric: a.status === "exited" ? `exited:${a.exit_reason}` : a.status, at: now };
+          // Leaving from inside a delay (disabled, contact gone) abandons that step.
+          const leftWaiting = run.phase === "waiting" && run.step_id !== null && !waited.some((w) => w.run_id === run.id);
+          return leftWaiting ? [ended, { ...ended, step_id: run.step_id!, metric: "abandoned" }] : [ended];
+        }),
+    ]);
     await opts.midStep?.(runs);
     const written = await advanceRuns(trx, token, advances);
     const fenced = runs.filter((r) => !written.has(r.id));
@@ -208,12 +226,15 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
 
   async function markFailed(run: ClaimedRun, token: string, err: unknown): Promise<void> {
     const now = clock.now();
-    await db
-      .updateTable("runs")
-      .set({ status: "failed", exit_reason: `error: ${String(err instanceof Error ? err.message : err).slice(0, 200)}`, finished_at: now, wake_at: null, lease_token: null, lease_until: null })
-      .where("id", "=", run.id)
-      .where("lease_token", "=", token)
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable("runs")
+        .set({ status: "failed", exit_reason: `error: ${String(err instanceof Error ? err.message : err).slice(0, 200)}`, finished_at: now, wake_at: null, lease_token: null, lease_until: null })
+        .where("id", "=", run.id)
+        .where("lease_token", "=", token)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 1) await bumpCounters(trx, [{ account_id: run.account_id, automation_id: run.automation_id, step_id: "", metric: "failed", at: now }]);
+    });
   }
 
   return {

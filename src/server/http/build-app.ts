@@ -21,6 +21,7 @@ import { templatesRoutes } from "../templates/templates-routes.ts";
 import { automationsRoutes } from "../automations/automations-routes.ts";
 import { testClockRoutes } from "../engine/test-clock-routes.ts";
 import { trackingRoutes } from "../tracking/tracking-routes.ts";
+import { reportsRoutes } from "../reports/reports-routes.ts";
 
 export interface AppDeps {
   config: Config;
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     exportsRoutes(scope, services.exports);
     templatesRoutes(scope, services.templates);
     automationsRoutes(scope, services.automations);
+    reportsRoutes(scope, services.reports);
     if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };
   await app.register(async (scope) => trackingRoutes(scope, services.tracking));

@@ -5,6 +5,7 @@ import { applyContactChange } from "../../core/contacts/contact-change.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { findContact, listIdsOf, persistContactWrites, toState } from "../contacts/contacts-repo.ts";
 import { looksAutomated } from "./bot-detection.ts";
+import { bumpCounters } from "../db/counters.ts";
 
 export interface Hit {
   token: string;
@@ -29,7 +30,11 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
   }
 
   async function messageOf(id: number) {
-    return db.selectFrom("messages").select(["id", "account_id", "contact_id", "sent_at", "opened_at", "clicked_at"]).where("id", "=", id).executeTakeFirst();
+    return db
+      .selectFrom("messages")
+      .select(["id", "account_id", "automation_id", "step_id", "contact_id", "sent_at", "opened_at", "clicked_at"])
+      .where("id", "=", id)
+      .executeTakeFirst();
   }
 
   /** Records an open or click; the first human one also stamps the message for unique rates. */
@@ -51,10 +56,18 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
           created_at: now,
         })
         .execute();
-      if (bot) return;
-      // A click is also an open: the reader saw the email.
-      await trx.updateTable("messages").set({ opened_at: now }).where("id", "=", msg.id).where("opened_at", "is", null).execute();
-      if (kind === "click") await trx.updateTable("messages").set({ clicked_at: now }).where("id", "=", msg.id).where("clicked_at", "is", null).execute();
+      const bump = (metric: string) => ({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
+      const bumps = [bump(kind === "open" ? "email:opens" : "email:clicks")];
+      if (!bot) {
+        // A click is also an open: the reader saw the email. Each counts once per message.
+        const opened = await trx.updateTable("messages").set({ opened_at: now }).where("id", "=", msg.id).where("opened_at", "is", null).executeTakeFirst();
+        if (Number(opened.numUpdatedRows) === 1) bumps.push(bump("email:unique_opens"));
+        if (kind === "click") {
+          const clicked = await trx.updateTable("messages").set({ clicked_at: now }).where("id", "=", msg.id).where("clicked_at", "is", null).executeTakeFirst();
+          if (Number(clicked.numUpdatedRows) === 1) bumps.push(bump("email:unique_clicks"));
+        }
+      }
+      await bumpCounters(trx, bumps);
     });
     return true;
   }
@@ -92,11 +105,13 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
           const lists = await listIdsOf(trx, msg.account_id, [row.id]);
           const applied = applyContactChange(toState(row, lists.get(row.id) ?? []), null, { unsubscribed: true }, new Map(defs.map((d) => [d.id, d.merge_tag])));
           await persistContactWrites(trx, msg.account_id, [{ applied, isNew: false }], now);
+          // Recorded once, by the message whose link did it: repeats change and count nothing.
+          await trx
+            .insertInto("message_events")
+            .values({ account_id: msg.account_id, message_row_id: msg.id, kind: "unsubscribe", url: null, user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null, bot: 0, created_at: now })
+            .execute();
+          await bumpCounters(trx, [{ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric: "email:unsubscribes", at: now }]);
         }
-        await trx
-          .insertInto("message_events")
-          .values({ account_id: msg.account_id, message_row_id: msg.id, kind: "unsubscribe", url: null, user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null, bot: 0, created_at: now })
-          .execute();
       });
       opts.onChange?.();
       return true;

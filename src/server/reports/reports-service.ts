@@ -1,0 +1,132 @@
+import type { Store } from "../db/connect.ts";
+import { errors } from "../errors.ts";
+import { findAutomation, loadDefinition } from "../automations/automations-repo.ts";
+
+export interface EmailFigures {
+  sent: number;
+  failed: number;
+  skipped: number;
+  unique_opens: number;
+  unique_clicks: number;
+  unsubscribes: number;
+  open_rate: number;
+  click_rate: number;
+  delivery_rate: number;
+}
+
+type Sums = Map<string, Map<string, number>>; // step_id ('' = automation) → metric → n
+
+function ratio(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
+}
+
+/** The email figures of one step; rates are fractions 0..1 (docs/api.md defines each). */
+export function emailFigures(m: Map<string, number> | undefined): EmailFigures {
+  const get = (k: string) => m?.get(`email:${k}`) ?? 0;
+  const sent = get("sent");
+  const failed = get("failed");
+  return {
+    sent,
+    failed,
+    skipped: get("skipped"),
+    unique_opens: get("unique_opens"),
+    unique_clicks: get("unique_clicks"),
+    unsubscribes: get("unsubscribes"),
+    open_rate: ratio(get("unique_opens"), sent),
+    click_rate: ratio(get("unique_clicks"), sent),
+    delivery_rate: ratio(sent, sent + failed),
+  };
+}
+
+function byPrefix(m: Map<string, number> | undefined, prefix: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of m ?? []) if (k.startsWith(prefix) && n !== 0) out[k.slice(prefix.length)] = n;
+  return out;
+}
+
+/**
+ * Reports read only the counters the engine, sender and tracking bump in the same
+ * transactions as their facts: a few rows per step and day, never the runs themselves.
+ */
+export function reportsService(store: Store) {
+  const { db } = store;
+
+  async function load(accountId: number, automationId: number, from?: string, to?: string) {
+    const auto = await findAutomation(db, accountId, automationId);
+    if (!auto) throw errors.notFound();
+    let q = db
+      .selectFrom("automation_counters")
+      .select(["step_id", "metric", "day", "n"])
+      .where("account_id", "=", accountId)
+      .where("automation_id", "=", automationId);
+    if (from) q = q.where("day", ">=", from);
+    if (to) q = q.where("day", "<=", to);
+    return { auto, rows: await q.execute() };
+  }
+
+  return {
+    async report(accountId: number, automationId: number) {
+      const { auto, rows } = await load(accountId, automationId);
+      const sums: Sums = new Map();
+      for (const r of rows) {
+        const m = sums.get(r.step_id) ?? new Map<string, number>();
+        m.set(r.metric, (m.get(r.metric) ?? 0) + Number(r.n));
+        sums.set(r.step_id, m);
+      }
+      const top = sums.get("");
+      const exited = byPrefix(top, "exited:");
+      const entered = top?.get("entered") ?? 0;
+      const completed = top?.get("completed") ?? 0;
+      const failed = top?.get("failed") ?? 0;
+      const ended = completed + failed + Object.values(exited).reduce((a, b) => a + b, 0);
+      const def = await loadDefinition(db, accountId, automationId, auto.version);
+      // Steps of the current version first, in order; then steps only older versions had.
+      const stepIds = [...def.steps.map((s) => s.id), ...[...sums.keys()].filter((id) => id !== "" && !def.steps.some((s) => s.id === id))];
+      const steps = stepIds.map((id) => {
+        const m = sums.get(id);
+        const type = def.steps.find((s) => s.id === id)?.type ?? "removed";
+        const stepEntered = m?.get("entered") ?? 0;
+        const stepCompleted = m?.get("completed") ?? 0;
+        return {
+          step_id: id,
+          type,
+          entered: stepEntered,
+          completed: stepCompleted,
+          waiting: type === "delay" ? Math.max(0, stepEntered - stepCompleted - (m?.get("abandoned") ?? 0)) : 0,
+          ...(type === "send_email" ? { email: emailFigures(m) } : {}),
+        };
+      });
+      return { entered, active: Math.max(0, entered - ended), completed, failed, exited, refused: byPrefix(top, "refused:"), steps };
+    },
+
+    /** The same figures per UTC day, for charts. */
+    async daily(accountId: number, automationId: number, from?: string, to?: string) {
+      const { rows } = await load(accountId, automationId, from, to);
+      const days = new Map<string, Map<string, Map<string, number>>>();
+      for (const r of rows) {
+        const day = days.get(r.day) ?? new Map<string, Map<string, number>>();
+        const m = day.get(r.step_id) ?? new Map<string, number>();
+        m.set(r.metric, (m.get(r.metric) ?? 0) + Number(r.n));
+        day.set(r.step_id, m);
+        days.set(r.day, day);
+      }
+      return [...days.keys()].sort().map((day) => {
+        const d = days.get(day)!;
+        const top = d.get("");
+        return {
+          day,
+          entered: top?.get("entered") ?? 0,
+          completed: top?.get("completed") ?? 0,
+          failed: top?.get("failed") ?? 0,
+          exited: byPrefix(top, "exited:"),
+          refused: byPrefix(top, "refused:"),
+          steps: [...d.entries()]
+            .filter(([id]) => id !== "")
+            .map(([id, m]) => ({ step_id: id, entered: m.get("entered") ?? 0, completed: m.get("completed") ?? 0, ...(m.has("email:sent") || [...m.keys()].some((k) => k.startsWith("email:")) ? { email: emailFigures(m) } : {}) })),
+        };
+      });
+    },
+  };
+}
+
+export type ReportsService = ReturnType<typeof reportsService>;
