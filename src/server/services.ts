@@ -22,6 +22,7 @@ import type { TestClock } from "./engine/test-clock.ts";
 import { loadSecret, trackingLinks } from "./email/tokens.ts";
 import { trackingService } from "./tracking/tracking-service.ts";
 import { reportsService } from "./reports/reports-service.ts";
+import { activityService } from "./reports/activity-service.ts";
 
 export interface ServiceOptions {
   /** The test clock, when it is on (it is also `clock`). */
@@ -68,6 +69,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     links: trackingLinks(secret, config.publicUrl),
     tracking: trackingService(store, clock, secret, { onChange: wake }),
     reports: reportsService(store),
+    activity: activityService(store),
     testClock: opts.testClock ?? null,
   };
 }

@@ -151,7 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     exportsRoutes(scope, services.exports);
     templatesRoutes(scope, services.templates);
     automationsRoutes(scope, services.automations);
-    reportsRoutes(scope, services.reports);
+    reportsRoutes(scope, services.reports, services.activity);
     if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };
   await app.register(async (scope) => trackingRoutes(scope, services.tracking));
