@@ -60,3 +60,21 @@ describe("content types", () => {
     }
   });
 });
+
+describe("metrics", () => {
+  it("serves Prometheus metrics: HTTP latency by route and the engine's backlog", async () => {
+    const t = await testApp("sqlite");
+    try {
+      const a = await t.newAccount();
+      await t.call(a, "POST", "/api/contacts", { contact: { email: "m@example.com" } });
+      const res = await t.app.inject({ method: "GET", url: "/metrics" });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-type"]).toMatch(/text\/plain/);
+      expect(res.body).toMatch(/mailwright_http_request_duration_seconds_bucket\{[^}]*route="\/api\/contacts"/);
+      expect(res.body).toMatch(/^mailwright_trigger_backlog 1$/m);
+      expect(res.body).toMatch(/^mailwright_due_runs 0$/m);
+    } finally {
+      await t.close();
+    }
+  });
+});

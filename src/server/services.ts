@@ -71,6 +71,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     reports: reportsService(store),
     activity: activityService(store),
     testClock: opts.testClock ?? null,
+    clock,
   };
 }
 

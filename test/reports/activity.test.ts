@@ -43,7 +43,7 @@ describe.each(DIALECTS)("contact activity on %s", (dialect) => {
     const paged: string[] = [];
     let before: string | null = null;
     for (let guard = 0; guard < 50; guard++) {
-      const page = (await t.call(acc, "GET", `/api/contacts/${c.id}/activity?limit=2${before ? `&before=${encodeURIComponent(before)}` : ""}`)).json();
+      const page: { data: { kind: string }[]; next_before: string | null } = (await t.call(acc, "GET", `/api/contacts/${c.id}/activity?limit=2${before ? `&before=${encodeURIComponent(before)}` : ""}`)).json();
       paged.push(...page.data.map((i: { kind: string }) => i.kind));
       before = page.next_before;
       if (!before) break;

@@ -22,6 +22,7 @@ import { automationsRoutes } from "../automations/automations-routes.ts";
 import { testClockRoutes } from "../engine/test-clock-routes.ts";
 import { trackingRoutes } from "../tracking/tracking-routes.ts";
 import { reportsRoutes } from "../reports/reports-routes.ts";
+import { registerMetrics } from "./metrics.ts";
 
 export interface AppDeps {
   config: Config;
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  registerMetrics(app, store, services.clock);
 
   // Every API path is served both token-scoped (/api/…) and account-scoped (/api/accounts/{id}/…).
   const api = async (scope: ApiApp) => {

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from "fastify";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { sql } from "kysely";
+import type { Store } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+
+/**
+ * Prometheus `/metrics`: HTTP latency by route, and engine state read from the database
+ * at scrape time (due runs, scheduler lag, trigger backlog, messages by status), so every
+ * process reports the same shared truth. One registry per app: no global state.
+ */
+export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock): void {
+  const registry = new Registry();
+  const http = new Histogram({
+    name: "mailwright_http_request_duration_seconds",
+    help: "HTTP request latency by route and status class",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const requests = new Counter({ name: "mailwright_http_requests_total", help: "HTTP requests", labelNames: ["method", "route", "status"], registers: [registry] });
+  const dueRuns = new Gauge({ name: "mailwright_due_runs", help: "Live runs whose wake time has come", registers: [registry] });
+  const lag = new Gauge({ name: "mailwright_scheduler_lag_seconds", help: "How late the most overdue run is", registers: [registry] });
+  const backlog = new Gauge({ name: "mailwright_trigger_backlog", help: "Trigger events not yet dispatched", registers: [registry] });
+  const messages = new Gauge({ name: "mailwright_messages", help: "Messages by status", labelNames: ["status"], registers: [registry] });
+
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unmatched";
+    const labels = { method: req.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` };
+    http.observe(labels, reply.elapsedTime / 1000);
+    requests.inc(labels);
+  });
+
+  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+    const now = clock.now();
+    const due = await sql<{ n: number | string; oldest: number | string | null }>`
+      select count(*) as n, min(wake_at) as oldest from runs where status = 'active' and wake_at <= ${now}`.execute(store.db);
+    dueRuns.set(Number(due.rows[0]?.n ?? 0));
+    const oldest = due.rows[0]?.oldest;
+    lag.set(oldest === null || oldest === undefined ? 0 : Math.max(0, (now - Number(oldest)) / 1000));
+    const pending = await sql<{ n: number | string }>`select count(*) as n from trigger_events where dispatched_at is null`.execute(store.db);
+    backlog.set(Number(pending.rows[0]?.n ?? 0));
+    const byStatus = await sql<{ status: string; n: number | string }>`select status, count(*) as n from messages group by status`.execute(store.db);
+    messages.reset();
+    for (const r of byStatus.rows) messages.set({ status: r.status }, Number(r.n));
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+}
