@@ -23,6 +23,15 @@ describe.runIf(DIALECTS.includes("postgres"))("engine fleet on PostgreSQL", () =
     await t.call(acc, "POST", "/api/test-clock/advance", { seconds: 3601 });
     await waitFor("all runs completed", async () => (await progress(t!, automationId)).completed === N, 180_000);
     expect(await totals(t, automationId, listA)).toEqual(expectedTotals(N));
+    // The report's counters, bumped by 4 processes at once, are exact too.
+    const report = (await t.call(acc, "GET", `/api/automations/${automationId}/report`)).json().data;
+    expect(report).toMatchObject({ entered: N, active: 0, completed: N, failed: 0, exited: {}, refused: {} });
+    expect(report.steps.map((s: { step_id: string; entered: number; completed: number; waiting: number }) => [s.step_id, s.entered, s.completed, s.waiting])).toEqual([
+      ["u", N, N, 0],
+      ["a", N, N, 0],
+      ["d", N, N, 0],
+      ["e", N, N, 0],
+    ]);
   });
 
   it(`kill -9 of a random worker every few hundred ms (at least 20 kills): the same totals`, async () => {
