@@ -1,15 +1,9 @@
-import type { Kysely } from "kysely";
 import type { DialectName } from "../connect.ts";
+import { type AnyDb, columns } from "./columns.ts";
 
-// Migrations describe tables the typed schema may not know yet (or no longer), hence `any`.
-type AnyDb = Kysely<any>;
 
 export function init(dialect: DialectName) {
-  const pg = dialect === "postgres";
-  const big = pg ? "bigint" : "integer";
-  // An auto-incrementing integer primary key on both databases.
-  const serialId = (t: any) =>
-    pg ? t.addColumn("id", "bigserial", (c: any) => c.primaryKey()) : t.addColumn("id", "integer", (c: any) => c.primaryKey().autoIncrement());
+  const { big, serialId } = columns(dialect);
 
   return {
     async up(db: AnyDb): Promise<void> {

@@ -1,15 +1,11 @@
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import type { DialectName } from "../connect.ts";
+import { type AnyDb, columns } from "./columns.ts";
 
-// Migrations describe tables the typed schema may not know yet (or no longer), hence `any`.
-type AnyDb = Kysely<any>;
 
 /** Sending (attempts, leases, retries), the capture outbox, and tracking events. */
 export function email(dialect: DialectName) {
-  const pg = dialect === "postgres";
-  const big = pg ? "bigint" : "integer";
-  const serialId = (t: any) =>
-    pg ? t.addColumn("id", "bigserial", (c: any) => c.primaryKey()) : t.addColumn("id", "integer", (c: any) => c.primaryKey().autoIncrement());
+  const { big, serialId } = columns(dialect);
 
   return {
     async up(db: AnyDb): Promise<void> {
