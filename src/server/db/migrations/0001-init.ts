@@ -1,7 +1,6 @@
 import type { DialectName } from "../connect.ts";
 import { type AnyDb, columns } from "./columns.ts";
 
-
 export function init(dialect: DialectName) {
   const { big, serialId } = columns(dialect);
 

@@ -2,7 +2,6 @@ import { sql } from "kysely";
 import type { DialectName } from "../connect.ts";
 import { type AnyDb, columns } from "./columns.ts";
 
-
 /** Automations, their immutable versions, runs, the step journal, messages and entry refusals. */
 export function engine(dialect: DialectName) {
   const { big, serialId } = columns(dialect);

@@ -2,7 +2,6 @@ import { sql } from "kysely";
 import type { DialectName } from "../connect.ts";
 import { type AnyDb, columns } from "./columns.ts";
 
-
 /** Sending (attempts, leases, retries), the capture outbox, and tracking events. */
 export function email(dialect: DialectName) {
   const { big, serialId } = columns(dialect);
