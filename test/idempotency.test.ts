@@ -59,3 +59,22 @@ describe.each(DIALECTS)("Idempotency-Key on %s", (dialect) => {
     expect(good.statusCode).toBe(201);
   });
 });
+
+describe("Idempotency-Key expiry", () => {
+  it("answers older than 24 h are forgotten: the key runs again", async () => {
+    let now = Date.parse("2026-12-01T00:00:00Z");
+    const t = await testApp("sqlite", {}, { clock: { now: () => now } });
+    try {
+      const acc = await t.newAccount();
+      await t.call(acc, "POST", "/api/contacts", { contact: { email: "exp@example.com" } });
+      const send = () => t.call(acc, "POST", "/api/contacts/exp%40example.com/events", { name: "A" }, { "idempotency-key": "old" });
+      await send();
+      now += 25 * 3600 * 1000;
+      expect(await t.services.idempotency.purgeExpired()).toBe(1);
+      expect((await send()).headers["idempotent-replayed"]).toBeUndefined();
+      expect(await t.store.db.selectFrom("contact_events").selectAll().where("account_id", "=", acc.accountId).execute()).toHaveLength(2);
+    } finally {
+      await t.close();
+    }
+  });
+});

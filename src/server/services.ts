@@ -41,7 +41,8 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const kick = () => jobs?.kick();
   const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick, onApplied: wake });
   const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
-  jobs = jobRunner(store, clock, [imports.handler, exports.handler], log);
+  const idem = idempotency(store, clock);
+  jobs = jobRunner(store, clock, [imports.handler, exports.handler], log, { maintenance: async () => void (await idem.purgeExpired()) });
   const exec = executor(store, clock, log, { batchSize: config.engineBatch, leaseMs: config.engineLeaseMs, ...opts.executor });
   const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota }), exec, wakeup, log, {
     idleMs: store.dialect === "sqlite" ? 250 : 1000,
@@ -61,7 +62,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     automations: automationsService(store, clock, { maxAutomations: config.maxAutomations, onChange: wake }),
     imports,
     exports,
-    idempotency: idempotency(store, clock),
+    idempotency: idem,
     jobs,
     engine,
     wakeup,

@@ -88,6 +88,12 @@ export function idempotency(store: Store, clock: Clock) {
   }
 
   return {
+    /** Forgets answers older than 24 h (they would no longer be replayed anyway). */
+    async purgeExpired(): Promise<number> {
+      const res = await db.deleteFrom("idempotency_keys").where("created_at", "<", clock.now() - KEEP_MS).executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+
     /** Registers the hooks on an (authenticated) API scope. */
     register(app: ApiApp): void {
       app.addHook("preHandler", async (req: FastifyRequest, reply: FastifyReply) => {

@@ -17,13 +17,30 @@ export interface JobHandler {
  * Runs background jobs (imports, exports) one at a time from the database, so any process
  * may pick them up and a crashed one's job is taken over when its lease expires.
  */
-export function jobRunner(store: Store, clock: Clock, handlers: JobHandler[], log: FastifyBaseLogger, idleMs = 1000) {
+export function jobRunner(
+  store: Store,
+  clock: Clock,
+  handlers: JobHandler[],
+  log: FastifyBaseLogger,
+  opts: { idleMs?: number; maintenance?: () => Promise<void>; maintenanceEveryMs?: number } = {},
+) {
+  const idleMs = opts.idleMs ?? 1000;
+  let lastMaintenance = 0;
   let running = false;
   let wake: (() => void) | null = null;
   let kicked = false;
   let loop: Promise<void> | null = null;
 
+  /** Housekeeping (expired idempotency keys), at most once per interval, between jobs. */
+  async function maintain(): Promise<void> {
+    const now = clock.now();
+    if (!opts.maintenance || now - lastMaintenance < (opts.maintenanceEveryMs ?? 3_600_000)) return;
+    lastMaintenance = now;
+    await opts.maintenance();
+  }
+
   async function runOnce(): Promise<boolean> {
+    await maintain();
     let didWork = false;
     for (const h of handlers) {
       const now = clock.now();
