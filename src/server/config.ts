@@ -30,6 +30,22 @@ export interface Config {
   readonly engineBatch: number;
   /** How long a claimed run stays leased; a dead worker's runs are taken over after it. */
   readonly engineLeaseMs: number;
+  /** Envelope sender and From address when a step names none. */
+  readonly fromEmail: string;
+  /** Pooled SMTP connections per worker process. */
+  readonly smtpMaxConnections: number;
+  /** Messages per second per worker process; 0 = unlimited. */
+  readonly smtpRate: number;
+  /** How long 4xx replies and connection errors are retried, from the first attempt. */
+  readonly retryWindowHours: number;
+  /** Messages one sender batch claims (and commits per transaction). */
+  readonly senderBatch: number;
+  /** Messages rendered and in flight at once per worker process. */
+  readonly senderConcurrency: number;
+  /** Wall-clock budget of one message's rendering (checked at every loop iteration). */
+  readonly renderTimeoutMs: number;
+  /** Largest template source and rendered HTML or text, in bytes. */
+  readonly renderMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +84,14 @@ export const OPTIONS: readonly Option[] = [
   { key: "monthlyRunQuota", env: "MAILWRIGHT_MONTHLY_RUN_QUOTA", flag: "monthly-run-quota", description: "runs started per account per month; 0 = unlimited (0)" },
   { key: "engineBatch", env: "MAILWRIGHT_ENGINE_BATCH", flag: "engine-batch", description: "runs claimed per engine batch (200)" },
   { key: "engineLeaseMs", env: "MAILWRIGHT_ENGINE_LEASE_MS", flag: "engine-lease-ms", description: "lease on claimed runs in ms (30000)" },
+  { key: "fromEmail", env: "MAILWRIGHT_FROM_EMAIL", flag: "from-email", description: "default sender address (mailwright@<public host>)" },
+  { key: "smtpMaxConnections", env: "MAILWRIGHT_SMTP_MAX_CONNECTIONS", flag: "smtp-max-connections", description: "pooled SMTP connections per worker (5)" },
+  { key: "smtpRate", env: "MAILWRIGHT_SMTP_RATE", flag: "smtp-rate", description: "messages per second per worker; 0 = unlimited (0)" },
+  { key: "retryWindowHours", env: "MAILWRIGHT_RETRY_WINDOW_HOURS", flag: "retry-window-hours", description: "hours 4xx/connection failures are retried (72)" },
+  { key: "senderBatch", env: "MAILWRIGHT_SENDER_BATCH", flag: "sender-batch", description: "messages claimed per sender batch (200)" },
+  { key: "senderConcurrency", env: "MAILWRIGHT_SENDER_CONCURRENCY", flag: "sender-concurrency", description: "messages in flight per worker (20)" },
+  { key: "renderTimeoutMs", env: "MAILWRIGHT_RENDER_TIMEOUT_MS", flag: "render-timeout-ms", description: "time budget of one message's rendering in ms (1000)" },
+  { key: "renderMaxBytes", env: "MAILWRIGHT_RENDER_MAX_BYTES", flag: "render-max-bytes", description: "largest template source and rendered part in bytes (1048576)" },
 ];
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -148,6 +172,16 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     problems.push(`${name("testClock")} is refused when NODE_ENV=production`);
   }
 
+  // RFC 5321 addr-spec, conservatively: one @, no spaces or angle brackets.
+  const fromEmail = raw("fromEmail") ?? `mailwright@${(() => {
+    try {
+      return new URL(publicUrl).hostname.replace(/^\[|\]$/g, "") || "localhost";
+    } catch {
+      return "localhost";
+    }
+  })()}`;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(fromEmail)) problems.push(`${name("fromEmail")} must be an email address, got "${fromEmail}"`);
+
   const logLevel = raw("logLevel") ?? "info";
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`${name("logLevel")} must be one of ${LOG_LEVELS.join(", ")}`);
 
@@ -171,6 +205,14 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     monthlyRunQuota: int("monthlyRunQuota", 0, 0, 1_000_000_000),
     engineBatch: int("engineBatch", 200, 1, 10_000),
     engineLeaseMs: int("engineLeaseMs", 30_000, 100, 3_600_000),
+    fromEmail,
+    smtpMaxConnections: int("smtpMaxConnections", 5, 1, 100),
+    smtpRate: int("smtpRate", 0, 0, 100_000),
+    retryWindowHours: int("retryWindowHours", 72, 1, 720),
+    senderBatch: int("senderBatch", 200, 1, 10_000),
+    senderConcurrency: int("senderConcurrency", 20, 1, 1000),
+    renderTimeoutMs: int("renderTimeoutMs", 1000, 10, 60_000),
+    renderMaxBytes: int("renderMaxBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

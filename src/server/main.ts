@@ -11,7 +11,7 @@ import { TestClock } from "./engine/test-clock.ts";
 export interface Roles {
   /** Serve the HTTP API. */
   http: boolean;
-  /** Run background work: the engine (dispatcher, executor) and import/export jobs. */
+  /** Run background work: the engine (dispatcher, executor), the sender and import/export jobs. */
   worker: boolean;
 }
 
@@ -45,6 +45,7 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
   if (roles.worker) {
     services.jobs.start();
     services.engine.start();
+    services.sender.start();
   }
   log.info({ url, roles, database: store.dialect }, "mailwright started");
 
@@ -59,6 +60,7 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
         await app?.close(); // stops accepting, lets requests in flight finish
         await services.jobs.stop(); // the job in hand finishes its batch
         await services.engine.stop(); // the batch in hand commits its step
+        await services.sender.stop(); // the batch in hand commits its outcomes; the SMTP pool closes
         await services.wakeup.close();
         await store.close();
         log.info("mailwright stopped");

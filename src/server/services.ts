@@ -20,6 +20,10 @@ import { executor, type ExecutorOptions } from "./engine/executor.ts";
 import { engineWorker } from "./engine/engine-worker.ts";
 import type { TestClock } from "./engine/test-clock.ts";
 import { loadSecret, trackingLinks } from "./email/tokens.ts";
+import { captureTransport } from "./email/capture-transport.ts";
+import { smtpTransport } from "./email/smtp-transport.ts";
+import type { Transport } from "./email/transport.ts";
+import { sender } from "./email/sender.ts";
 import { trackingService } from "./tracking/tracking-service.ts";
 import { reportsService } from "./reports/reports-service.ts";
 import { activityService } from "./reports/activity-service.ts";
@@ -29,7 +33,14 @@ export interface ServiceOptions {
   testClock?: TestClock;
   /** Test hooks for the executor. */
   executor?: Partial<ExecutorOptions>;
+  /** Pins the sender's retry jitter (tests). */
+  senderRandom?: () => number;
 }
+
+// Far above the SMTP transport's timeouts (30 s connect, 60 s socket) plus the half-lease
+// cut-off, so a message is never in flight when its lease runs out. A dead worker's
+// messages are taken over after this long.
+const SENDER_LEASE_MS = 10 * 60_000;
 
 /** Wires every service over one store; nothing here starts work or listens. */
 export function createServices(store: Store, config: Config, clock: Clock, log: FastifyBaseLogger, opts: ServiceOptions = {}) {
@@ -46,6 +57,21 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const exec = executor(store, clock, log, { batchSize: config.engineBatch, leaseMs: config.engineLeaseMs, ...opts.executor });
   const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota }), exec, wakeup, log, {
     idleMs: store.dialect === "sqlite" ? 250 : 1000,
+  });
+  const links = trackingLinks(secret, config.publicUrl);
+  const transport: Transport = config.smtpUrl
+    ? smtpTransport({ url: config.smtpUrl, maxConnections: config.smtpMaxConnections, rate: config.smtpRate })
+    : captureTransport(store, clock);
+  const send = sender(store, clock, transport, links, wakeup, log, {
+    batchSize: config.senderBatch,
+    concurrency: config.senderConcurrency,
+    leaseMs: SENDER_LEASE_MS,
+    retryWindowMs: config.retryWindowHours * 3_600_000,
+    limits: { maxBytes: config.renderMaxBytes, timeoutMs: config.renderTimeoutMs },
+    host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ""),
+    defaultFrom: config.fromEmail,
+    idleMs: store.dialect === "sqlite" ? 250 : 1000,
+    ...(opts.senderRandom ? { random: opts.senderRandom } : {}),
   });
   return {
     accounts: accountsRepo(store, clock),
@@ -66,8 +92,10 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     jobs,
     engine,
     wakeup,
+    /** Delivers queued messages (worker role). */
+    sender: send,
     /** Public URLs (open pixel, click, unsubscribe) for rendered messages. */
-    links: trackingLinks(secret, config.publicUrl),
+    links,
     tracking: trackingService(store, clock, secret, { onChange: wake }),
     reports: reportsService(store),
     activity: activityService(store),

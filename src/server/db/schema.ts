@@ -221,6 +221,8 @@ export interface MessagesTable {
   /** The SMTP server's last reply (stored on failure). */
   smtp_response: string | null;
   first_attempt_at: number | null;
+  /** The subject as rendered when sent (migration 0006); null until then. */
+  subject: string | null;
 }
 
 /** Every email the capture transport "sent": nothing leaves the machine. */

@@ -147,6 +147,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
               message_id: null,
               smtp_response: null,
               first_attempt_at: null,
+              subject: null,
             });
           } else {
             await ledger.apply(run.contact_id, effect);
@@ -191,14 +192,24 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
     for (let i = 0; i < messages.length; i += 500) await trx.insertInto("messages").values(messages.slice(i, i + 500)).execute();
     // A second journal row for the same (run, step) violates the primary key: the commit fails, nothing doubles.
     for (let i = 0; i < journal.length; i += 500) await trx.insertInto("run_journal").values(journal.slice(i, i + 500)).execute();
+    // Delays that ended: one statement per (account, step, time) and 500 runs, not one per run.
+    const delaysEnded = new Map<string, { account_id: number; step_id: string; at: number; runIds: number[] }>();
     for (const w of waited) {
-      await trx
-        .updateTable("run_journal")
-        .set({ outcome: "done", completed_at: w.at })
-        .where("account_id", "=", w.account_id)
-        .where("run_id", "=", w.run_id)
-        .where("step_id", "=", w.step_id)
-        .execute();
+      const key = `${w.account_id}\u0000${w.step_id}\u0000${w.at}`;
+      const group = delaysEnded.get(key) ?? { account_id: w.account_id, step_id: w.step_id, at: w.at, runIds: [] };
+      group.runIds.push(w.run_id);
+      delaysEnded.set(key, group);
+    }
+    for (const g of delaysEnded.values()) {
+      for (let i = 0; i < g.runIds.length; i += 500) {
+        await trx
+          .updateTable("run_journal")
+          .set({ outcome: "done", completed_at: g.at })
+          .where("account_id", "=", g.account_id)
+          .where("step_id", "=", g.step_id)
+          .where("run_id", "in", g.runIds.slice(i, i + 500))
+          .execute();
+      }
     }
     await bumpCounters(trx, [
       ...journal.flatMap((j) => {

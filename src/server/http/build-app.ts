@@ -22,6 +22,7 @@ import { automationsRoutes } from "../automations/automations-routes.ts";
 import { testClockRoutes } from "../engine/test-clock-routes.ts";
 import { trackingRoutes } from "../tracking/tracking-routes.ts";
 import { reportsRoutes } from "../reports/reports-routes.ts";
+import { emailRoutes } from "../email/email-routes.ts";
 import { registerMetrics } from "./metrics.ts";
 
 export interface AppDeps {
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     templatesRoutes(scope, services.templates);
     automationsRoutes(scope, services.automations);
     reportsRoutes(scope, services.reports, services.activity);
+    emailRoutes(scope, store.db);
     if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };
   await app.register(async (scope) => trackingRoutes(scope, services.tracking));

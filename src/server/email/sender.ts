@@ -1,0 +1,166 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
+import type { Store } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import type { Wakeup } from "../db/wakeup.ts";
+import type { EmailConfig } from "../../core/flow/schema.ts";
+import { bumpCounters } from "../db/counters.ts";
+import { type ClaimedMessage, claimDueMessages, nextMessageDue, skipUnreachable } from "../db/claim-messages.ts";
+import type { RenderLimits } from "./render.ts";
+import type { TrackingLinks } from "./tokens.ts";
+import { composeMessage, RenderError } from "./compose-message.ts";
+import { type Envelope, SendError, type Transport } from "./transport.ts";
+import { nextAttemptAt } from "./retry-policy.ts";
+import { loadRenderInputs, type Outcome, recordOutcomes, stillSubscribed } from "./sender-repo.ts";
+
+export interface SenderOptions {
+  batchSize: number;
+  /** Messages rendered and in flight at once. */
+  concurrency: number;
+  /** Lease on claimed messages; far above the transport's timeouts. */
+  leaseMs: number;
+  retryWindowMs: number;
+  limits: RenderLimits;
+  /** Host of the public URL (Message-ID, List-Id). */
+  host: string;
+  defaultFrom: string;
+  idleMs: number;
+  /** Jitter source; tests pin it. */
+  random?: () => number;
+}
+
+/**
+ * The sender loop: skip what may no longer be sent, claim due messages under a lease,
+ * render, send with bounded concurrency, commit every outcome fenced by the lease.
+ *
+ * Delivery guarantee: the sender's own logic never sends a message twice. A message is
+ * only sent while this worker holds its lease (real time since the claim is checked before
+ * every send, and the lease is far longer than the transport's timeouts), and a committed
+ * outcome takes it out of the queue. The one at-least-once window is a crash (or lost
+ * database) between the relay's 250 and the commit: the lease then expires and the message
+ * is sent again — with the same Message-ID, so receivers can deduplicate.
+ */
+export function sender(store: Store, clock: Clock & { refresh?: () => Promise<void> }, transport: Transport, links: TrackingLinks, wakeup: Wakeup, log: FastifyBaseLogger, opts: SenderOptions) {
+  const random = opts.random ?? Math.random;
+  const deps = { links, host: opts.host, defaultFrom: opts.defaultFrom, limits: opts.limits };
+  let running = false;
+  let loop: Promise<void> | null = null;
+
+  async function skipBatch(now: number): Promise<number> {
+    return store.db.transaction().execute(async (trx) => {
+      const skipped = await skipUnreachable(trx, now);
+      await bumpCounters(trx, skipped.map((s) => ({ ...s, metric: "email:skipped", at: now })));
+      return skipped.length;
+    });
+  }
+
+  /** One message: the composed envelope handed to the transport, the reply classified. */
+  async function deliver(envelope: Envelope, msg: ClaimedMessage): Promise<Outcome> {
+    try {
+      const result = await transport.send({ ...envelope, date: clock.now() });
+      if (result.accepted) return { kind: "sent", messageId: envelope.messageId, subject: envelope.subject, response: result.response.slice(0, 1000) };
+      return { kind: "failed", messageId: envelope.messageId, subject: envelope.subject, error: "recipient rejected", response: result.response.slice(0, 1000) };
+    } catch (err) {
+      const e = err instanceof SendError ? err : new SendError(String(err), "transient", null, String(err), false);
+      const error = e.code !== null ? `${e.code}: ${e.response}` : `connection: ${e.message}`;
+      if (e.kind === "permanent") return { kind: "failed", messageId: envelope.messageId, subject: envelope.subject, error: error.slice(0, 1000), response: e.response, unknownUser: e.unknownUser };
+      const now = clock.now();
+      const at = nextAttemptAt((msg.attempts ?? 0) + 1, msg.first_attempt_at ?? now, now, opts.retryWindowMs, random());
+      if (at === null) return { kind: "failed", messageId: envelope.messageId, subject: envelope.subject, error: `retry window exhausted; last: ${error}`.slice(0, 1000), response: e.response };
+      return { kind: "retry", messageId: envelope.messageId, subject: envelope.subject, at, error: error.slice(0, 1000), response: e.response };
+    }
+  }
+
+  /** Claims one batch and carries it to committed outcomes; answers messages handled. */
+  async function runBatch(): Promise<number> {
+    await clock.refresh?.();
+    const skipped = await skipBatch(clock.now());
+    const token = randomBytes(12).toString("base64url");
+    const claimedAt = clock.now();
+    const started = performance.now();
+    const batch = await claimDueMessages(store, claimedAt, claimedAt + opts.leaseMs, token, opts.batchSize);
+    if (batch.length === 0) return skipped;
+
+    const configs = new Map<number, EmailConfig>(batch.map((m) => [m.id, JSON.parse(m.email) as EmailConfig]));
+    const inputs = await loadRenderInputs(store.db, batch, new Map([...configs].map(([id, c]) => [id, c.template_id])));
+    const outcomes = new Map<number, Outcome>();
+    const ready: { msg: ClaimedMessage; envelope: Envelope }[] = [];
+    for (const msg of batch) {
+      const email = configs.get(msg.id)!;
+      if (inputs.suppressed.has(msg.id)) {
+        outcomes.set(msg.id, { kind: "skipped", error: "address suppressed" });
+        continue;
+      }
+      const parts = email.template_id !== undefined ? inputs.templates.get(`${msg.account_id}:${email.template_id}`) : { subject: email.subject ?? "", html: email.html ?? "", text: email.text ?? "" };
+      try {
+        if (!parts) throw new RenderError(`template ${email.template_id} does not exist`);
+        const fields = inputs.fields.get(msg.contact_id) ?? {};
+        const context = JSON.parse(msg.context) as Parameters<typeof composeMessage>[0]["context"];
+        const { envelope } = composeMessage({ ...msg, email, context }, parts, fields, deps);
+        ready.push({ msg, envelope });
+      } catch (err) {
+        if (!(err instanceof RenderError)) throw err;
+        outcomes.set(msg.id, { kind: "failed", messageId: null, subject: null, error: `render: ${err.message}`, response: null });
+      }
+    }
+
+    // Read again just before sending: an unsubscribe that committed after the claim still wins.
+    const subscribed = await stillSubscribed(store.db, batch);
+    let next = 0;
+    const worker = async () => {
+      while (next < ready.length) {
+        const { msg, envelope } = ready[next++]!;
+        if (!subscribed.has(msg.contact_id)) outcomes.set(msg.id, { kind: "skipped", error: "contact unsubscribed" });
+        // Half the lease in real time: past it, another sender could soon take this message.
+        else if (performance.now() - started > opts.leaseMs / 2) outcomes.set(msg.id, { kind: "released" });
+        else outcomes.set(msg.id, await deliver(envelope, msg));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, ready.length) }, worker));
+
+    const fenced = await recordOutcomes(store.db, token, clock.now(), batch.map((msg) => ({ msg, outcome: outcomes.get(msg.id) ?? { kind: "released" } })));
+    if (fenced.length > 0) log.warn({ messages: fenced }, "sender lost the lease on these messages before committing their outcome");
+    // A bounce may have unsubscribed contacts: their trigger events wait for the engine.
+    if ([...outcomes.values()].some((o) => o.kind === "failed" && o.unknownUser)) wakeup.signal();
+    return skipped + batch.length;
+  }
+
+  async function sleep(): Promise<void> {
+    const due = await nextMessageDue(store);
+    const now = clock.now();
+    const until = due === null ? opts.idleMs : due > now ? Math.min(due - now, opts.idleMs) : Math.min(200, opts.idleMs);
+    await wakeup.wait(until);
+  }
+
+  return {
+    runBatch,
+    /** Sends until nothing is due now (tests and benchmarks). */
+    async drain(): Promise<void> {
+      while ((await runBatch()) > 0);
+    },
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          try {
+            if ((await runBatch()) === 0 && running) await sleep();
+          } catch (err) {
+            log.error({ err }, "sender round failed; retrying");
+            await wakeup.wait(500);
+          }
+        }
+      })();
+    },
+    /** Finishes the batch in hand (its outcomes commit), then closes the transport. */
+    async stop(): Promise<void> {
+      running = false;
+      wakeup.signal();
+      await loop;
+      loop = null;
+      await transport.close();
+    },
+  };
+}
+
+export type Sender = ReturnType<typeof sender>;
