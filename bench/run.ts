@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { describeMachine } from "./lib/machine.ts";
 import type { Metric, Scenario } from "./lib/scenario.ts";
-import { startServer } from "./lib/server-process.ts";
+import { type ServerOptions, type ServerProcess, startServer } from "./lib/server-process.ts";
 import { fmt, summarize, type Summary, table } from "./lib/stats.ts";
 import { DEFAULT_PG_ADMIN_URL, freshStore, STORE_KINDS, type StoreKind } from "./lib/stores.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
@@ -49,11 +49,20 @@ async function runOnce(scenario: Scenario, kind: StoreKind, opts: RunOptions): P
   const fresh = await freshStore(kind, opts.pgUrl);
   try {
     opts.versions[kind] ??= await fresh.version();
-    const nodeArgs = opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${scenario.name}-${kind}-${opts.label}.cpuprofile`] : [];
-    const server = await startServer(fresh, { nodeArgs });
+    const nodeArgs = (role: string) =>
+      opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${scenario.name}-${kind}-${opts.label}-${role}-${Date.now()}.cpuprofile`] : [];
+    const env = scenario.env ?? {};
+    const server = await startServer(fresh, { nodeArgs: nodeArgs("start"), env });
+    const others: ServerProcess[] = [];
     try {
-      return await scenario.run({ server, quick: opts.quick });
+      const spawnChild = async (o: Pick<ServerOptions, "role" | "env">) => {
+        const child = await startServer(fresh, { nodeArgs: nodeArgs(o.role ?? "start"), role: o.role, env: { ...env, ...o.env } });
+        others.push(child);
+        return child;
+      };
+      return await scenario.run({ server, quick: opts.quick, store: fresh, spawn: spawnChild });
     } finally {
+      for (const o of others) await o.stop();
       await server.stop();
     }
   } finally {

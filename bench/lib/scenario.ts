@@ -1,4 +1,5 @@
-import type { ServerProcess } from "./server-process.ts";
+import type { ServerOptions, ServerProcess } from "./server-process.ts";
+import type { FreshStore } from "./stores.ts";
 
 /** One measured figure of one run. */
 export interface Metric {
@@ -12,6 +13,10 @@ export interface Metric {
 export interface ScenarioContext {
   server: ServerProcess;
   quick: boolean;
+  /** The run's database (URL, kind), for read-only progress checks or direct seeding. */
+  store: FreshStore;
+  /** Starts another child on the same database (e.g. a `worker`); the runner stops it after the run. */
+  spawn(opts: Pick<ServerOptions, "role" | "env">): Promise<ServerProcess>;
 }
 
 /**
@@ -21,5 +26,7 @@ export interface ScenarioContext {
 export interface Scenario {
   name: string;
   description: string;
+  /** Extra MAILWRIGHT_* settings for the server child (e.g. the test clock). */
+  env?: Record<string, string>;
   run(ctx: ScenarioContext): Promise<Metric[]>;
 }

@@ -20,13 +20,21 @@ export interface ServerProcess {
 export interface ServerOptions {
   /** Extra node flags for the child, e.g. ["--cpu-prof", "--cpu-prof-dir=…"]. */
   nodeArgs?: string[];
+  /** `start` (default: HTTP + worker), or `worker` (engine and jobs only, no HTTP). */
+  role?: "start" | "worker";
+  /** Extra MAILWRIGHT_* settings for this child, e.g. { MAILWRIGHT_TEST_CLOCK: "1" }. */
+  env?: Record<string, string>;
 }
 
-/** Starts `mailwright start` (HTTP + worker roles, as operators run it) against `store`. */
+/**
+ * Starts `mailwright start` (HTTP + worker roles, as operators run it) against `store`, or
+ * `mailwright worker`. A worker has no /healthz: it is ready when it logs "mailwright started".
+ */
 export async function startServer(store: FreshStore, opts: ServerOptions = {}): Promise<ServerProcess> {
+  const role = opts.role ?? "start";
   const port = await freePort();
   const token = `bench-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(REPO, "bin/mailwright.js"), "start"], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(REPO, "bin/mailwright.js"), role], {
     cwd: REPO,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
@@ -39,7 +47,9 @@ export async function startServer(store: FreshStore, opts: ServerOptions = {}): 
       MAILWRIGHT_BOOTSTRAP_TOKEN: token,
       // The benchmark polls every 20 ms; the limiter would measure itself, not the import.
       MAILWRIGHT_RATE_LIMIT: "0",
-      MAILWRIGHT_LOG_LEVEL: "warn",
+      // A worker's readiness is its "started" info line; `start` answers /healthz instead.
+      MAILWRIGHT_LOG_LEVEL: role === "worker" ? "info" : "warn",
+      ...opts.env,
     },
   });
   // Kept so a failed boot or a crash mid-run can say why.
@@ -51,7 +61,8 @@ export async function startServer(store: FreshStore, opts: ServerOptions = {}): 
   child.stderr?.on("data", keep);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealth(baseUrl, child, () => output);
+    if (role === "worker") await waitForOutput("mailwright started", child, () => output);
+    else await waitForHealth(baseUrl, child, () => output);
   } catch (err) {
     child.kill("SIGKILL");
     throw err;
@@ -77,6 +88,16 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`server not healthy after ${BOOT_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+async function waitForOutput(text: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + BOOT_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (output().includes(text)) return;
+    if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode} before it started:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`worker not started after ${BOOT_TIMEOUT_MS} ms:\n${output()}`);
 }
 
 /** SIGTERM, as an operator would stop it, so --cpu-prof profiles are written on exit. */
