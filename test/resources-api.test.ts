@@ -127,6 +127,15 @@ describe.each(DIALECTS)("template preview on %s", (dialect) => {
       expect(sample.json().data.subject).toBe("Hi Sample");
       const missing = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/preview`, { contact_id: "nobody@example.com" });
       expect(missing.statusCode).toBe(422);
+
+      // A test send goes through the transport (capture here) to the given address only.
+      const sent = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/test_send`, { to: "Me@Example.com", contact_id: "ann@example.com" });
+      expect(sent.statusCode).toBe(200);
+      expect(sent.json().data).toMatchObject({ to: "me@example.com", accepted: true });
+      const outbox = (await t.call(acc, "GET", "/api/outbox/messages?to=me%40example.com")).json().data;
+      expect(outbox).toHaveLength(1);
+      expect(outbox[0]).toMatchObject({ to: "me@example.com", subject: "[Test] Hi <b>Ann</b>" });
+      expect((await t.call(acc, "POST", `/api/email_templates/${tpl.id}/test_send`, { to: "not-an-address" })).json()).toEqual({ errors: { to: ["is invalid"] } });
     } finally {
       await t.close();
     }

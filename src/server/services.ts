@@ -84,7 +84,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
       },
     }),
     lists: listsService(store, clock),
-    templates: templatesService(store, clock),
+    templates: templatesService(store, clock, { transport, from: config.fromEmail, host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, "") }),
     automations: automationsService(store, clock, { maxAutomations: config.maxAutomations, onChange: wake }),
     imports,
     exports,

@@ -40,6 +40,8 @@ export async function claimDueMessages(store: Store, now: number, leaseUntil: nu
   return result.rows.map((r) => ({ ...r, id: Number(r.id), account_id: Number(r.account_id), run_id: Number(r.run_id), automation_id: Number(r.automation_id), attempts: num(r.attempts), first_attempt_at: num(r.first_attempt_at) }));
 }
 
+const SKIP_WINDOW = 2000;
+
 /**
  * Marks due queued messages whose contact is unsubscribed or deleted as skipped, in the
  * caller's transaction; answers them so their report counters move in the same commit.
@@ -49,7 +51,12 @@ export async function skipUnreachable(db: Kysely<Database>, now: number): Promis
     update messages set status = 'skipped', next_attempt_at = null, lease_token = null, lease_until = null,
       error = case when exists (select 1 from contacts c where c.account_id = messages.account_id and c.id = messages.contact_id)
         then 'contact unsubscribed' else 'contact deleted' end
-    where status = 'queued' and next_attempt_at <= ${now} and (lease_until is null or lease_until < ${now})
+    where id in (
+      -- Only the head of the queue, oldest first (the due index): a round costs the same
+      -- whatever the backlog; messages further back are looked at when they reach the head.
+      select id from messages
+      where status = 'queued' and next_attempt_at <= ${now} and (lease_until is null or lease_until < ${now})
+      order by next_attempt_at limit ${SKIP_WINDOW})
       and not exists (
         select 1 from contacts c
         where c.account_id = messages.account_id and c.id = messages.contact_id and c.status = 'subscribed')

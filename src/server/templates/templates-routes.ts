@@ -64,6 +64,25 @@ export function templatesRoutes(app: ApiApp, templates: TemplatesService): void 
     },
     async (req) => ({ data: await templates.preview(req.accountId, parseId(req.params.email_template_id), req.body ?? {}) }),
   );
+  app.post(
+    "/email_templates/:email_template_id/test_send",
+    {
+      schema: {
+        tags,
+        params: ById,
+        body: Strict({
+          to: Type.String({ maxLength: 320 }),
+          contact_id: Type.Optional(Type.String({ maxLength: 320 })),
+          contact: Type.Optional(Strict({ email: Type.Optional(Type.String({ maxLength: 320 })), fields: Type.Optional(FreeObject) })),
+          event: Type.Optional(Strict({ name: Type.Optional(Type.String({ maxLength: 255 })), params: Type.Optional(FreeObject) })),
+        }),
+      },
+    },
+    async (req) => {
+      const { to, ...input } = req.body;
+      return { data: await templates.testSend(req.accountId, parseId(req.params.email_template_id), to, input) };
+    },
+  );
   app.delete("/email_templates/:email_template_id", { schema: { params: ById, tags, operationId: "deleteEmailTemplate" } }, async (req, reply) => {
     await templates.delete(req.accountId, parseId(req.params.email_template_id));
     return reply.code(204).send();

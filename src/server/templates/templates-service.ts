@@ -4,7 +4,10 @@ import type { Selectable } from "kysely";
 import type { Store } from "../db/connect.ts";
 import type { EmailTemplatesTable } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
+import { randomUUID } from "node:crypto";
 import { errors, Problems } from "../errors.ts";
+import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
+import type { Transport } from "../email/transport.ts";
 import { type PreviewInput, previewTemplate } from "./template-preview.ts";
 
 export interface TemplateInput {
@@ -64,7 +67,13 @@ function checkInput(input: TemplateInput, creating: boolean): void {
   problems.throwIfAny();
 }
 
-export function templatesService(store: Store, clock: Clock) {
+export interface TestSendDeps {
+  transport: Transport;
+  from: string;
+  host: string;
+}
+
+export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps) {
   const { db } = store;
 
   async function find(accountId: number, id: number) {
@@ -120,6 +129,33 @@ export function templatesService(store: Store, clock: Clock) {
     async preview(accountId: number, id: number, input: PreviewInput) {
       const row = await find(accountId, id);
       return previewTemplate(db, accountId, { subject: row.subject, html: row.body_html, text: row.body_text }, input);
+    },
+
+    /** Renders as `preview` does and sends it to one address, marked as a test; records nothing. */
+    async testSend(accountId: number, id: number, to: string, input: PreviewInput) {
+      const address = normalizeEmail(to);
+      const problem = emailProblem(address);
+      if (problem) throw errors.validation({ to: [problem] });
+      if (!deps) throw errors.validation({ base: ["no transport is configured"] });
+      const parts = await this.preview(accountId, id, input);
+      const messageId = `<test.${randomUUID()}@${deps.host}>`;
+      try {
+        const result = await deps.transport.send({
+          accountId,
+          messageRowId: 0, // a test send belongs to no message row
+          messageId,
+          from: { address: deps.from },
+          to: address,
+          subject: `[Test] ${parts.subject}`,
+          html: parts.html,
+          text: parts.text,
+          headers: {},
+          date: clock.now(),
+        });
+        return { to: address, message_id: messageId, accepted: result.accepted, response: result.response };
+      } catch (err) {
+        throw errors.validation({ to: [`was not accepted: ${err instanceof Error ? err.message : String(err)}`] });
+      }
     },
 
     async delete(accountId: number, id: number): Promise<void> {
