@@ -190,3 +190,17 @@ describe.each(DIALECTS)("the rate limit body matches Mailtrap's spec on %s", (di
     expectMatchesSpec("contacts", "GET", "/api/contacts/lists", 429, res.json(), { allDeclared: true });
   });
 });
+
+describe("the specs the tests read", () => {
+  it("are the team's shared copies, unchanged", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { SHARED_SPEC_DIR, SPEC_DIR } = await import("./helpers/mailtrap-spec.ts");
+    const names = ["mailtrap-contacts.openapi.yml", "mailtrap-templates.openapi.yml"];
+    for (const name of names) expect(fs.existsSync(path.join(SPEC_DIR, name))).toBe(true);
+    if (!fs.existsSync(SHARED_SPEC_DIR)) return; // a clone without ../shared: the repository copy is all there is
+    for (const name of names) {
+      expect(fs.readFileSync(path.join(SPEC_DIR, name), "utf8")).toBe(fs.readFileSync(path.join(SHARED_SPEC_DIR, name), "utf8"));
+    }
+  });
+});

@@ -11,7 +11,9 @@ import { parse } from "yaml";
  */
 export type SpecName = "contacts" | "templates";
 
-const SPEC_DIR = path.resolve(import.meta.dirname, "../../../shared/spec");
+// A copy kept in the repository (the shared folder is not beside every clone); a test checks it against ../shared/spec.
+export const SPEC_DIR = path.resolve(import.meta.dirname, "../fixtures/mailtrap-spec");
+export const SHARED_SPEC_DIR = path.resolve(import.meta.dirname, "../../../shared/spec");
 const SPEC_FILES: Record<SpecName, string> = {
   contacts: "mailtrap-contacts.openapi.yml",
   templates: "mailtrap-templates.openapi.yml",
