@@ -12,6 +12,7 @@ import { composeMessage, RenderError } from "./compose-message.ts";
 import { type Envelope, SendError, type Transport } from "./transport.ts";
 import { nextAttemptAt } from "./retry-policy.ts";
 import { loadRenderInputs, type Outcome, recordOutcomes, stillSubscribed } from "./sender-repo.ts";
+import { workLoop } from "../engine/work-loop.ts";
 
 export interface SenderOptions {
   batchSize: number;
@@ -43,8 +44,6 @@ export interface SenderOptions {
 export function sender(store: Store, clock: Clock & { refresh?: () => Promise<void> }, transport: Transport, links: TrackingLinks, wakeup: Wakeup, log: FastifyBaseLogger, opts: SenderOptions) {
   const random = opts.random ?? Math.random;
   const deps = { links, host: opts.host, defaultFrom: opts.defaultFrom, limits: opts.limits };
-  let running = false;
-  let loop: Promise<void> | null = null;
 
   async function skipBatch(now: number): Promise<number> {
     return store.db.transaction().execute(async (trx) => {
@@ -132,32 +131,17 @@ export function sender(store: Store, clock: Clock & { refresh?: () => Promise<vo
     await wakeup.wait(until);
   }
 
+  const loop = workLoop("sender", async () => (await runBatch()) > 0, sleep, wakeup, log);
   return {
     runBatch,
     /** Sends until nothing is due now (tests and benchmarks). */
     async drain(): Promise<void> {
       while ((await runBatch()) > 0);
     },
-    start(): void {
-      if (running) return;
-      running = true;
-      loop = (async () => {
-        while (running) {
-          try {
-            if ((await runBatch()) === 0 && running) await sleep();
-          } catch (err) {
-            log.error({ err }, "sender round failed; retrying");
-            await wakeup.wait(500);
-          }
-        }
-      })();
-    },
+    start: loop.start,
     /** Finishes the batch in hand (its outcomes commit), then closes the transport. */
     async stop(): Promise<void> {
-      running = false;
-      wakeup.signal();
-      await loop;
-      loop = null;
+      await loop.stop();
       await transport.close();
     },
   };

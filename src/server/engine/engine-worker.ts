@@ -4,6 +4,7 @@ import { nextWake } from "../db/claim.ts";
 import type { Clock } from "../clock.ts";
 import type { Wakeup } from "../db/wakeup.ts";
 import type { Executor } from "./executor.ts";
+import { workLoop } from "./work-loop.ts";
 
 /**
  * The engine loop: dispatch new trigger events, execute due runs, then sleep until the
@@ -19,8 +20,6 @@ export function engineWorker(
   log: FastifyBaseLogger,
   opts: { idleMs: number },
 ) {
-  let running = false;
-  let loop: Promise<void> | null = null;
 
   /** One round of work; answers whether anything was done. */
   async function round(): Promise<boolean> {
@@ -38,30 +37,14 @@ export function engineWorker(
     await wakeup.wait(until);
   }
 
+  const loop = workLoop("engine", round, sleep, wakeup, log);
   return {
     /** Works until nothing is pending now (tests and benchmarks). */
     async drain(): Promise<void> {
       while (await round());
     },
-    start(): void {
-      if (running) return;
-      running = true;
-      loop = (async () => {
-        while (running) {
-          try {
-            if (!(await round()) && running) await sleep();
-          } catch (err) {
-            log.error({ err }, "engine round failed; retrying");
-            await wakeup.wait(500);
-          }
-        }
-      })();
-    },
-    async stop(): Promise<void> {
-      running = false;
-      wakeup.signal();
-      await loop;
-    },
+    start: loop.start,
+    stop: loop.stop,
   };
 }
 
