@@ -49,41 +49,49 @@ function toFieldErrors(issues: Issue[]): FieldErrors {
   return out;
 }
 
-/** Ends the automation's live runs that no worker holds right now; the executor ends the rest. */
+/**
+ * Ends the automation's live runs that no worker holds right now (the executor ends the
+ * rest), optionally only those on `version` whose step is not in `keepSteps`. Works in
+ * chunks chosen by the database, so disabling an automation with a million waiting runs
+ * never holds them all in memory; bumps are summed per key, so one counter row per reason.
+ */
 async function exitIdleRuns(
   trx: Db,
   accountId: number,
   automationId: number,
   reason: string,
   now: number,
-  only?: (run: { step_id: string | null; version: number }) => boolean,
+  only?: { version: number; keepSteps: readonly string[] },
 ) {
-  const rows = await trx
-    .selectFrom("runs")
-    .select(["id", "step_id", "version", "phase"])
-    .where("account_id", "=", accountId)
-    .where("automation_id", "=", automationId)
-    .where("status", "=", "active")
-    .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
-    .execute();
-  const ids = rows.filter((r) => (only ? only(r) : true)).map((r) => r.id);
-  const bumps: Bump[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
+  for (;;) {
+    let chunk = trx
+      .selectFrom("runs")
+      .select("id")
+      .where("account_id", "=", accountId)
+      .where("automation_id", "=", automationId)
+      .where("status", "=", "active")
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]));
+    if (only) {
+      chunk = chunk.where("version", "=", only.version).where("step_id", "is not", null);
+      if (only.keepSteps.length > 0) chunk = chunk.where("step_id", "not in", [...only.keepSteps]);
+    }
+    const ids = (await chunk.limit(1000).execute()).map((r) => r.id);
+    if (ids.length === 0) return;
     const gone = await trx
       .updateTable("runs")
       .set({ status: "exited", exit_reason: reason, finished_at: now, wake_at: null, lease_token: null, lease_until: null })
       .where("account_id", "=", accountId)
-      .where("id", "in", ids.slice(i, i + 500))
+      .where("id", "in", ids)
       .where("status", "=", "active")
       .returning(["step_id", "phase"])
       .execute();
+    const bumps: Bump[] = gone.map(() => ({ account_id: accountId, automation_id: automationId, step_id: "", metric: `exited:${reason}`, at: now }));
+    // A run leaving a delay never completes it: the step's "waiting" must drop.
     for (const r of gone) {
-      bumps.push({ account_id: accountId, automation_id: automationId, step_id: "", metric: `exited:${reason}`, at: now });
-      // A run leaving a delay never completes it: the step's "waiting" must drop.
       if (r.phase === "waiting" && r.step_id) bumps.push({ account_id: accountId, automation_id: automationId, step_id: r.step_id, metric: "abandoned", at: now });
     }
+    await bumpCounters(trx, bumps);
   }
-  await bumpCounters(trx, bumps);
 }
 
 export function automationsService(store: Store, clock: Clock, opts: { maxAutomations: number; onChange?: () => void }) {
@@ -190,8 +198,7 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
         await trx.insertInto("automation_versions").values({ account_id: accountId, automation_id: id, version, definition: JSON.stringify(def), created_at: now }).execute();
         if (inFlight === "move") {
           // Runs on the version being replaced move; runs an earlier edit kept stay kept.
-          const stepIds = new Set(def.steps.map((s) => s.id));
-          await exitIdleRuns(trx, accountId, id, "step_removed", now, (r) => r.version === row.version && r.step_id !== null && !stepIds.has(r.step_id));
+          await exitIdleRuns(trx, accountId, id, "step_removed", now, { version: row.version, keepSteps: def.steps.map((s) => s.id) });
           await trx
             .updateTable("runs")
             .set({ version })

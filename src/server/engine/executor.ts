@@ -78,6 +78,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
     if (lost.length > 0) throw new LeaseLost(lost.map((r) => r.id));
     const runs = claimed.map((r) => ({ ...r, version: freshById.get(r.id)!.version }));
 
+    const runById = new Map(runs.map((r) => [r.id, r]));
     const statuses = await automationStatuses(trx, runs);
     await definitionsFor(trx, runs);
     const accounts = [...new Set(runs.map((r) => r.account_id))];
@@ -211,20 +212,21 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
           .execute();
       }
     }
+    const wokeUp = new Set(waited.map((w) => w.run_id));
     await bumpCounters(trx, [
       ...journal.flatMap((j) => {
         const base = { account_id: j.account_id, automation_id: j.automation_id, step_id: j.step_id, at: now };
         return j.completed_at === null ? [{ ...base, metric: "entered" }] : [{ ...base, metric: "entered" }, { ...base, metric: "completed" }];
       }),
-      ...waited.map((w) => ({ account_id: w.account_id, automation_id: runs.find((r) => r.id === w.run_id)!.automation_id, step_id: w.step_id, metric: "completed", at: now })),
+      ...waited.map((w) => ({ account_id: w.account_id, automation_id: runById.get(w.run_id)!.automation_id, step_id: w.step_id, metric: "completed", at: now })),
       ...messages.filter((m) => m.status === "skipped").map((m) => ({ account_id: m.account_id, automation_id: m.automation_id, step_id: m.step_id, metric: "email:skipped", at: now })),
       ...advances
         .filter((a) => a.status !== "active")
         .flatMap((a) => {
-          const run = runs.find((r) => r.id === a.id)!;
+          const run = runById.get(a.id)!;
           const ended = { account_id: run.account_id, automation_id: run.automation_id, step_id: "", metric: a.status === "exited" ? `exited:${a.exit_reason}` : a.status, at: now };
           // Leaving from inside a delay (disabled, contact gone) abandons that step.
-          const leftWaiting = run.phase === "waiting" && run.step_id !== null && !waited.some((w) => w.run_id === run.id);
+          const leftWaiting = run.phase === "waiting" && run.step_id !== null && !wokeUp.has(run.id);
           return leftWaiting ? [ended, { ...ended, step_id: run.step_id!, metric: "abandoned" }] : [ended];
         }),
     ]);
