@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestApp, testApp } from "../helpers/test-app.ts";
-import { advance, contact, createActive, seedAccount, settle } from "../engine/engine-helpers.ts";
+import { advance, contact, createActive, seedAccount, settle, welcomeSeries } from "../engine/engine-helpers.ts";
 
 async function flush(t: TestApp): Promise<void> {
   await settle(t);
@@ -17,17 +17,7 @@ describe.each(DIALECTS)("capture transport and the outbox API on %s", (dialect) 
 
   it("the welcome series ends with its email in the capture outbox, in DESIGN's shape", async () => {
     const { acc, listA, template } = await seedAccount(t);
-    const id = await createActive(t, acc, {
-      name: "Welcome series",
-      trigger: { type: "contact_created" },
-      entry_step_id: "s1",
-      steps: [
-        { id: "s1", type: "send_email", email: { template_id: template }, next: "s2" },
-        { id: "s2", type: "delay", amount: 2, unit: "days", next: "s3" },
-        { id: "s3", type: "condition", match: "all", rules: [{ kind: "field", field: "plan", op: "eq", value: "pro" }], yes: "s4", no: null },
-        { id: "s4", type: "add_to_lists", list_ids: [listA], next: null },
-      ],
-    });
+    const id = await createActive(t, acc, welcomeSeries(template, listA));
     await contact(t, acc, "pro@example.com", { fields: { plan: "pro" } });
     await contact(t, acc, "free@example.com", { fields: { plan: "free" } });
     await flush(t);

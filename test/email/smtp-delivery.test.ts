@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestAccount, type TestApp, testApp } from "../helpers/test-app.ts";
-import { advance, contact, createActive, seedAccount, settle } from "../engine/engine-helpers.ts";
+import { advance, contact, createActive, seedAccount, settle, welcomeSeries } from "../engine/engine-helpers.ts";
 import { type SmtpSink, startSink } from "./smtp-sink.ts";
 
 /** Engine and sender both catch up with everything due now. */
@@ -201,17 +201,7 @@ describe.each(DIALECTS)("delivery to a real SMTP server on %s", (dialect) => {
 
   it("the welcome series ends with its email in the SMTP sink", async () => {
     const { acc, listA, template } = await seedAccount(t);
-    await createActive(t, acc, {
-      name: "Welcome series",
-      trigger: { type: "contact_created" },
-      entry_step_id: "s1",
-      steps: [
-        { id: "s1", type: "send_email", email: { template_id: template }, next: "s2" },
-        { id: "s2", type: "delay", amount: 2, unit: "days", next: "s3" },
-        { id: "s3", type: "condition", match: "all", rules: [{ kind: "field", field: "plan", op: "eq", value: "pro" }], yes: "s4", no: null },
-        { id: "s4", type: "add_to_lists", list_ids: [listA], next: null },
-      ],
-    });
+    await createActive(t, acc, welcomeSeries(template, listA));
     await contact(t, acc, "pro@example.com", { fields: { plan: "pro" } });
     await flush(t);
     await advance(t, acc, 2 * 24 * 3600 + 60);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestApp, testApp } from "../helpers/test-app.ts";
-import { advance, contact, createActive, DAY, HOUR, journalOf, refusalsOf, runsOf, seedAccount, settle } from "./engine-helpers.ts";
+import { advance, contact, createActive, DAY, HOUR, journalOf, refusalsOf, runsOf, seedAccount, settle, welcomeSeries } from "./engine-helpers.ts";
 
 describe.each(DIALECTS)("automation engine on %s", (dialect) => {
   let t: TestApp;
@@ -12,17 +12,7 @@ describe.each(DIALECTS)("automation engine on %s", (dialect) => {
 
   it("runs the welcome series: email, 2-day delay, split both ways", async () => {
     const { acc, listA, template } = await seedAccount(t);
-    const id = await createActive(t, acc, {
-      name: "Welcome series",
-      trigger: { type: "contact_created" },
-      entry_step_id: "s1",
-      steps: [
-        { id: "s1", type: "send_email", email: { template_id: template }, next: "s2" },
-        { id: "s2", type: "delay", amount: 2, unit: "days", next: "s3" },
-        { id: "s3", type: "condition", match: "all", rules: [{ kind: "field", field: "plan", op: "eq", value: "pro" }], yes: "s4", no: null },
-        { id: "s4", type: "add_to_lists", list_ids: [listA], next: null },
-      ],
-    });
+    const id = await createActive(t, acc, welcomeSeries(template, listA));
     const pro = await contact(t, acc, "pro@example.com", { fields: { plan: "pro" } });
     const free = await contact(t, acc, "free@example.com", { fields: { plan: "free" } });
     await settle(t);

@@ -17,6 +17,21 @@ export async function seedAccount(t: TestApp) {
   return { acc, listA, listB, template, ok };
 }
 
+/** DESIGN.md's welcome series: email, 2-day delay, split on plan = pro, add pros to a list. */
+export function welcomeSeries(template: number, listId: number): Definition {
+  return {
+    name: "Welcome series",
+    trigger: { type: "contact_created" },
+    entry_step_id: "s1",
+    steps: [
+      { id: "s1", type: "send_email", email: { template_id: template }, next: "s2" },
+      { id: "s2", type: "delay", amount: 2, unit: "days", next: "s3" },
+      { id: "s3", type: "condition", match: "all", rules: [{ kind: "field", field: "plan", op: "eq", value: "pro" }], yes: "s4", no: null },
+      { id: "s4", type: "add_to_lists", list_ids: [listId], next: null },
+    ],
+  };
+}
+
 export async function createActive(t: TestApp, acc: TestAccount, def: Definition): Promise<number> {
   const created = await t.call(acc, "POST", "/api/automations", def);
   if (created.statusCode !== 201) throw new Error(`create failed: ${created.body}`);

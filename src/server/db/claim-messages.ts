@@ -1,21 +1,13 @@
 import { sql } from "kysely";
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Store } from "./connect.ts";
-import type { Database } from "./schema.ts";
+import type { Database, MessagesTable } from "./schema.ts";
 
-export interface ClaimedMessage {
-  id: number;
-  account_id: number;
-  run_id: number;
-  step_id: string;
-  automation_id: number;
-  contact_id: string;
-  to_email: string;
-  email: string;
-  context: string;
-  attempts: number | null;
-  first_attempt_at: number | null;
-}
+/** The columns of a message the sender needs, as stored. */
+export type ClaimedMessage = Pick<
+  Selectable<MessagesTable>,
+  "id" | "account_id" | "run_id" | "step_id" | "automation_id" | "contact_id" | "to_email" | "email" | "context" | "attempts" | "first_attempt_at"
+>;
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 

@@ -62,7 +62,7 @@ export function templatesRoutes(app: ApiApp, templates: TemplatesService): void 
         }),
       },
     },
-    async (req) => ({ data: await templates.preview(req.accountId, parseId(req.params.email_template_id), req.body ?? {}) }),
+    async (req) => ({ data: await templates.preview(req.accountId, parseId(req.params.email_template_id), req.body) }),
   );
   app.post(
     "/email_templates/:email_template_id/test_send",
