@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "./config.ts";
 import type { Clock } from "./clock.ts";
 import type { Store } from "./db/connect.ts";
+import { plannerStats } from "./db/planner-stats.ts";
 import { Wakeup } from "./db/wakeup.ts";
 import { accountsRepo } from "./accounts/accounts-repo.ts";
 import { contactsService } from "./contacts/contacts-service.ts";
@@ -50,12 +51,13 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const wake = () => wakeup.signal();
   let jobs: JobRunner | undefined;
   const kick = () => jobs?.kick();
-  const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick, onApplied: wake });
+  const stats = plannerStats(store);
+  const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick, onApplied: wake, stats });
   const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
   const idem = idempotency(store, clock);
   jobs = jobRunner(store, clock, [imports.handler, exports.handler], log, { maintenance: async () => void (await idem.purgeExpired()) });
-  const exec = executor(store, clock, log, { batchSize: config.engineBatch, leaseMs: config.engineLeaseMs, ...opts.executor });
-  const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota }), exec, wakeup, log, {
+  const exec = executor(store, clock, log, { batchSize: config.engineBatch, leaseMs: config.engineLeaseMs, stats, ...opts.executor });
+  const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota, stats }), exec, wakeup, log, {
     idleMs: store.dialect === "sqlite" ? 250 : 1000,
   });
   const links = trackingLinks(secret, config.publicUrl);

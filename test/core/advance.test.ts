@@ -117,4 +117,10 @@ describe("advance one step at a time", () => {
     const third = advance(def, second.position!, ctx(), T0, 1);
     expect(third.position).toEqual({ step_id: "s2", phase: "waiting", wake_at: T0 + 2 * DAY });
   });
+
+  it("ends a delay and takes the step after it together: the wake-up is not a step of its own", () => {
+    const woken = advance(def, { step_id: "s2", phase: "waiting", wake_at: T0 }, ctx(), T0, 1);
+    expect(woken.journal.map((j) => [j.step_id, j.outcome])).toEqual([["s2", "waited"], ["s3", "yes"]]);
+    expect(woken.position).toEqual({ step_id: "s4", phase: "ready", wake_at: T0 });
+  });
 });

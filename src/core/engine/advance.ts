@@ -50,6 +50,8 @@ export function delayMs(step: Pick<Step, "amount" | "unit">): number {
  * until its wake time. Pure: no I/O, no clock; `ctx.contact` is updated in place as the
  * effects would change it, so later conditions see earlier actions. `maxSteps` stops after
  * that many steps with the run ready at the next one (the executor commits step by step).
+ * The end of a delay is not counted: it only records that the wait is over, so it commits
+ * with the step that follows it instead of costing a transaction of its own.
  */
 export function advance(def: Definition, at: Position, ctx: ConditionContext, now: number, maxSteps = Number.POSITIVE_INFINITY): Transition {
   const steps = new Map(def.steps.map((s) => [s.id, s]));
@@ -57,12 +59,13 @@ export function advance(def: Definition, at: Position, ctx: ConditionContext, no
   const journal: JournalEntry[] = [];
   let current: string | null = at.step_id;
   let phase = at.phase;
+  let taken = 0;
   const c = ctx.contact;
 
   // The graph is acyclic once active; the bound only guards a corrupt version.
   for (let guard = 0; guard <= def.steps.length; guard++) {
     if (current === null) return { effects, journal, position: null, end: { status: "completed" } };
-    if (journal.length >= maxSteps) return { effects, journal, position: { step_id: current, phase: "ready", wake_at: now }, end: null };
+    if (taken >= maxSteps) return { effects, journal, position: { step_id: current, phase: "ready", wake_at: now }, end: null };
     const step = steps.get(current);
     if (!step) return { effects, journal, position: null, end: { status: "exited", reason: "step_removed" } };
 
@@ -74,6 +77,7 @@ export function advance(def: Definition, at: Position, ctx: ConditionContext, no
       continue;
     }
 
+    taken++;
     switch (step.type) {
       case "send_email": {
         const skipped = c.status === "unsubscribed";

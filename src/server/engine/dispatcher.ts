@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, sql } from "kysely";
 import type { Store } from "../db/connect.ts";
+import type { PlannerStats } from "../db/planner-stats.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import type { Definition } from "../../core/flow/schema.ts";
@@ -45,7 +46,7 @@ async function liveAutomations(trx: Db, accountId: number): Promise<LiveAutomati
  * automation less than `reentry_hours` ago or the account's monthly run quota is spent;
  * each refusal is recorded with its reason. Answers how many events it consumed.
  */
-export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuota: number }) {
+export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuota: number; stats?: PlannerStats }) {
   const { db } = store;
 
   async function quotaOf(trx: Db, accountId: number): Promise<number> {
@@ -54,7 +55,8 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
   }
 
   return async function dispatchBatch(): Promise<number> {
-    return db.transaction().execute(async (trx) => {
+    let entered = 0;
+    const dispatched = await db.transaction().execute(async (trx) => {
       if (store.dialect === "postgres") {
         const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${DISPATCH_LOCK}) as ok`.execute(trx);
         if (!got.rows[0]?.ok) return 0;
@@ -149,6 +151,7 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
         });
       }
       for (let i = 0; i < runs.length; i += 200) await trx.insertInto("runs").values(runs.slice(i, i + 200)).execute();
+      entered = runs.length;
       for (let i = 0; i < refusals.length; i += 500) await trx.insertInto("entry_refusals").values(refusals.slice(i, i + 500)).execute();
       await bumpCounters(trx, [
         ...runs.map((r) => ({ account_id: r.account_id, automation_id: r.automation_id, step_id: "", metric: "entered", at: now })),
@@ -166,5 +169,7 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
       for (let i = 0; i < ids.length; i += 500) await trx.updateTable("trigger_events").set({ dispatched_at: now }).where("id", "in", ids.slice(i, i + 500)).execute();
       return events.length;
     });
+    await opts.stats?.wrote("runs", entered);
+    return dispatched;
   };
 }

@@ -7,6 +7,7 @@ import type { Clock } from "../clock.ts";
 import { claimDueRuns, type ClaimedRun } from "../db/claim.ts";
 import { advanceRuns, type RunAdvance } from "../db/advance-runs.ts";
 import { bumpCounters } from "../db/counters.ts";
+import type { PlannerStats } from "../db/planner-stats.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { advance, type Transition } from "../../core/engine/advance.ts";
 import type { ConditionContext } from "../../core/engine/evaluate-condition.ts";
@@ -31,6 +32,7 @@ export interface ExecutorOptions {
   midStep?: (runs: ClaimedRun[]) => Promise<void>;
   /** Test hook: runs after a batch is claimed, before any step (a worker stalling there). */
   afterClaim?: (runs: ClaimedRun[]) => Promise<void>;
+  stats?: PlannerStats;
 }
 
 type RunState = Pick<ClaimedRun, "step_id" | "phase" | "wake_at"> & { done: boolean };
@@ -70,7 +72,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
   }
 
   /** One step for each run, inside the caller's transaction; throws LeaseLost if any run was taken over. */
-  async function stepBatch(trx: Db, claimed: ClaimedRun[], token: string, now: number): Promise<Map<number, RunState>> {
+  async function stepBatch(trx: Db, claimed: ClaimedRun[], token: string, now: number): Promise<{ results: Map<number, RunState>; journaled: number }> {
     // The runs as they are now: an edit may have moved them to a new version, another worker taken them.
     const fresh = await trx.selectFrom("runs").select(["id", "version", "lease_token", "status"]).where("id", "in", claimed.map((r) => r.id)).execute();
     const freshById = new Map(fresh.map((f) => [f.id, f]));
@@ -234,7 +236,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
     const written = await advanceRuns(trx, token, advances);
     const fenced = runs.filter((r) => !written.has(r.id));
     if (fenced.length > 0) throw new LeaseLost(fenced.map((r) => r.id));
-    return results;
+    return { results, journaled: journal.length };
   }
 
   async function markFailed(run: ClaimedRun, token: string, err: unknown): Promise<void> {
@@ -263,7 +265,9 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
         const now = clock.now();
         let results: Map<number, RunState>;
         try {
-          results = await db.transaction().execute((trx) => stepBatch(trx, live, token, now));
+          const batch = await db.transaction().execute((trx) => stepBatch(trx, live, token, now));
+          results = batch.results;
+          await opts.stats?.wrote("run_journal", batch.journaled);
         } catch (batchErr) {
           // The database failing is no verdict on the runs: give the batch up; the leases expire
           // and the runs are taken again, from the step they were at.
@@ -273,7 +277,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
           for (const run of live) {
             try {
               const one = await db.transaction().execute((trx) => stepBatch(trx, [run], token, now));
-              results.set(run.id, one.get(run.id)!);
+              results.set(run.id, one.results.get(run.id)!);
             } catch (err) {
               if (isTransientDbError(err)) throw err;
               if (err instanceof LeaseLost) lost++;

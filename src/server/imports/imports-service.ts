@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import type { Store } from "../db/connect.ts";
+import type { PlannerStats } from "../db/planner-stats.ts";
 import type { Clock } from "../clock.ts";
 import { errors, type FieldErrors } from "../errors.ts";
 import { applyContactChange } from "../../core/contacts/contact-change.ts";
@@ -38,7 +39,7 @@ export interface ImportView {
   contacts_over_limit_count?: number;
 }
 
-export function importsService(store: Store, clock: Clock, opts: { maxContacts: number; onQueued?: () => void; onApplied?: () => void }) {
+export function importsService(store: Store, clock: Clock, opts: { maxContacts: number; onQueued?: () => void; onApplied?: () => void; stats?: PlannerStats }) {
   const { db } = store;
 
   /** Validates every contact up front: one bad contact refuses the whole import, naming each. */
@@ -145,7 +146,11 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
       const row = await db.selectFrom("imports").select(["payload", "processed"]).where("id", "=", job.id).executeTakeFirstOrThrow();
       const queued = JSON.parse(row.payload) as QueuedContact[];
       for (let offset = row.processed; offset < queued.length; offset += BATCH) {
-        await applyBatch(job, offset, queued.slice(offset, offset + BATCH), leaseUntil);
+        const batch = queued.slice(offset, offset + BATCH);
+        await applyBatch(job, offset, batch, leaseUntil);
+        // Each contact created or changed also wrote its trigger event.
+        await opts.stats?.wrote("contacts", batch.length);
+        await opts.stats?.wrote("trigger_events", batch.length);
         opts.onApplied?.();
       }
       await db

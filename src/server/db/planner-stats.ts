@@ -1,0 +1,24 @@
+import { sql } from "kysely";
+import type { Store } from "./connect.ts";
+
+/**
+ * PostgreSQL plans from table statistics that autovacuum refreshes only when it next looks
+ * (up to a minute later). A table that grew from nothing to 100,000 rows in seconds (an
+ * import, then its runs) is still planned as empty: the engine's lookups by id turn into
+ * scans and its batches slow down as the table grows. So whoever writes many rows asks
+ * for an ANALYZE (it samples a bounded number of rows, a fraction of a second) once enough
+ * have been written. SQLite plans from its indexes and needs nothing.
+ */
+export function plannerStats(store: Store, everyRows = 20_000) {
+  const pending = new Map<string, number>();
+  return {
+    async wrote(table: "contacts" | "runs" | "run_journal" | "trigger_events", rows: number): Promise<void> {
+      if (store.dialect !== "postgres" || rows === 0) return;
+      const n = (pending.get(table) ?? 0) + rows;
+      pending.set(table, n >= everyRows ? 0 : n);
+      if (n >= everyRows) await sql`analyze ${sql.table(table)}`.execute(store.db);
+    },
+  };
+}
+
+export type PlannerStats = ReturnType<typeof plannerStats>;
