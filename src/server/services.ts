@@ -3,6 +3,7 @@ import type { Config } from "./config.ts";
 import type { Clock } from "./clock.ts";
 import type { Store } from "./db/connect.ts";
 import { plannerStats } from "./db/planner-stats.ts";
+import { Histogram } from "prom-client";
 import { Wakeup } from "./db/wakeup.ts";
 import { accountsRepo } from "./accounts/accounts-repo.ts";
 import { contactsService } from "./contacts/contacts-service.ts";
@@ -61,6 +62,14 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     idleMs: store.dialect === "sqlite" ? 250 : 1000,
   });
   const links = trackingLinks(secret, config.publicUrl);
+  // Per process (the one that sends); /metrics of the same process exports it.
+  const sendDuration = new Histogram({
+    name: "mailwright_send_duration_seconds",
+    help: "Time the mail transport took per delivery attempt, by outcome",
+    labelNames: ["outcome"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [],
+  });
   const transport: Transport = config.smtpUrl
     ? smtpTransport({ url: config.smtpUrl, maxConnections: config.smtpMaxConnections, rate: config.smtpRate })
     : captureTransport(store, clock);
@@ -74,6 +83,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     defaultFrom: config.fromEmail,
     idleMs: store.dialect === "sqlite" ? 250 : 1000,
     ...(opts.senderRandom ? { random: opts.senderRandom } : {}),
+    onAttempt: (seconds, outcome) => sendDuration.observe({ outcome }, seconds),
   });
   return {
     accounts: accountsRepo(store, clock),
@@ -103,6 +113,8 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     activity: activityService(store),
     testClock: opts.testClock ?? null,
     clock,
+    /** Metrics this process measures itself (the rest /metrics reads from the database). */
+    metrics: [sendDuration],
   };
 }
 

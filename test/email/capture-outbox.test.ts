@@ -3,6 +3,10 @@ import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestApp, testApp } from "../helpers/test-app.ts";
 import { advance, contact, createActive, seedAccount, settle, welcomeSeries } from "../engine/engine-helpers.ts";
 
+function sentCount(metrics: string): number {
+  return Number(/^mailwright_send_duration_seconds_count\{outcome="sent"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+}
+
 async function flush(t: TestApp): Promise<void> {
   await settle(t);
   await t.services.sender.drain();
@@ -52,6 +56,18 @@ describe.each(DIALECTS)("capture transport and the outbox API on %s", (dialect) 
     const other = await t.newAccount();
     expect((await t.call(other, "GET", "/api/outbox/messages")).json().data).toEqual([]);
     expect((await t.call(acc, "GET", `/api/accounts/${acc.accountId}/outbox/messages`)).json().data).toHaveLength(2);
+  });
+
+  it("/metrics counts every delivery attempt in the send-duration histogram, by outcome", async () => {
+    const { acc } = await seedAccount(t);
+    const sentBefore = sentCount((await t.app.inject({ method: "GET", url: "/metrics" })).body);
+    await createActive(t, acc, { name: "metered", trigger: { type: "contact_created" }, entry_step_id: "e", steps: [{ id: "e", type: "send_email", email: { subject: "S", text: "t" }, next: null }] });
+    await contact(t, acc, "m1@example.com");
+    await contact(t, acc, "m2@example.com");
+    await flush(t);
+    const body = (await t.app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(sentCount(body) - sentBefore).toBe(2);
+    expect(body).toMatch(/^mailwright_send_duration_seconds_bucket\{le="0\.005",outcome="sent"\} \d+$/m);
   });
 
   it("GET /api/messages lists a contact's messages with status, subject and times", async () => {

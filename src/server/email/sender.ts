@@ -28,6 +28,8 @@ export interface SenderOptions {
   idleMs: number;
   /** Jitter source; tests pin it. */
   random?: () => number;
+  /** Told how long each delivery attempt took the transport, and how it ended (metrics). */
+  onAttempt?: (seconds: number, outcome: Outcome["kind"]) => void;
 }
 
 /**
@@ -55,6 +57,13 @@ export function sender(store: Store, clock: Clock & { refresh?: () => Promise<vo
 
   /** One message: the composed envelope handed to the transport, the reply classified. */
   async function deliver(envelope: Envelope, msg: ClaimedMessage): Promise<Outcome> {
+    const started = performance.now();
+    const outcome = await attempt(envelope, msg);
+    opts.onAttempt?.((performance.now() - started) / 1000, outcome.kind);
+    return outcome;
+  }
+
+  async function attempt(envelope: Envelope, msg: ClaimedMessage): Promise<Outcome> {
     try {
       const result = await transport.send({ ...envelope, date: clock.now() });
       if (result.accepted) return { kind: "sent", messageId: envelope.messageId, subject: envelope.subject, response: result.response.slice(0, 1000) };

@@ -135,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  registerMetrics(app, store, services.clock);
+  registerMetrics(app, store, services.clock, services.metrics);
 
   // Every API path is served both token-scoped (/api/…) and account-scoped (/api/accounts/{id}/…).
   const api = async (scope: ApiApp) => {

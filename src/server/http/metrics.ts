@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Metric, Registry } from "prom-client";
 import { sql } from "kysely";
 import type { Store } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
@@ -7,10 +7,12 @@ import type { Clock } from "../clock.ts";
 /**
  * Prometheus `/metrics`: HTTP latency by route, and engine state read from the database
  * at scrape time (due runs, scheduler lag, trigger backlog, messages by status), so every
- * process reports the same shared truth. One registry per app: no global state.
+ * process reports the same shared truth, plus what this process measures itself (the
+ * transport's time per delivery attempt). One registry per app: no global state.
  */
-export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock): void {
+export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock, own: readonly Metric[] = []): void {
   const registry = new Registry();
+  for (const m of own) registry.registerMetric(m);
   const http = new Histogram({
     name: "mailwright_http_request_duration_seconds",
     help: "HTTP request latency by route and status class",
