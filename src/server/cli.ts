@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
+import pino from "pino";
 import { ConfigError, loadConfig, OPTIONS } from "./config.ts";
 import { systemClock } from "./clock.ts";
 import { openStore } from "./db/connect.ts";
 import { migrate } from "./db/migrate.ts";
 import { accountsRepo } from "./accounts/accounts-repo.ts";
 import { startMailwright, type Roles } from "./main.ts";
+import { ensureWebBuild } from "./http/web-build.ts";
 
 const USAGE = `Usage: mailwright <command> [options]
 
@@ -61,6 +63,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 
   const roles = ROLES[command];
   if (roles) {
+    if (roles.http && config.webBuild) await ensureWebBuild(pino({ level: config.logLevel }));
     const running = await startMailwright(config, roles);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

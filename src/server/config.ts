@@ -46,6 +46,10 @@ export interface Config {
   readonly renderTimeoutMs: number;
   /** Largest template source and rendered HTML or text, in bytes. */
   readonly renderMaxBytes: number;
+  /** How long a web app sign-in lasts (the session cookie and its row). */
+  readonly sessionHours: number;
+  /** `start`/`server` build web/dist first when it is missing or older than its sources. */
+  readonly webBuild: boolean;
 }
 
 export class ConfigError extends Error {
@@ -92,6 +96,8 @@ export const OPTIONS: readonly Option[] = [
   { key: "senderConcurrency", env: "MAILWRIGHT_SENDER_CONCURRENCY", flag: "sender-concurrency", description: "messages in flight per worker (20)" },
   { key: "renderTimeoutMs", env: "MAILWRIGHT_RENDER_TIMEOUT_MS", flag: "render-timeout-ms", description: "time budget of one message's rendering in ms (1000)" },
   { key: "renderMaxBytes", env: "MAILWRIGHT_RENDER_MAX_BYTES", flag: "render-max-bytes", description: "largest template source and rendered part in bytes (1048576)" },
+  { key: "sessionHours", env: "MAILWRIGHT_SESSION_HOURS", flag: "session-hours", description: "hours a web app sign-in lasts (168)" },
+  { key: "webBuild", env: "MAILWRIGHT_WEB_BUILD", flag: "web-build", description: "1 builds a missing or stale web/dist at start, 0 never (1)" },
 ];
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -162,12 +168,13 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     problems.push(`${name("bootstrapToken")} must be 16 to 200 printable characters without spaces`);
   }
 
-  const clockRaw = raw("testClock");
-  let testClock = false;
-  if (clockRaw !== undefined) {
-    if (!["0", "1", "true", "false"].includes(clockRaw)) problems.push(`${name("testClock")} must be 1 or 0`);
-    testClock = clockRaw === "1" || clockRaw === "true";
-  }
+  const bool = (key: keyof Config, dflt: boolean): boolean => {
+    const v = raw(key);
+    if (v === undefined) return dflt;
+    if (!["0", "1", "true", "false"].includes(v)) problems.push(`${name(key)} must be 1 or 0`);
+    return v === "1" || v === "true";
+  };
+  const testClock = bool("testClock", false);
   if (testClock && env["NODE_ENV"] === "production") {
     problems.push(`${name("testClock")} is refused when NODE_ENV=production`);
   }
@@ -213,6 +220,8 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     senderConcurrency: int("senderConcurrency", 20, 1, 1000),
     renderTimeoutMs: int("renderTimeoutMs", 1000, 10, 60_000),
     renderMaxBytes: int("renderMaxBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    sessionHours: int("sessionHours", 168, 1, 8760),
+    webBuild: bool("webBuild", true),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -28,6 +28,11 @@ export class ApiError extends Error {
 
 export const errors = {
   unauthenticated: () => new ApiError("unauthenticated", 401, { error: "Incorrect API token" }),
+  /** A web session that is missing, unknown or expired (API tokens keep Mailtrap's 401 above). */
+  sessionUnauthenticated: () => new ApiError("session_unauthenticated", 401, { errors: "Unauthorized" }),
+  /** The same answer for an unknown email and a wrong password. */
+  invalidLogin: () => new ApiError("invalid_login", 401, { errors: "Invalid email or password" }),
+  csrf: () => new ApiError("csrf", 403, { errors: "Missing or invalid CSRF token" }),
   forbidden: () => new ApiError("forbidden", 403, { errors: "Account access forbidden" }),
   notFound: () => new ApiError("not_found", 404, { error: "Not Found" }),
   /** Mailtrap's DELETE /contacts/{id} answers 404 with an `errors` string. */

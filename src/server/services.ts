@@ -29,6 +29,7 @@ import { sender } from "./email/sender.ts";
 import { trackingService } from "./tracking/tracking-service.ts";
 import { reportsService } from "./reports/reports-service.ts";
 import { activityService } from "./reports/activity-service.ts";
+import { usersService } from "./users/users-service.ts";
 
 export interface ServiceOptions {
   /** The test clock, when it is on (it is also `clock`). */
@@ -87,6 +88,8 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   });
   return {
     accounts: accountsRepo(store, clock),
+    /** Web app users and their sessions. */
+    users: usersService(store, clock, { sessionHours: config.sessionHours, testClock: config.testClock }),
     contacts: contactsService(store, clock, { maxContacts: config.maxContacts, onChange: wake }),
     fields: fieldsService(store, clock, {
       maxFields: config.maxFields,

@@ -33,7 +33,8 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 
 describe("the mailwright command", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mw-cli-"));
-  const env = { ...process.env, MAILWRIGHT_DATA_DIR: dir, MAILWRIGHT_LOG_LEVEL: "silent" };
+  // No web build at start: it would outlast the health wait on a fresh checkout (no web/dist).
+  const env = { ...process.env, MAILWRIGHT_DATA_DIR: dir, MAILWRIGHT_LOG_LEVEL: "silent", MAILWRIGHT_WEB_BUILD: "0" };
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("creates accounts and tokens that the server then accepts; shuts down cleanly on SIGTERM", async () => {

@@ -31,6 +31,8 @@ const TABLES: { readonly [K in keyof Database]: true } = {
   outbox_messages: true,
   message_events: true,
   automation_counters: true,
+  users: true,
+  sessions: true,
 };
 
 export type DbSnapshot = Record<string, string[]>;

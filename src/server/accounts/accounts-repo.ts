@@ -1,17 +1,32 @@
-import { sql } from "kysely";
-import type { Store } from "../db/connect.ts";
+import { type Kysely, sql } from "kysely";
+import type { DialectName, Store } from "../db/connect.ts";
+import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
-import { generateToken, hashToken } from "./tokens.ts";
+import { hashToken } from "./tokens.ts";
+import { insertToken } from "./tokens-repo.ts";
 
 export interface AccountsRepo {
   create(name: string): Promise<{ id: number }>;
   exists(id: number): Promise<boolean>;
   /** Creates a token and returns it: the only time it is ever visible. */
   createToken(accountId: number, name: string, token?: string): Promise<string>;
+  /** The account's own monthly run quota, or null when it uses the configured default. */
+  monthlyRunQuota(id: number): Promise<number | null>;
   /** The account a token belongs to, or null for an unknown or revoked token. */
   accountForToken(token: string): Promise<number | null>;
   /** Makes sure account 1 exists and holds `token` (scripted and container setups). */
   bootstrap(token: string): Promise<void>;
+}
+
+/** Makes sure account 1 exists (the bootstrap token's and the first admin's); call inside a transaction. */
+export async function ensureFirstAccount(trx: Kysely<Database>, dialect: DialectName, now: number): Promise<void> {
+  const existing = await trx.selectFrom("accounts").select("id").where("id", "=", 1).executeTakeFirst();
+  if (existing) return;
+  await trx.insertInto("accounts").values({ id: 1, name: "Default", created_at: now }).execute();
+  if (dialect === "postgres") {
+    // An explicit id does not advance the sequence; keep the next one clear of it.
+    await sql`select setval(pg_get_serial_sequence('accounts', 'id'), (select max(id) from accounts))`.execute(trx);
+  }
 }
 
 export function accountsRepo(store: Store, clock: Clock): AccountsRepo {
@@ -31,12 +46,13 @@ export function accountsRepo(store: Store, clock: Clock): AccountsRepo {
       return row !== undefined;
     },
 
-    async createToken(accountId, name, token = generateToken()) {
-      await db
-        .insertInto("api_tokens")
-        .values({ account_id: accountId, name, token_hash: hashToken(token), created_at: clock.now(), revoked_at: null })
-        .execute();
-      return token;
+    async createToken(accountId, name, token) {
+      return (await insertToken(db, accountId, name, clock.now(), token)).token;
+    },
+
+    async monthlyRunQuota(id) {
+      const row = await db.selectFrom("accounts").select("monthly_run_quota").where("id", "=", id).executeTakeFirst();
+      return row?.monthly_run_quota ?? null;
     },
 
     async accountForToken(token) {
@@ -51,14 +67,7 @@ export function accountsRepo(store: Store, clock: Clock): AccountsRepo {
 
     async bootstrap(token) {
       await db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom("accounts").select("id").where("id", "=", 1).executeTakeFirst();
-        if (!existing) {
-          await trx.insertInto("accounts").values({ id: 1, name: "Default", created_at: clock.now() }).execute();
-          if (store.dialect === "postgres") {
-            // An explicit id does not advance the sequence; keep the next one clear of it.
-            await sql`select setval(pg_get_serial_sequence('accounts', 'id'), (select max(id) from accounts))`.execute(trx);
-          }
-        }
+        await ensureFirstAccount(trx, store.dialect, clock.now());
         const hash = hashToken(token);
         const held = await trx.selectFrom("api_tokens").select(["account_id"]).where("token_hash", "=", hash).executeTakeFirst();
         if (held && held.account_id !== 1) throw new Error("MAILWRIGHT_BOOTSTRAP_TOKEN already belongs to another account");

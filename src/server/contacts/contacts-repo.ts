@@ -5,6 +5,8 @@ import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { normalizeEmail } from "../../core/contacts/email.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
 import { rowsRelation } from "../db/rows-relation.ts";
+import { fieldValueCondition } from "../db/json-fields.ts";
+import type { DialectName } from "../db/connect.ts";
 
 export type ContactRow = Selectable<ContactsTable>;
 type Db = Kysely<Database>;
@@ -60,6 +62,40 @@ export async function statesByEmail(db: Db, accountId: number, emails: readonly 
   }
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
   return new Map(rows.map((r) => [r.email, toState(r, lists.get(r.id) ?? [])]));
+}
+
+export interface ContactSearch {
+  /** Case-insensitive substring of the email. */
+  search?: string;
+  status?: "subscribed" | "unsubscribed";
+  listId?: number;
+  /** A field that has a value, or has exactly `value` (already parsed to the field's type). */
+  field?: { id: number; value?: string | number | boolean };
+  /** Only contacts older than this id (the previous page's last). */
+  before?: string;
+  limit: number;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * One page of an account's contacts, newest first. Ids are uuid v7, time-ordered, so the
+ * primary key orders them by creation and the last id of a page is the next page's cursor.
+ */
+export function searchContacts(db: Db, dialect: DialectName, accountId: number, q: ContactSearch): Promise<ContactRow[]> {
+  let query = db.selectFrom("contacts").selectAll().where("account_id", "=", accountId);
+  // Addresses are stored lower-cased, so a lower-cased pattern matches case-insensitively on both databases.
+  if (q.search) query = query.where(sql<boolean>`email like ${`%${escapeLike(q.search.trim().toLowerCase())}%`} escape '\\'`);
+  if (q.status) query = query.where("status", "=", q.status);
+  if (q.listId !== undefined) {
+    const listId = q.listId;
+    query = query.where("id", "in", (eb) => eb.selectFrom("contact_lists").select("contact_id").where("account_id", "=", accountId).where("list_id", "=", listId));
+  }
+  if (q.field) query = query.where(fieldValueCondition(dialect, q.field.id, q.field.value));
+  if (q.before !== undefined) query = query.where("id", "<", q.before);
+  return query.orderBy("id", "desc").limit(q.limit).execute();
 }
 
 export async function countContacts(db: Db, accountId: number): Promise<number> {

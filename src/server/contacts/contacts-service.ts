@@ -4,15 +4,15 @@ import type { Store } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/connect.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
-import { ApiError, errors, type FieldErrors, messagesOf } from "../errors.ts";
+import { ApiError, errors, type FieldErrors, messagesOf, Problems } from "../errors.ts";
 import { applyContactChange, type ContactChange, type ContactState } from "../../core/contacts/contact-change.ts";
 import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
-import type { FieldValue } from "../../core/contacts/field-value.ts";
+import { type FieldValue, parseFieldValue } from "../../core/contacts/field-value.ts";
 import { type FieldRow, listFields } from "../fields/fields-repo.ts";
 import { missingListIds } from "../lists/lists-service.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
 import { bumpCounters } from "../db/counters.ts";
-import { countContacts, findContact, listIdsOf, persistContactWrites, toState } from "./contacts-repo.ts";
+import { countContacts, type ContactSearch, findContact, listIdsOf, persistContactWrites, searchContacts, toState } from "./contacts-repo.ts";
 import { fieldsByTag, resolveFieldInput } from "./field-input.ts";
 import { suppress, suppressedAmong, unsuppress } from "./suppressions.ts";
 
@@ -39,6 +39,19 @@ export interface UpsertContactInput {
   list_ids_excluded?: number[];
   unsubscribed?: boolean;
 }
+
+export interface ListContactsQuery {
+  search?: string;
+  status?: "subscribed" | "unsubscribed";
+  list_id?: number;
+  /** A merge tag: contacts with a value for it, or with `value` when given. */
+  field?: string;
+  value?: string;
+  limit: number;
+  cursor?: string;
+}
+
+const CURSOR_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface EventInput {
   name: string;
@@ -133,6 +146,43 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
       if (!row) throw errors.notFound();
       const [defs, lists] = await Promise.all([listFields(db, accountId), listIdsOf(db, accountId, [row.id])]);
       return view(toState(row, lists.get(row.id) ?? []), defs, row.created_at, row.updated_at);
+    },
+
+    /** A page of contacts, newest first, filtered; `next_cursor` names the next page (null on the last). */
+    async list(accountId: number, q: ListContactsQuery): Promise<{ data: ContactView[]; next_cursor: string | null }> {
+      const problems = new Problems();
+      const defs = await listFields(db, accountId);
+      let field: ContactSearch["field"];
+      if (q.field !== undefined) {
+        const def = defs.find((d) => d.merge_tag === q.field);
+        if (!def) problems.add("field", `contains unknown field: ${q.field}`);
+        else if (q.value === undefined) field = { id: def.id };
+        else {
+          const parsed = parseFieldValue(def.data_type, q.value);
+          if (!parsed.ok || parsed.value === null) problems.add("value", `is invalid for ${def.data_type} field ${def.merge_tag}`);
+          else field = { id: def.id, value: parsed.value };
+        }
+      } else if (q.value !== undefined) problems.add("field", "can't be blank when value is given");
+      let before: string | undefined;
+      if (q.cursor !== undefined) {
+        before = Buffer.from(q.cursor, "base64url").toString("utf8");
+        if (!CURSOR_RE.test(before)) problems.add("cursor", "is invalid");
+      }
+      problems.throwIfAny();
+      const rows = await searchContacts(db, store.dialect, accountId, {
+        ...(q.search ? { search: q.search } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.list_id !== undefined ? { listId: q.list_id } : {}),
+        ...(field ? { field } : {}),
+        ...(before !== undefined ? { before } : {}),
+        // One more than asked: whether it exists says whether there is a next page.
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      const lists = await listIdsOf(db, accountId, page.map((r) => r.id));
+      const data = page.map((r) => view(toState(r, lists.get(r.id) ?? []), defs, r.created_at, r.updated_at));
+      const last = page[page.length - 1];
+      return { data, next_cursor: rows.length > q.limit && last ? Buffer.from(last.id, "utf8").toString("base64url") : null };
     },
 
     async create(accountId: number, input: CreateContactInput): Promise<ContactView> {

@@ -287,6 +287,27 @@ export interface AutomationCountersTable {
   n: number;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Lower-cased; unique across the installation (login names no account). */
+  email: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url): the parameters travel with the hash. */
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 hex of the cookie's secret; the secret itself is never stored. */
+  token_hash: string;
+  account_id: number;
+  user_id: number;
+  /** Sent back as `X-CSRF-Token` on every cookie-authenticated write. */
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   automation_counters: AutomationCountersTable;
   outbox_messages: OutboxMessagesTable;
@@ -312,4 +333,6 @@ export interface Database {
   exports: ExportsTable;
   email_templates: EmailTemplatesTable;
   idempotency_keys: IdempotencyKeysTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import sjson from "secure-json-parse";
+import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -24,6 +25,11 @@ import { trackingRoutes } from "../tracking/tracking-routes.ts";
 import { reportsRoutes } from "../reports/reports-routes.ts";
 import { emailRoutes } from "../email/email-routes.ts";
 import { registerMetrics } from "./metrics.ts";
+import { tokensRoutes } from "../accounts/tokens-routes.ts";
+import { settingsRoutes } from "../settings/settings-routes.ts";
+import { sessionRoutes } from "../users/session-routes.ts";
+import { sessionTokenOf } from "../users/session-cookie.ts";
+import { registerWebApp, type WebAppOptions } from "./web-app.ts";
 
 export interface AppDeps {
   config: Config;
@@ -31,6 +37,8 @@ export interface AppDeps {
   services: Services;
   /** A pino logger; absent = silent (tests). */
   logger?: FastifyBaseLogger;
+  /** Where the built web app is (tests pass a folder of their own). */
+  web?: WebAppOptions;
 }
 
 /** Maps any error to the catalogue's status and body; unknown errors are logged 500s. */
@@ -94,7 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const internal = errors.internal();
     return reply.code(internal.status).send(internal.body);
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().body));
+  // Parses the web session cookie before anything (auth and the rate limiter read it).
+  await app.register(cookie);
 
   await app.register(swagger, {
     openapi: {
@@ -114,9 +123,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(rateLimit, {
       max: config.rateLimit,
       timeWindow: config.rateLimitWindowSeconds * 1000,
-      // Per token (hashed: the limiter's memory never holds a secret); per address without one.
+      // Per token or web session (hashed: the limiter's memory never holds a secret); per address without one.
       keyGenerator: (req) => {
-        const token = req.headers.authorization ?? req.headers["api-token"];
+        const token = req.headers.authorization ?? req.headers["api-token"] ?? sessionTokenOf(req);
         const raw = Array.isArray(token) ? token[0] : token;
         return raw ? createHash("sha256").update(raw).digest("hex") : req.ip;
       },
@@ -139,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Every API path is served both token-scoped (/api/…) and account-scoped (/api/accounts/{id}/…).
   const api = async (scope: ApiApp) => {
-    scope.addHook("onRequest", authenticate(services.accounts));
+    scope.addHook("onRequest", authenticate(services.accounts, services.users));
     // No body where the body requires nothing (a preview, an export without filters) is an empty object.
     scope.addHook("preValidation", async (req) => {
       const schema = req.routeOptions.schema?.body as { type?: string; required?: string[] } | undefined;
@@ -156,11 +165,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     automationsRoutes(scope, services.automations);
     reportsRoutes(scope, services.reports, services.activity);
     emailRoutes(scope, store.db);
+    tokensRoutes(scope, store.db, services.clock);
+    settingsRoutes(scope, config, services.accounts);
     if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };
   await app.register(async (scope) => trackingRoutes(scope, services.tracking));
+  // Sign-in happens before there is a session or a token: outside the authenticated scope.
+  await app.register(
+    async (scope: ApiApp) => {
+      scope.addHook("preValidation", refuseUnstorableText);
+      sessionRoutes(scope, services.users, { secure: config.publicUrl.startsWith("https:") });
+    },
+    { prefix: "/api" },
+  );
   await app.register(api, { prefix: "/api" });
   await app.register(api, { prefix: "/api/accounts/:account_id" });
+  await registerWebApp(app, deps.web);
 
   return app;
 }
