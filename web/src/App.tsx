@@ -1,4 +1,6 @@
-/** Placeholder: the shell (router, layout, pages) replaces this. */
+import { RouterProvider } from "react-router/dom";
+import { router } from "./routes.tsx";
+
 export function App() {
-  return <h1>Mailwright</h1>;
+  return <RouterProvider router={router} />;
 }

@@ -59,6 +59,8 @@ export function templatesRoutes(app: ApiApp, templates: TemplatesService): void 
           contact_id: Type.Optional(Type.String({ maxLength: 320 })),
           contact: Type.Optional(Strict({ email: Type.Optional(Type.String({ maxLength: 320 })), fields: Type.Optional(FreeObject) })),
           event: Type.Optional(Strict({ name: Type.Optional(Type.String({ maxLength: 255 })), params: Type.Optional(FreeObject) })),
+          // Unsaved edits: the editor previews what is being typed without saving it.
+          email_template: Type.Optional(Strict({ subject: Type.Optional(Short), body_html: Type.Optional(Body), body_text: Type.Optional(Body) })),
         }),
       },
     },

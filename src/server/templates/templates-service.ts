@@ -126,9 +126,11 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
       return toView(row);
     },
 
-    async preview(accountId: number, id: number, input: PreviewInput) {
+    /** `email_template` replaces saved parts for this render only (the editor's unsaved text). */
+    async preview(accountId: number, id: number, input: PreviewInput & { email_template?: Pick<TemplateInput, "subject" | "body_html" | "body_text"> }) {
       const row = await find(accountId, id);
-      return previewTemplate(db, accountId, { subject: row.subject, html: row.body_html, text: row.body_text }, input);
+      const draft = input.email_template ?? {};
+      return previewTemplate(db, accountId, { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text }, input);
     },
 
     /** Renders as `preview` does and sends it to one address, marked as a test; records nothing. */

@@ -1,0 +1,51 @@
+/** Shapes of Mailtrap's contacts API as the server answers them (see docs/api.md). */
+export type FieldValue = string | number | boolean | null;
+export type DataType = "text" | "integer" | "float" | "boolean" | "date";
+
+export interface Contact {
+  id: string;
+  status: "subscribed" | "unsubscribed";
+  email: string;
+  fields: Record<string, FieldValue>;
+  list_ids: number[];
+  /** Epoch milliseconds (Mailtrap's shape). */
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactPage {
+  data: Contact[];
+  next_cursor: string | null;
+}
+
+export interface ContactField {
+  id: number;
+  name: string;
+  data_type: DataType;
+  merge_tag: string;
+}
+
+export interface ContactList {
+  id: number;
+  name: string;
+}
+
+export interface ContactImport {
+  id: number;
+  status: "created" | "started" | "finished" | "failed";
+  created_contacts_count?: number;
+  updated_contacts_count?: number;
+  contacts_over_limit_count?: number;
+}
+
+/** One entry of `GET /api/contacts/{id}/activity`; the detail keys depend on `kind`. */
+export interface ActivityItem {
+  at: string;
+  kind: string;
+  [detail: string]: unknown;
+}
+
+export interface ActivityPage {
+  data: ActivityItem[];
+  next_before: string | null;
+}

@@ -1,0 +1,150 @@
+import { useState } from "react";
+import { Link, useNavigate } from "react-router";
+import type { Definition, Trigger } from "../../../src/core/flow/schema.ts";
+import type { Automation, AutomationReport } from "../api/automations.ts";
+import { api } from "../api/client.ts";
+import { EmptyState, ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { formatDateTime, formatNumber } from "../lib/format.ts";
+import { useApi } from "../lib/use-api.ts";
+
+/** A new automation starts as an empty draft: drafts may be incomplete until activation. */
+const NEW_DRAFT: Definition = {
+  name: "Untitled automation",
+  trigger: { type: "contact_created" },
+  entry_step_id: null,
+  steps: [],
+  settings: { reentry_hours: 24 },
+};
+
+const TRIGGER_LABELS: Record<Trigger["type"], string> = {
+  contact_created: "Contact created",
+  contact_field_updated: "Field updated",
+  contact_added_to_list: "Added to list",
+  contact_removed_from_list: "Removed from list",
+  custom_event: "Custom event",
+};
+
+function describeTrigger(t: Trigger): string {
+  const label = TRIGGER_LABELS[t.type];
+  if (t.type === "custom_event" && t.event) return `${label}: ${t.event}`;
+  if (t.type === "contact_field_updated" && t.field) return `${label}: ${t.field}`;
+  return label;
+}
+
+function NewAutomationButton({ primary = true }: { primary?: boolean }) {
+  const navigate = useNavigate();
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function create() {
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await api<{ data: Automation }>("POST", "/api/automations", NEW_DRAFT);
+      navigate(`/automations/${data.id}`);
+    } catch (err) {
+      setError(err instanceof Error ? err : new Error(String(err)));
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button type="button" className={primary ? "button-primary" : undefined} onClick={create} disabled={busy}>
+        New automation
+      </button>
+      <ErrorNotice error={error} title="Could not create the automation" />
+    </>
+  );
+}
+
+/** Live figures from the automation's report; each row loads its own. */
+function ReportCells({ id }: { id: number }) {
+  const report = useApi<{ data: AutomationReport }>(`/api/automations/${id}/report`);
+  const r = report.data?.data;
+  if (report.error) {
+    return (
+      <td colSpan={3} className="muted">
+        Report unavailable: {report.error.message}
+      </td>
+    );
+  }
+  return (
+    <>
+      <td className="num">{r ? formatNumber(r.entered) : "…"}</td>
+      <td className="num">{r ? formatNumber(r.active) : "…"}</td>
+      <td className="num">{r ? formatNumber(r.completed) : "…"}</td>
+    </>
+  );
+}
+
+export function AutomationsPage() {
+  const automations = useApi<{ data: Automation[] }>("/api/automations");
+  const list = automations.data?.data;
+
+  return (
+    <>
+      <PageHeader title="Automations" description="Contacts enter an automation when its trigger fires, then move through its steps.">
+        {list && list.length > 0 ? <NewAutomationButton /> : null}
+      </PageHeader>
+      <ErrorNotice error={automations.error} />
+      {automations.loading && !list ? <Loading /> : null}
+      {list && list.length === 0 ? (
+        <EmptyState title="Add your first contact, then build an automation">
+          <ol className="steps-list">
+            <li>
+              <Link to="/contacts">Add a contact</Link> by hand, or <Link to="/contacts/import">import a CSV file</Link>.
+            </li>
+            <li>
+              <Link to="/templates">Write an email template</Link> for the first message.
+            </li>
+            <li>Build the automation: pick a trigger such as “Contact created”, then add emails, delays and conditions on the canvas.</li>
+          </ol>
+          <NewAutomationButton />
+        </EmptyState>
+      ) : null}
+      {list && list.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Automations</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Status</th>
+                <th scope="col">Trigger</th>
+                <th scope="col" className="num">
+                  Version
+                </th>
+                <th scope="col" className="num">
+                  Entered
+                </th>
+                <th scope="col" className="num">
+                  Active
+                </th>
+                <th scope="col" className="num">
+                  Completed
+                </th>
+                <th scope="col">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    <Link to={`/automations/${a.id}`}>{a.name}</Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={a.status} />
+                  </td>
+                  <td>{describeTrigger(a.trigger)}</td>
+                  <td className="num">v{a.version}</td>
+                  <ReportCells id={a.id} />
+                  <td>{formatDateTime(a.updated_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
+}
