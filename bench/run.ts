@@ -5,7 +5,8 @@ import { parseArgs } from "node:util";
 import { describeMachine } from "./lib/machine.ts";
 import type { Metric, Scenario } from "./lib/scenario.ts";
 import { type ServerOptions, type ServerProcess, startServer } from "./lib/server-process.ts";
-import { fmt, summarize, type Summary, table } from "./lib/stats.ts";
+import { fmt, summarize, type Summary } from "./lib/stats.ts";
+import { summaryRows, summaryTable } from "./lib/summary.ts";
 import { DEFAULT_PG_ADMIN_URL, freshStore, STORE_KINDS, type StoreKind } from "./lib/stores.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
 
@@ -137,17 +138,14 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const rows = results.flatMap((r) => [
-    ...r.summary.map((s) => [r.scenario, r.store, s.name, `${fmt(s.median)} ${s.unit}`, `${fmt(s.min)}–${fmt(s.max)}`, String(s.values.length)]),
-    ...(r.error ? [[r.scenario, r.store, `FAILED: ${r.error.split("\n")[0]}`, "", "", ""]] : []),
-  ]);
-  process.stdout.write(`\nMedian of up to ${runs} run(s), each in a fresh server process on a fresh database:\n\n`);
-  process.stdout.write(`${table(["scenario", "store", "metric", "median", "min–max", "runs"], rows)}\n`);
+  const summary = summaryRows(results, stores);
+  process.stdout.write(`\nMedian of up to ${runs} run(s), each in a fresh server process on a fresh database; ratio = the figure's median / the peer's or ceiling's:\n\n`);
+  process.stdout.write(`${summaryTable(summary, stores)}\n`);
 
   const machine = await describeMachine(versions);
   await mkdir(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${stamp}.json`);
-  await writeFile(file, `${JSON.stringify({ startedAt: stamp, argv, quick: values.quick, runsPerScenario: runs, machine, results }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ startedAt: stamp, argv, quick: values.quick, runsPerScenario: runs, machine, results, summary }, null, 2)}\n`);
   process.stdout.write(`\nResults written to ${path.relative(process.cwd(), file)}\n`);
   return results.some((r) => r.error) ? 1 : 0;
 }

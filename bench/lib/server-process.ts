@@ -47,6 +47,8 @@ export async function startServer(store: FreshStore, opts: ServerOptions = {}): 
       MAILWRIGHT_BOOTSTRAP_TOKEN: token,
       // The benchmark polls every 20 ms; the limiter would measure itself, not the import.
       MAILWRIGHT_RATE_LIMIT: "0",
+      // The benchmark measures the server, not a build of the web app it does not use.
+      MAILWRIGHT_WEB_BUILD: "0",
       // A worker's readiness is its "started" info line; `start` answers /healthz instead.
       MAILWRIGHT_LOG_LEVEL: role === "worker" ? "info" : "warn",
       ...opts.env,

@@ -56,8 +56,22 @@ export const timersScenario: Scenario = {
       const firstAt = await db.num("select min(finished_at) from runs where account_id = 1 and automation_id = ?", [a]);
       const lastAt = await db.num("select max(finished_at) from runs where account_id = 1 and automation_id = ?", [a]);
       return [
-        { name: `${n} due at once: first completed`, unit: "s", value: (firstAt - offset - sentAt) / 1000, better: "lower" },
-        { name: `last completed (seen by poll)`, unit: "s", value: last, better: "lower" },
+        {
+          name: `${n} due at once: first completed`,
+          unit: "s",
+          value: (firstAt - offset - sentAt) / 1000,
+          better: "lower",
+          compare: [{ kind: "peer", scenario: "peers", metric: "BullMQ delayed: first done" }],
+        },
+        {
+          name: `last completed (seen by poll)`,
+          unit: "s",
+          value: last,
+          better: "lower",
+          // Issue 5: 100,000 due at once drain within 10 s on SQLite; BullMQ's delayed jobs are the peer.
+          target: { op: "<=", value: 10, stores: ["sqlite"] },
+          compare: [{ kind: "peer", scenario: "peers", metric: "BullMQ delayed: last done" }],
+        },
         { name: `last completed (finished_at)`, unit: "s", value: (lastAt - offset - sentAt) / 1000, better: "lower" },
         { name: `runs/s`, unit: "runs/s", value: n / last, better: "higher" },
         { name: `advance answered`, unit: "s", value: answered, better: "lower" },
