@@ -1,8 +1,10 @@
 import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../api/client.ts";
+import { api } from "../api/client.ts";
 import type { Contact, ContactField, ContactList } from "../api/contacts.ts";
 import { fieldsFromForm } from "../lib/field-values.ts";
+import { useFormSubmit } from "../lib/use-form-submit.ts";
 import { FieldInput } from "./FieldInput.tsx";
+import { AlertMessage } from "./AlertMessage.tsx";
 import { FormField } from "./FormField.tsx";
 import { ListCheckboxes } from "./ListCheckboxes.tsx";
 
@@ -11,36 +13,23 @@ export function AddContactForm({ fields, lists, onCreated, onCancel }: { fields:
   const [email, setEmail] = useState("");
   const [values, setValues] = useState<Record<string, string>>({});
   const [listIds, setListIds] = useState<number[]>([]);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useFormSubmit();
+  const { errors, error, busy } = form;
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setError(null);
-    try {
+    void form.submit(async () => {
       const contact = { email, fields: fieldsFromForm(fields, values), list_ids: listIds };
       const { data } = await api<{ data: Contact }>("POST", "/api/contacts", { contact });
       onCreated(data);
-    } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0) setErrors(err.fieldErrors);
-      else setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   // Field problems come back keyed by merge tag, or as a whole under `fields`.
   return (
     <form className="panel form-grid" onSubmit={submit} aria-label="Add contact">
       <h2>Add contact</h2>
-      {error ? (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <AlertMessage message={error?.message} />
       <FormField label="Email" errors={errors["email"]}>
         <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
       </FormField>

@@ -1,4 +1,6 @@
-import { type ReactNode, useRef, useState } from "react";
+import type { ReactNode } from "react";
+import { useDialogAction } from "../lib/use-dialog-action.ts";
+import { DialogActions } from "./DialogActions.tsx";
 
 /**
  * A button that asks before it acts, in a native modal `<dialog>` (focus is trapped and
@@ -23,22 +25,7 @@ export function ConfirmButton({
   className?: string;
   ariaLabel?: string;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-      dialog.current?.close();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { dialog, busy, error, setError, confirm, close } = useDialogAction(onConfirm);
 
   return (
     <>
@@ -48,19 +35,7 @@ export function ConfirmButton({
       <dialog ref={dialog} className="confirm-dialog" aria-label={title} onClose={() => setError(null)}>
         <h2>{title}</h2>
         {children}
-        {error ? (
-          <p className="notice notice-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" onClick={() => dialog.current?.close()}>
-            Cancel
-          </button>
-          <button type="button" className={danger ? "button-danger" : "button-primary"} onClick={confirm} disabled={busy}>
-            {confirmLabel}
-          </button>
-        </div>
+        <DialogActions error={error} busy={busy} danger={danger} confirmLabel={confirmLabel} onCancel={close} onConfirm={confirm} />
       </dialog>
     </>
   );

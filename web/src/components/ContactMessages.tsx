@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import type { MessageRow } from "../api/email.ts";
 import { formatDateTime } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
+import { DataTable } from "./DataTable.tsx";
 import { ErrorNotice, Loading } from "./PageState.tsx";
 import { StatusBadge } from "./StatusBadge.tsx";
 
@@ -21,37 +22,24 @@ export function ContactMessages({ contactId }: { contactId: string }) {
       {messages.loading && !rows ? <Loading /> : null}
       {rows && rows.length === 0 ? <p className="muted">No emails yet. A “Send email” step of an active automation sends here.</p> : null}
       {rows && rows.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Messages</caption>
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">Status</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Engagement</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((m) => (
-                <tr key={m.id}>
-                  <td>
-                    {m.subject ?? <span className="muted">not rendered yet</span>}
-                    <div className="muted">
-                      step <code>{m.step_id}</code>
-                    </div>
-                  </td>
-                  <td>
-                    <StatusBadge status={m.status} />
-                    {m.error ? <div className="muted">{m.error}</div> : null}
-                  </td>
-                  <td>{formatDateTime(m.sent_at)}</td>
-                  <td>{engagement(m)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Messages" columns={["Subject", "Status", "Sent", "Engagement"]}>
+          {rows.map((m) => (
+            <tr key={m.id}>
+              <td>
+                {m.subject ?? <span className="muted">not rendered yet</span>}
+                <div className="muted">
+                  step <code>{m.step_id}</code>
+                </div>
+              </td>
+              <td>
+                <StatusBadge status={m.status} />
+                {m.error ? <div className="muted">{m.error}</div> : null}
+              </td>
+              <td>{formatDateTime(m.sent_at)}</td>
+              <td>{engagement(m)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {rows && rows.some((m) => m.status === "sent") ? (
         <p className="muted">

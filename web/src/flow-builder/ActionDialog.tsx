@@ -1,4 +1,6 @@
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect } from "react";
+import { DialogActions } from "../components/DialogActions.tsx";
+import { useDialogAction } from "../lib/use-dialog-action.ts";
 
 /**
  * A native modal `<dialog>` (focus trapped, Escape cancels) that runs `onConfirm` and shows
@@ -19,45 +21,18 @@ export function ActionDialog({
   onClose: () => void;
   children: ReactNode;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { dialog, busy, error, confirm, close } = useDialogAction(onConfirm);
 
   useEffect(() => {
     const d = dialog.current;
     if (d && !d.open) d.showModal();
-  }, []);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-      dialog.current?.close();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  }, [dialog]);
 
   return (
     <dialog ref={dialog} className="confirm-dialog fb-dialog" aria-labelledby="fb-dialog-title" onClose={onClose}>
       <h2 id="fb-dialog-title">{title}</h2>
       {children}
-      {error ? (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="dialog-actions">
-        <button type="button" onClick={() => dialog.current?.close()}>
-          Cancel
-        </button>
-        <button type="button" className={danger ? "button-danger" : "button-primary"} onClick={confirm} disabled={busy}>
-          {busy ? "Working…" : confirmLabel}
-        </button>
-      </div>
+      <DialogActions error={error} busy={busy} danger={danger} confirmLabel={busy ? "Working…" : confirmLabel} onCancel={close} onConfirm={confirm} />
     </dialog>
   );
 }

@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { DataTable } from "../components/DataTable.tsx";
 import type { DailyFigures } from "./report-types.ts";
 
 interface Series {
@@ -87,33 +88,18 @@ export function DailyChart({ days }: { days: DailyFigures[] }) {
       </figcaption>
       <details className="fb-details">
         <summary>Data table</summary>
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Daily activity</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day (UTC)</th>
-                {series.map((s) => (
-                  <th key={s.key} scope="col" className="num">
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {labels.map((day, i) => (
-                <tr key={day}>
-                  <th scope="row">{day}</th>
-                  {series.map((s) => (
-                    <td key={s.key} className="num">
-                      {s.values[i]}
-                    </td>
-                  ))}
-                </tr>
+        <DataTable caption="Daily activity" columns={["Day (UTC)", ...series.map((s) => ({ label: s.label, num: true }))]}>
+          {labels.map((day, i) => (
+            <tr key={day}>
+              <th scope="row">{day}</th>
+              {series.map((s) => (
+                <td key={s.key} className="num">
+                  {s.values[i]}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </DataTable>
       </details>
     </figure>
   );

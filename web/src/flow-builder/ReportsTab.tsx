@@ -1,5 +1,6 @@
 import { useCallback, useMemo } from "react";
 import type { Definition, Step } from "../../../src/core/flow/schema.ts";
+import { DataTable } from "../components/DataTable.tsx";
 import { ErrorNotice, Loading } from "../components/PageState.tsx";
 import { formatNumber } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
@@ -78,35 +79,16 @@ function RemovedSteps({ report, definition }: { report: Report; definition: Defi
   return (
     <details className="fb-details">
       <summary>Steps of earlier versions ({removed.length})</summary>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">Steps of earlier versions</caption>
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col" className="num">
-                Entered
-              </th>
-              <th scope="col" className="num">
-                Completed
-              </th>
-              <th scope="col" className="num">
-                Emails sent
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {removed.map((s) => (
-              <tr key={s.step_id}>
-                <th scope="row">{s.step_id}</th>
-                <td className="num">{formatNumber(s.entered)}</td>
-                <td className="num">{formatNumber(s.completed)}</td>
-                <td className="num">{s.email ? formatNumber(s.email.sent) : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Steps of earlier versions" columns={["Step", { label: "Entered", num: true }, { label: "Completed", num: true }, { label: "Emails sent", num: true }]}>
+        {removed.map((s) => (
+          <tr key={s.step_id}>
+            <th scope="row">{s.step_id}</th>
+            <td className="num">{formatNumber(s.entered)}</td>
+            <td className="num">{formatNumber(s.completed)}</td>
+            <td className="num">{s.email ? formatNumber(s.email.sent) : "—"}</td>
+          </tr>
+        ))}
+      </DataTable>
     </details>
   );
 }

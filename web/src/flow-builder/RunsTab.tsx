@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { query } from "../api/client.ts";
+import { DataTable } from "../components/DataTable.tsx";
 import { EmptyState, ErrorNotice, Loading } from "../components/PageState.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatDateTime } from "../lib/format.ts";
@@ -46,45 +47,27 @@ export function RunsTab({ automationId }: { automationId: number }) {
       {runs.loading && !list ? <Loading /> : null}
       {list && list.length === 0 ? <EmptyState title={status ? `No ${status} runs` : "No runs yet"}>Runs appear when contacts enter the automation.</EmptyState> : null}
       {list && list.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Runs</caption>
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Contact</th>
-                <th scope="col">Status</th>
-                <th scope="col">Version</th>
-                <th scope="col">Current step</th>
-                <th scope="col">Wakes</th>
-                <th scope="col">Entered</th>
-                <th scope="col">Finished</th>
-                <th scope="col">Exit reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => (
-                <tr key={r.id} data-testid={`run-${r.id}`}>
-                  <td className="num">{r.id}</td>
-                  <td>
-                    <Link to={`/contacts/${encodeURIComponent(r.contact_id)}`} className="mono">
-                      {r.contact_id}
-                    </Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td>v{r.version}</td>
-                  <td>{r.current_step_id ?? "—"}</td>
-                  <td>{formatDateTime(r.wake_at)}</td>
-                  <td>{formatDateTime(r.entered_at)}</td>
-                  <td>{formatDateTime(r.finished_at)}</td>
-                  <td>{r.exit_reason ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Runs" columns={["Run", "Contact", "Status", "Version", "Current step", "Wakes", "Entered", "Finished", "Exit reason"]}>
+          {list.map((r) => (
+            <tr key={r.id} data-testid={`run-${r.id}`}>
+              <td className="num">{r.id}</td>
+              <td>
+                <Link to={`/contacts/${encodeURIComponent(r.contact_id)}`} className="mono">
+                  {r.contact_id}
+                </Link>
+              </td>
+              <td>
+                <StatusBadge status={r.status} />
+              </td>
+              <td>v{r.version}</td>
+              <td>{r.current_step_id ?? "—"}</td>
+              <td>{formatDateTime(r.wake_at)}</td>
+              <td>{formatDateTime(r.entered_at)}</td>
+              <td>{formatDateTime(r.finished_at)}</td>
+              <td>{r.exit_reason ?? "—"}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

@@ -1,4 +1,5 @@
 import type { Definition } from "../../../src/core/flow/schema.ts";
+import { DataTable } from "../components/DataTable.tsx";
 import { ErrorNotice, Loading } from "../components/PageState.tsx";
 import { formatDateTime } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
@@ -19,43 +20,26 @@ export function VersionsTab({ automationId, current, names }: { automationId: nu
       <ErrorNotice error={versions.error} />
       {versions.loading && !list ? <Loading /> : null}
       {list ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Versions</caption>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Created</th>
-                <th scope="col">Name</th>
-                <th scope="col">Trigger</th>
-                <th scope="col" className="num">
-                  Steps
-                </th>
-                <th scope="col">Definition</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((v) => (
-                <tr key={v.version} data-testid={`version-${v.version}`}>
-                  <td>
-                    v{v.version}
-                    {v.version === current ? <span className="badge badge-active fb-current">current</span> : null}
-                  </td>
-                  <td>{formatDateTime(v.created_at)}</td>
-                  <td>{v.definition.name}</td>
-                  <td>{summarizeTrigger(v.definition.trigger, names)}</td>
-                  <td className="num">{v.definition.steps.length}</td>
-                  <td>
-                    <details>
-                      <summary>JSON</summary>
-                      <pre className="fb-json">{JSON.stringify(v.definition, null, 2)}</pre>
-                    </details>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Versions" columns={["Version", "Created", "Name", "Trigger", { label: "Steps", num: true }, "Definition"]}>
+          {list.map((v) => (
+            <tr key={v.version} data-testid={`version-${v.version}`}>
+              <td>
+                v{v.version}
+                {v.version === current ? <span className="badge badge-active fb-current">current</span> : null}
+              </td>
+              <td>{formatDateTime(v.created_at)}</td>
+              <td>{v.definition.name}</td>
+              <td>{summarizeTrigger(v.definition.trigger, names)}</td>
+              <td className="num">{v.definition.steps.length}</td>
+              <td>
+                <details>
+                  <summary>JSON</summary>
+                  <pre className="fb-json">{JSON.stringify(v.definition, null, 2)}</pre>
+                </details>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

@@ -3,6 +3,7 @@ import { Link, useNavigate } from "react-router";
 import type { Definition, Trigger } from "../../../src/core/flow/schema.ts";
 import type { Automation, AutomationReport } from "../api/automations.ts";
 import { api } from "../api/client.ts";
+import { DataTable } from "../components/DataTable.tsx";
 import { EmptyState, ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatDateTime, formatNumber } from "../lib/format.ts";
@@ -103,47 +104,22 @@ export function AutomationsPage() {
         </EmptyState>
       ) : null}
       {list && list.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Automations</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Trigger</th>
-                <th scope="col" className="num">
-                  Version
-                </th>
-                <th scope="col" className="num">
-                  Entered
-                </th>
-                <th scope="col" className="num">
-                  Active
-                </th>
-                <th scope="col" className="num">
-                  Completed
-                </th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <Link to={`/automations/${a.id}`}>{a.name}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={a.status} />
-                  </td>
-                  <td>{describeTrigger(a.trigger)}</td>
-                  <td className="num">v{a.version}</td>
-                  <ReportCells id={a.id} />
-                  <td>{formatDateTime(a.updated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Automations" columns={["Name", "Status", "Trigger", { label: "Version", num: true }, { label: "Entered", num: true }, { label: "Active", num: true }, { label: "Completed", num: true }, "Updated"]}>
+          {list.map((a) => (
+            <tr key={a.id}>
+              <td>
+                <Link to={`/automations/${a.id}`}>{a.name}</Link>
+              </td>
+              <td>
+                <StatusBadge status={a.status} />
+              </td>
+              <td>{describeTrigger(a.trigger)}</td>
+              <td className="num">v{a.version}</td>
+              <ReportCells id={a.id} />
+              <td>{formatDateTime(a.updated_at)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </>
   );

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from "react-router";
 import { api, query } from "../api/client.ts";
 import type { Contact, ContactField, ContactList, ContactPage } from "../api/contacts.ts";
 import { AddContactForm } from "../components/AddContactForm.tsx";
+import { DataTable } from "../components/DataTable.tsx";
 import { FormField } from "../components/FormField.tsx";
 import { EmptyState, ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
@@ -164,39 +165,25 @@ export function ContactsPage() {
         )
       ) : null}
       {pages.contacts.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Contacts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Status</th>
-                <th scope="col">Lists</th>
-                <th scope="col">Fields</th>
-                <th scope="col">Added</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pages.contacts.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link to={`/contacts/${c.id}`}>{c.email}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={c.status} />
-                  </td>
-                  <td>{c.list_ids.map((id) => listNames.get(id) ?? `#${id}`).join(", ") || "—"}</td>
-                  <td className="truncate">
-                    {Object.entries(c.fields)
-                      .map(([k, v]) => `${k}: ${formatValue(v)}`)
-                      .join(" · ") || "—"}
-                  </td>
-                  <td>{formatDateTime(c.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Contacts" columns={["Email", "Status", "Lists", "Fields", "Added"]}>
+          {pages.contacts.map((c) => (
+            <tr key={c.id}>
+              <td>
+                <Link to={`/contacts/${c.id}`}>{c.email}</Link>
+              </td>
+              <td>
+                <StatusBadge status={c.status} />
+              </td>
+              <td>{c.list_ids.map((id) => listNames.get(id) ?? `#${id}`).join(", ") || "—"}</td>
+              <td className="truncate">
+                {Object.entries(c.fields)
+                  .map(([k, v]) => `${k}: ${formatValue(v)}`)
+                  .join(" · ") || "—"}
+              </td>
+              <td>{formatDateTime(c.created_at)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {pages.cursor ? (
         <div className="load-more">

@@ -1,11 +1,13 @@
-import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../api/client.ts";
+import { useState } from "react";
+import { api } from "../api/client.ts";
 import type { ContactField, DataType } from "../api/contacts.ts";
-import { ConfirmButton } from "../components/ConfirmButton.tsx";
+import { CreateForm } from "../components/CreateForm.tsx";
+import { ACTIONS_COLUMN, DataTable } from "../components/DataTable.tsx";
 import { FormField } from "../components/FormField.tsx";
+import { NamedRowActions } from "../components/NamedRowActions.tsx";
 import { EmptyState, ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
-import { RenameForm } from "../components/RenameForm.tsx";
 import { useApi } from "../lib/use-api.ts";
+import { useFormSubmit } from "../lib/use-form-submit.ts";
 
 const DATA_TYPES: DataType[] = ["text", "integer", "float", "boolean", "date"];
 
@@ -24,31 +26,23 @@ export function FieldsPage() {
   const [dataType, setDataType] = useState<DataType>("text");
   const [mergeTag, setMergeTag] = useState("");
   const [tagEdited, setTagEdited] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [error, setError] = useState<Error | null>(null);
+  const { errors, error, submit } = useFormSubmit();
   const tag = tagEdited ? mergeTag : toMergeTag(name);
 
-  async function create(e: FormEvent) {
-    e.preventDefault();
-    setErrors({});
-    setError(null);
-    try {
+  const create = () =>
+    submit(async () => {
       await api("POST", "/api/contacts/fields", { name, data_type: dataType, merge_tag: tag });
       setName("");
       setMergeTag("");
       setTagEdited(false);
       fields.reload();
-    } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0) setErrors(err.fieldErrors);
-      else setError(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
+    });
 
   const rows = fields.data;
   return (
     <>
       <PageHeader title="Fields" description="Custom contact data. Use a field in emails as {{merge_tag}} and in automation conditions." />
-      <form className="panel inline-form" onSubmit={create} aria-label="Create field">
+      <CreateForm label="Create field" onSubmit={create}>
         <FormField label="Field name" errors={errors["name"]}>
           <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="e.g. Plan" />
         </FormField>
@@ -72,10 +66,7 @@ export function FieldsPage() {
             className="mono"
           />
         </FormField>
-        <button type="submit" className="button-primary">
-          Create field
-        </button>
-      </form>
+      </CreateForm>
       {errors["base"] ? <p className="form-error">{errors["base"].join(", ")}</p> : null}
       <ErrorNotice error={error ?? fields.error} />
       {fields.loading && !rows ? <Loading /> : null}
@@ -88,38 +79,20 @@ export function FieldsPage() {
         </EmptyState>
       ) : null}
       {rows && rows.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Fields</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Merge tag</th>
-                <th scope="col">Data type</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((f) => (
-                <tr key={f.id}>
-                  <td>{f.name}</td>
-                  <td>
-                    <code>{`{{${f.merge_tag}}}`}</code>
-                  </td>
-                  <td>{f.data_type}</td>
-                  <td className="row-actions">
-                    <RenameForm current={f.name} label={`New name for ${f.name}`} onSave={(n) => api("PATCH", `/api/contacts/fields/${f.id}`, { name: n }).then(fields.reload)} />
-                    <ConfirmButton label="Delete" ariaLabel={`Delete ${f.name}`} title={`Delete the field “${f.name}”?`} onConfirm={() => api("DELETE", `/api/contacts/fields/${f.id}`).then(fields.reload)}>
-                      <p>Every contact's value for it is removed. A field that an automation uses cannot be deleted.</p>
-                    </ConfirmButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Fields" columns={["Name", "Merge tag", "Data type", ACTIONS_COLUMN]}>
+          {rows.map((f) => (
+            <tr key={f.id}>
+              <td>{f.name}</td>
+              <td>
+                <code>{`{{${f.merge_tag}}}`}</code>
+              </td>
+              <td>{f.data_type}</td>
+              <NamedRowActions name={f.name} noun="field" path={`/api/contacts/fields/${f.id}`} rename onChange={fields.reload}>
+                <p>Every contact's value for it is removed. A field that an automation uses cannot be deleted.</p>
+              </NamedRowActions>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </>
   );

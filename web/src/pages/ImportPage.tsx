@@ -2,6 +2,8 @@ import { type ChangeEvent, useState } from "react";
 import { Link } from "react-router";
 import { ApiError, api } from "../api/client.ts";
 import type { ContactField, ContactImport, ContactList } from "../api/contacts.ts";
+import { DataTable } from "../components/DataTable.tsx";
+import { AlertMessage } from "../components/AlertMessage.tsx";
 import { FormField } from "../components/FormField.tsx";
 import { ListCheckboxes } from "../components/ListCheckboxes.tsx";
 import { ErrorNotice, PageHeader } from "../components/PageState.tsx";
@@ -132,11 +134,7 @@ export function ImportPage() {
           <input type="checkbox" checked={hasHeader} onChange={(e) => setHasHeader(e.target.checked)} disabled={running} />
           The first row is a header
         </label>
-        {parseError ? (
-          <p className="notice notice-error" role="alert">
-            {fileName}: {parseError}
-          </p>
-        ) : null}
+        <AlertMessage message={parseError ? `${fileName}: ${parseError}` : null} />
       </section>
 
       {rows ? (
@@ -145,50 +143,38 @@ export function ImportPage() {
           <p>
             {fileName}: {formatNumber(body.length)} rows. Choose what each column becomes. {fields.data?.length === 0 ? <Link to="/fields">Create fields</Link> : null}
           </p>
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">Column mapping</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Column</th>
-                  <th scope="col">First values</th>
-                  <th scope="col">Import as</th>
+          <DataTable caption="Column mapping" columns={["Column", "First values", "Import as"]}>
+            {Array.from({ length: width }, (_, i) => {
+              const name = header[i] || `Column ${i + 1}`;
+              return (
+                <tr key={i}>
+                  <th scope="row">{name}</th>
+                  <td className="truncate">
+                    {body
+                      .slice(0, 3)
+                      .map((r) => r[i] ?? "")
+                      .join(", ")}
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Import column ${name} as`}
+                      value={targetKey(targets[i] ?? { kind: "skip" })}
+                      disabled={running}
+                      onChange={(e) => setTargets((prev) => prev.map((t, j) => (j === i ? parseTarget(e.target.value) : t)))}
+                    >
+                      <option value="skip">Skip</option>
+                      <option value="email">Email</option>
+                      {(fields.data ?? []).map((f) => (
+                        <option key={f.id} value={`field:${f.merge_tag}`}>
+                          Field: {f.name}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {Array.from({ length: width }, (_, i) => {
-                  const name = header[i] || `Column ${i + 1}`;
-                  return (
-                    <tr key={i}>
-                      <th scope="row">{name}</th>
-                      <td className="truncate">
-                        {body
-                          .slice(0, 3)
-                          .map((r) => r[i] ?? "")
-                          .join(", ")}
-                      </td>
-                      <td>
-                        <select
-                          aria-label={`Import column ${name} as`}
-                          value={targetKey(targets[i] ?? { kind: "skip" })}
-                          disabled={running}
-                          onChange={(e) => setTargets((prev) => prev.map((t, j) => (j === i ? parseTarget(e.target.value) : t)))}
-                        >
-                          <option value="skip">Skip</option>
-                          <option value="email">Email</option>
-                          {(fields.data ?? []).map((f) => (
-                            <option key={f.id} value={`field:${f.merge_tag}`}>
-                              Field: {f.name}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
           <ListCheckboxes legend="Add every imported contact to these lists" lists={lists.data ?? []} selected={listIds} onChange={setListIds} />
           {emailColumns !== 1 ? (
             <p className="notice notice-warning" role="status">

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { signIn } from "../api/session.ts";
+import { AlertMessage } from "../components/AlertMessage.tsx";
 import { FormField } from "../components/FormField.tsx";
 import { safeNext } from "../lib/safe-next.ts";
 
@@ -31,11 +32,7 @@ export function LoginPage() {
       <title>Sign in · Mailwright</title>
       <form className="auth-card" onSubmit={submit}>
         <h1>Sign in to Mailwright</h1>
-        {error ? (
-          <p className="notice notice-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <AlertMessage message={error} />
         <FormField label="Email">
           <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </FormField>

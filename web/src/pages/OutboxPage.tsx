@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { query } from "../api/client.ts";
 import type { OutboxMessage } from "../api/email.ts";
+import { DataTable } from "../components/DataTable.tsx";
 import { FormField } from "../components/FormField.tsx";
 import { EmptyState, ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
 import { SandboxedHtml } from "../components/SandboxedHtml.tsx";
@@ -25,27 +26,16 @@ function MessageDetail({ message }: { message: OutboxMessage }) {
       <h3>Text</h3>
       <pre className="text-part">{message.text}</pre>
       <h3>Headers</h3>
-      <div className="table-wrap">
-        <table className="headers-table">
-          <caption className="visually-hidden">Headers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Header</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(message.headers).map(([name, value]) => (
-              <tr key={name}>
-                <th scope="row">
-                  <code>{name}</code>
-                </th>
-                <td className="mono break">{value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Headers" className="headers-table" columns={["Header", "Value"]}>
+        {Object.entries(message.headers).map(([name, value]) => (
+          <tr key={name}>
+            <th scope="row">
+              <code>{name}</code>
+            </th>
+            <td className="mono break">{value}</td>
+          </tr>
+        ))}
+      </DataTable>
     </article>
   );
 }

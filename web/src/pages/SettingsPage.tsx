@@ -1,34 +1,32 @@
-import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../api/client.ts";
+import { useState } from "react";
+import { api } from "../api/client.ts";
 import type { AccountSettings, ApiToken, CreatedToken } from "../api/settings.ts";
 import { ConfirmButton } from "../components/ConfirmButton.tsx";
 import { CopyBox } from "../components/CopyBox.tsx";
+import { CreateForm } from "../components/CreateForm.tsx";
+import { ACTIONS_COLUMN, DataTable } from "../components/DataTable.tsx";
 import { FormField } from "../components/FormField.tsx";
 import { ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
 import { formatDateTime, formatNumber } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
+import { useFormSubmit } from "../lib/use-form-submit.ts";
+
+/** The form shows only the name, so only a name error stays by the field; others are the form's error. */
+const SHOWN = ["name"];
 
 function TokensSection() {
   const tokens = useApi<{ data: ApiToken[] }>("/api/tokens");
   const [name, setName] = useState("");
   const [created, setCreated] = useState<CreatedToken | null>(null);
-  const [errors, setErrors] = useState<string[] | undefined>();
-  const [error, setError] = useState<Error | null>(null);
+  const { errors, error, submit } = useFormSubmit(SHOWN);
 
-  async function create(e: FormEvent) {
-    e.preventDefault();
-    setErrors(undefined);
-    setError(null);
-    try {
+  const create = () =>
+    submit(async () => {
       const answer = await api<{ data: CreatedToken }>("POST", "/api/tokens", { name });
       setCreated(answer.data);
       setName("");
       tokens.reload();
-    } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors["name"]) setErrors(err.fieldErrors["name"]);
-      else setError(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
+    });
 
   const rows = tokens.data?.data;
   return (
@@ -37,14 +35,11 @@ function TokensSection() {
       <p>
         Tokens authorise the HTTP API (<code>Authorization: Bearer …</code> or <code>Api-Token: …</code>), e.g. for the Mailtrap SDKs, Zapier or your backend.
       </p>
-      <form className="inline-form" onSubmit={create} aria-label="Create API token">
-        <FormField label="Token name" errors={errors}>
+      <CreateForm label="Create API token" submitLabel="Create token" className="inline-form" onSubmit={create}>
+        <FormField label="Token name" errors={errors["name"]}>
           <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="e.g. Backend" />
         </FormField>
-        <button type="submit" className="button-primary">
-          Create token
-        </button>
-      </form>
+      </CreateForm>
       {created ? (
         <div className="notice notice-warning token-once" role="status">
           <p>
@@ -60,39 +55,23 @@ function TokensSection() {
       {tokens.loading && !rows ? <Loading /> : null}
       {rows && rows.length === 0 ? <p className="muted">No tokens yet. Create one to call the API from a script or another service.</p> : null}
       {rows && rows.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">API tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>{formatDateTime(t.created_at)}</td>
-                  <td>{formatDateTime(t.last_used_at)}</td>
-                  <td>{t.revoked_at ? `Revoked ${formatDateTime(t.revoked_at)}` : "Active"}</td>
-                  <td className="row-actions">
-                    {t.revoked_at ? null : (
-                      <ConfirmButton label="Revoke" ariaLabel={`Revoke ${t.name}`} title={`Revoke the token “${t.name}”?`} onConfirm={() => api("DELETE", `/api/tokens/${t.id}`).then(tokens.reload)}>
-                        <p>It stops working at once. Anything that still uses it gets 401 errors.</p>
-                      </ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="API tokens" columns={["Name", "Created", "Last used", "Status", ACTIONS_COLUMN]}>
+          {rows.map((t) => (
+            <tr key={t.id}>
+              <td>{t.name}</td>
+              <td>{formatDateTime(t.created_at)}</td>
+              <td>{formatDateTime(t.last_used_at)}</td>
+              <td>{t.revoked_at ? `Revoked ${formatDateTime(t.revoked_at)}` : "Active"}</td>
+              <td className="row-actions">
+                {t.revoked_at ? null : (
+                  <ConfirmButton label="Revoke" ariaLabel={`Revoke ${t.name}`} title={`Revoke the token “${t.name}”?`} onConfirm={() => api("DELETE", `/api/tokens/${t.id}`).then(tokens.reload)}>
+                    <p>It stops working at once. Anything that still uses it gets 401 errors.</p>
+                  </ConfirmButton>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

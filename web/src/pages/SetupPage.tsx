@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
-import { ApiError } from "../api/client.ts";
 import { createAdmin } from "../api/session.ts";
+import { AlertMessage } from "../components/AlertMessage.tsx";
 import { FormField } from "../components/FormField.tsx";
+import { useFormSubmit } from "../lib/use-form-submit.ts";
 
 /** First start: the server has no user yet, so whoever reaches it creates the admin. */
 export function SetupPage() {
@@ -10,28 +11,21 @@ export function SetupPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useFormSubmit();
+  const { errors, error, busy } = form;
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
+    // The mismatch is caught here: the server never sees the confirmation.
     if (password !== confirm) {
-      setErrors({ confirm: ["does not match the password"] });
+      form.clear();
+      form.setErrors({ confirm: ["does not match the password"] });
       return;
     }
-    setErrors({});
-    setBusy(true);
-    try {
+    void form.submit(async () => {
       await createAdmin(email, password);
       navigate("/automations", { replace: true });
-    } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0) setErrors(err.fieldErrors);
-      else setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -40,11 +34,7 @@ export function SetupPage() {
       <form className="auth-card" onSubmit={submit} noValidate>
         <h1>Welcome to Mailwright</h1>
         <p>Create the administrator account. You will use it to sign in to this server.</p>
-        {error ? (
-          <p className="notice notice-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <AlertMessage message={error?.message} />
         <FormField label="Email" errors={errors["email"]}>
           <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </FormField>

@@ -1,12 +1,13 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
-import { ApiError, api } from "../api/client.ts";
+import { api } from "../api/client.ts";
 import type { ContactPage } from "../api/contacts.ts";
 import type { EmailTemplate } from "../api/email.ts";
 import { FormField } from "../components/FormField.tsx";
 import { ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
 import { TemplatePreview } from "../components/TemplatePreview.tsx";
 import { useApi } from "../lib/use-api.ts";
+import { useFormSubmit } from "../lib/use-form-submit.ts";
 
 type Draft = Pick<EmailTemplate, "name" | "subject" | "category" | "body_html" | "body_text">;
 
@@ -19,8 +20,7 @@ export function TemplateEditorPage() {
   const contacts = useApi<ContactPage>("/api/contacts?limit=100");
   const [draft, setDraft] = useState<Draft | null>(null);
   const [contactId, setContactId] = useState("");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [error, setError] = useState<Error | null>(null);
+  const { errors, error, submit: run } = useFormSubmit();
   const [notice, setNotice] = useState<string | null>(null);
   const [testTo, setTestTo] = useState("");
   const [sending, setSending] = useState(false);
@@ -35,19 +35,12 @@ export function TemplateEditorPage() {
 
   async function save(): Promise<boolean> {
     if (!draft) return false;
-    setErrors({});
-    setError(null);
     setNotice(null);
-    try {
+    return run(async () => {
       const answer = await api<EmailTemplate>("PATCH", `/api/email_templates/${id}`, { email_template: draft });
       template.setData(answer);
       setNotice("Template saved.");
-      return true;
-    } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0) setErrors(err.fieldErrors);
-      else setError(err instanceof Error ? err : new Error(String(err)));
-      return false;
-    }
+    });
   }
 
   function submit(e: FormEvent) {
@@ -61,13 +54,10 @@ export function TemplateEditorPage() {
     setSending(true);
     try {
       if (dirty && !(await save())) return;
-      setError(null);
-      setErrors({});
-      const answer = await api<{ data: { to: string } }>("POST", `/api/email_templates/${id}/test_send`, { to: testTo, ...(contactId ? { contact_id: contactId } : {}) });
-      setNotice(`Test sent to ${answer.data.to}.`);
-    } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0) setErrors(err.fieldErrors);
-      else setError(err instanceof Error ? err : new Error(String(err)));
+      await run(async () => {
+        const answer = await api<{ data: { to: string } }>("POST", `/api/email_templates/${id}/test_send`, { to: testTo, ...(contactId ? { contact_id: contactId } : {}) });
+        setNotice(`Test sent to ${answer.data.to}.`);
+      });
     } finally {
       setSending(false);
     }

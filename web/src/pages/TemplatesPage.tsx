@@ -1,12 +1,15 @@
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { ApiError, api } from "../api/client.ts";
+import { api } from "../api/client.ts";
 import type { EmailTemplate } from "../api/email.ts";
-import { ConfirmButton } from "../components/ConfirmButton.tsx";
+import { CreateForm } from "../components/CreateForm.tsx";
+import { ACTIONS_COLUMN, DataTable } from "../components/DataTable.tsx";
 import { FormField } from "../components/FormField.tsx";
+import { NamedRowActions } from "../components/NamedRowActions.tsx";
 import { EmptyState, ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
 import { formatDateTime } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
+import { useFormSubmit } from "../lib/use-form-submit.ts";
 
 /** A starting body that shows the template language and the unsubscribe link every email needs. */
 const STARTER_HTML = `<p>Hi {{email}},</p>
@@ -19,27 +22,19 @@ export function TemplatesPage() {
   const [name, setName] = useState("");
   const [subject, setSubject] = useState("");
   const [category, setCategory] = useState("Automation");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [error, setError] = useState<Error | null>(null);
+  const { errors, error, submit } = useFormSubmit();
 
-  async function create(e: FormEvent) {
-    e.preventDefault();
-    setErrors({});
-    setError(null);
-    try {
+  const create = () =>
+    submit(async () => {
       const created = await api<EmailTemplate>("POST", "/api/email_templates", { email_template: { name, subject, category, body_html: STARTER_HTML } });
       navigate(`/templates/${created.id}`);
-    } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0) setErrors(err.fieldErrors);
-      else setError(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
+    });
 
   const rows = templates.data;
   return (
     <>
       <PageHeader title="Templates" description="Emails that automations send. Bodies use Handlebars: {{merge_tag}} for a field, {{email}}, {{unsubscribe_url}}." />
-      <form className="panel inline-form" onSubmit={create} aria-label="Create template">
+      <CreateForm label="Create template" onSubmit={create}>
         <FormField label="Template name" errors={errors["name"]}>
           <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="e.g. Welcome" />
         </FormField>
@@ -49,10 +44,7 @@ export function TemplatesPage() {
         <FormField label="Category" errors={errors["category"]}>
           <input value={category} onChange={(e) => setCategory(e.target.value)} required />
         </FormField>
-        <button type="submit" className="button-primary">
-          Create template
-        </button>
-      </form>
+      </CreateForm>
       <ErrorNotice error={error ?? templates.error} />
       {templates.loading && !rows ? <Loading /> : null}
       {rows && rows.length === 0 ? (
@@ -64,39 +56,21 @@ export function TemplatesPage() {
         </EmptyState>
       ) : null}
       {rows && rows.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Templates</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Category</th>
-                <th scope="col">Updated</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.id}>
-                  <td>
-                    <Link to={`/templates/${t.id}`}>{t.name}</Link>
-                  </td>
-                  <td className="truncate">{t.subject}</td>
-                  <td>{t.category}</td>
-                  <td>{formatDateTime(t.updated_at)}</td>
-                  <td className="row-actions">
-                    <ConfirmButton label="Delete" ariaLabel={`Delete ${t.name}`} title={`Delete the template “${t.name}”?`} onConfirm={() => api("DELETE", `/api/email_templates/${t.id}`).then(templates.reload)}>
-                      <p>Emails of automations that still use it will fail to render.</p>
-                    </ConfirmButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Templates" columns={["Name", "Subject", "Category", "Updated", ACTIONS_COLUMN]}>
+          {rows.map((t) => (
+            <tr key={t.id}>
+              <td>
+                <Link to={`/templates/${t.id}`}>{t.name}</Link>
+              </td>
+              <td className="truncate">{t.subject}</td>
+              <td>{t.category}</td>
+              <td>{formatDateTime(t.updated_at)}</td>
+              <NamedRowActions name={t.name} noun="template" path={`/api/email_templates/${t.id}`} onChange={templates.reload}>
+                <p>Emails of automations that still use it will fail to render.</p>
+              </NamedRowActions>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </>
   );
