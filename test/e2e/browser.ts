@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { webBuildStale } from "../../src/server/http/web-build.ts";
 
 /**
  * Browser end-to-end harness: the built web app, served by a real Mailwright process (SQLite
@@ -14,7 +15,6 @@ import { type Browser, type BrowserContext, type Page, chromium } from "playwrig
  * one browser per test file.
  */
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const DIST_INDEX = path.join(REPO, "web/dist/index.html");
 const SCREENSHOTS = path.join(REPO, "docs/screenshots");
 export const VIEWPORT = { width: 1280, height: 800 };
 
@@ -29,20 +29,9 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-function newestMtime(target: string): number {
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
-
-/** Builds web/dist (vite's JS API) when it is missing or older than any source it is built from. */
+/** Builds web/dist (vite's JS API) when it is missing or older than any source it is built from (the server's own rule). */
 export async function ensureWebBuild(): Promise<void> {
-  const built = newestMtime(DIST_INDEX);
-  const sources = Math.max(...["web/src", "web/index.html", "web/vite.config.ts", "src/core"].map((p) => newestMtime(path.join(REPO, p))));
-  if (built > sources) return;
+  if (!webBuildStale()) return;
   const { build } = await import("vite");
   await build({ configFile: path.join(REPO, "web/vite.config.ts"), logLevel: "warn" });
 }
