@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
+import { freePort } from "../../test/helpers/free-port.ts";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FreshStore } from "./stores.ts";
@@ -103,23 +103,13 @@ async function waitForOutput(text: string, child: ChildProcess, output: () => st
 }
 
 /** SIGTERM, as an operator would stop it, so --cpu-prof profiles are written on exit. */
-async function stopChild(child: ChildProcess, output: () => string): Promise<void> {
+export async function stopChild(child: ChildProcess, output: () => string): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, "exit");
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
   const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   clearTimeout(timer);
-  if (code !== 0) throw new Error(`server stopped with code ${code} signal ${signal}:\n${output()}`);
+  if (code !== 0) throw new Error(`child ${child.pid} stopped with code ${code} signal ${signal}:\n${output()}`);
 }
 
-/** A port the OS just handed out; the tiny race before the child binds it is acceptable here. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const addr = srv.address();
-  srv.close();
-  if (addr === null || typeof addr === "string") throw new Error("no port");
-  return addr.port;
-}

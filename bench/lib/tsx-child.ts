@@ -1,8 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { once } from "node:events";
+import { stopChild } from "./server-process.ts";
 
 const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 30_000;
 
 /** A message a bench child sends its parent over IPC. */
 export interface ChildMessage {
@@ -57,16 +56,7 @@ export async function startTsxChild(file: string, env: Record<string, string>): 
     ready,
     onMessage: (fn) => void child.on("message", fn),
     send: (m) => void child.send(m as never),
-    stop: () => stop(child, () => output),
+    stop: () => stopChild(child, () => output),
   };
 }
 
-async function stop(child: ChildProcess, output: () => string): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-  clearTimeout(timer);
-  if (code !== 0) throw new Error(`child stopped with code ${code} signal ${signal}:\n${output()}`);
-}

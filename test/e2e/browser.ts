@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { webBuildStale } from "../../src/server/http/web-build.ts";
+import { freePort } from "../helpers/free-port.ts";
 
 /**
  * Browser end-to-end harness: the built web app, served by a real Mailwright process (SQLite
@@ -34,16 +34,6 @@ export async function ensureWebBuild(): Promise<void> {
   if (!webBuildStale()) return;
   const { build } = await import("vite");
   await build({ configFile: path.join(REPO, "web/vite.config.ts"), logLevel: "warn" });
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const addr = srv.address();
-  srv.close();
-  if (addr === null || typeof addr === "string") throw new Error("no port");
-  return addr.port;
 }
 
 export interface MailwrightProcess {
