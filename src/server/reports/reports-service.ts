@@ -1,18 +1,7 @@
 import type { Store } from "../db/connect.ts";
 import { errors } from "../errors.ts";
 import { findAutomation, loadDefinition } from "../automations/automations-repo.ts";
-
-export interface EmailFigures {
-  sent: number;
-  failed: number;
-  skipped: number;
-  unique_opens: number;
-  unique_clicks: number;
-  unsubscribes: number;
-  open_rate: number;
-  click_rate: number;
-  delivery_rate: number;
-}
+import type { DailyFigures, EmailFigures, Report } from "../../core/reports/report-shape.ts";
 
 type Sums = Map<string, Map<string, number>>; // step_id ('' = automation) → metric → n
 
@@ -65,7 +54,7 @@ export function reportsService(store: Store) {
   }
 
   return {
-    async report(accountId: number, automationId: number) {
+    async report(accountId: number, automationId: number): Promise<Report> {
       const { auto, rows } = await load(accountId, automationId);
       const sums: Sums = new Map();
       for (const r of rows) {
@@ -100,7 +89,7 @@ export function reportsService(store: Store) {
     },
 
     /** The same figures per UTC day, for charts. */
-    async daily(accountId: number, automationId: number, from?: string, to?: string) {
+    async daily(accountId: number, automationId: number, from?: string, to?: string): Promise<DailyFigures[]> {
       const { rows } = await load(accountId, automationId, from, to);
       const days = new Map<string, Map<string, Map<string, number>>>();
       for (const r of rows) {

@@ -1,44 +1,5 @@
-/** Shapes of `GET /api/automations/{id}/report` and `/report/daily` (docs/api.md, "Reports"). */
-export interface EmailFigures {
-  sent: number;
-  failed: number;
-  skipped: number;
-  unique_opens: number;
-  unique_clicks: number;
-  unsubscribes: number;
-  open_rate: number;
-  click_rate: number;
-  delivery_rate: number;
-}
-
-export interface StepFigures {
-  step_id: string;
-  type: string;
-  entered: number;
-  completed: number;
-  waiting: number;
-  email?: EmailFigures;
-}
-
-export interface Report {
-  entered: number;
-  active: number;
-  completed: number;
-  failed: number;
-  exited: Record<string, number>;
-  refused: Record<string, number>;
-  steps: StepFigures[];
-}
-
-export interface DailyFigures {
-  day: string;
-  entered: number;
-  completed: number;
-  failed: number;
-  exited: Record<string, number>;
-  refused: Record<string, number>;
-  steps: { step_id: string; entered: number; completed: number; email?: EmailFigures }[];
-}
+/** The report shapes, shared with the server, and how the Reports tab shows them. */
+export type { DailyFigures, EmailFigures, Report, StepFigures } from "../../../src/core/reports/report-shape.ts";
 
 export function sum(counts: Record<string, number>): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
