@@ -66,6 +66,9 @@ describe("metrics", () => {
     const t = await testApp("sqlite");
     try {
       const a = await t.newAccount();
+      // An active automation listens to new contacts: the new contact's event waits for the dispatcher.
+      const auto = await t.call(a, "POST", "/api/automations", { name: "Hi", trigger: { type: "contact_created" }, entry_step_id: "u", steps: [{ id: "u", type: "unsubscribe", next: null }] });
+      expect((await t.call(a, "POST", `/api/automations/${auto.json().data.id}/activate`, {})).statusCode).toBe(200);
       await t.call(a, "POST", "/api/contacts", { contact: { email: "m@example.com" } });
       const res = await t.app.inject({ method: "GET", url: "/metrics" });
       expect(res.statusCode).toBe(200);

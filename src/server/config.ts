@@ -28,6 +28,7 @@ export interface Config {
   readonly monthlyRunQuota: number;
   /** Runs one engine batch claims (and commits per transaction). */
   readonly engineBatch: number;
+  readonly engineConcurrency: number;
   /** How long a claimed run stays leased; a dead worker's runs are taken over after it. */
   readonly engineLeaseMs: number;
   /** Envelope sender and From address when a step names none. */
@@ -86,7 +87,8 @@ export const OPTIONS: readonly Option[] = [
   { key: "maxContacts", env: "MAILWRIGHT_MAX_CONTACTS", flag: "max-contacts", description: "contacts per account; 0 = unlimited (0)" },
   { key: "maxAutomations", env: "MAILWRIGHT_MAX_AUTOMATIONS", flag: "max-automations", description: "automations per account (20)" },
   { key: "monthlyRunQuota", env: "MAILWRIGHT_MONTHLY_RUN_QUOTA", flag: "monthly-run-quota", description: "runs started per account per month; 0 = unlimited (0)" },
-  { key: "engineBatch", env: "MAILWRIGHT_ENGINE_BATCH", flag: "engine-batch", description: "runs claimed per engine batch (200)" },
+  { key: "engineBatch", env: "MAILWRIGHT_ENGINE_BATCH", flag: "engine-batch", description: "runs claimed per engine batch; 0 = 1000 on PostgreSQL, 200 on SQLite (0)" },
+  { key: "engineConcurrency", env: "MAILWRIGHT_ENGINE_CONCURRENCY", flag: "engine-concurrency", description: "engine batches in flight per worker on PostgreSQL; SQLite always 1 (2)" },
   { key: "engineLeaseMs", env: "MAILWRIGHT_ENGINE_LEASE_MS", flag: "engine-lease-ms", description: "lease on claimed runs in ms (30000)" },
   { key: "fromEmail", env: "MAILWRIGHT_FROM_EMAIL", flag: "from-email", description: "default sender address (mailwright@<public host>)" },
   { key: "smtpMaxConnections", env: "MAILWRIGHT_SMTP_MAX_CONNECTIONS", flag: "smtp-max-connections", description: "pooled SMTP connections per worker (5)" },
@@ -210,7 +212,8 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     maxContacts: int("maxContacts", 0, 0, 1_000_000_000),
     maxAutomations: int("maxAutomations", 20, 1, 100_000),
     monthlyRunQuota: int("monthlyRunQuota", 0, 0, 1_000_000_000),
-    engineBatch: int("engineBatch", 200, 1, 10_000),
+    engineBatch: int("engineBatch", 0, 0, 10_000),
+    engineConcurrency: int("engineConcurrency", 2, 1, 64),
     engineLeaseMs: int("engineLeaseMs", 30_000, 100, 3_600_000),
     fromEmail,
     smtpMaxConnections: int("smtpMaxConnections", 5, 1, 100),

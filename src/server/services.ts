@@ -58,9 +58,14 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
   const idem = idempotency(store, clock);
   jobs = jobRunner(store, clock, [imports.handler, exports.handler], log, { maintenance: async () => void (await idem.purgeExpired()) });
-  const exec = executor(store, clock, log, { batchSize: config.engineBatch, leaseMs: config.engineLeaseMs, stats, ...opts.executor });
+  // PostgreSQL pays per statement (a round trip, planning): larger batches. SQLite holds its
+  // one write lock for a batch's transaction: smaller ones let API writes in between.
+  const engineBatch = config.engineBatch || (store.dialect === "postgres" ? 1000 : 200);
+  const exec = executor(store, clock, log, { batchSize: engineBatch, leaseMs: config.engineLeaseMs, stats, ...opts.executor });
   const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota, stats }), exec, wakeup, log, {
     idleMs: store.dialect === "sqlite" ? 250 : 1000,
+    // SQLite has one connection: a second batch would only queue behind the first.
+    concurrency: store.dialect === "sqlite" ? 1 : config.engineConcurrency,
   });
   const links = trackingLinks(secret, config.publicUrl);
   // Per process (the one that sends); /metrics of the same process exports it.

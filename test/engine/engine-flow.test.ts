@@ -77,6 +77,25 @@ describe.each(DIALECTS)("automation engine on %s", (dialect) => {
     expect(await refusalsOf(t, onField)).toEqual([]);
   });
 
+  it("a change before an automation is active never enrolls, and stays in the contact's history", async () => {
+    const { acc } = await seedAccount(t);
+    const def = { name: "late", trigger: { type: "custom_event" as const, event: "Signup" }, entry_step_id: "x", steps: [{ id: "x", type: "unsubscribe" as const, next: null }] };
+    const created = await t.call(acc, "POST", "/api/automations", def);
+    const id = created.json().data.id as number;
+    const c = await contact(t, acc, "early@example.com");
+    // Posted while the automation is a draft, and not dispatched before it is activated.
+    expect((await t.call(acc, "POST", `/api/contacts/${c.id}/events`, { name: "Signup" })).statusCode).toBe(201);
+    expect((await t.call(acc, "POST", `/api/automations/${id}/activate`)).statusCode).toBe(200);
+    await settle(t);
+    expect(await runsOf(t, acc, id)).toEqual([]);
+    const activity = (await t.call(acc, "GET", `/api/contacts/${c.id}/activity`)).json().data as { kind: string; name?: string }[];
+    expect(activity.filter((i) => i.kind === "event").map((i) => i.name)).toEqual(["Signup"]);
+    // Once active, the same event enrolls.
+    await t.call(acc, "POST", `/api/contacts/${c.id}/events`, { name: "Signup" });
+    await settle(t);
+    expect((await runsOf(t, acc, id)).map((r) => r.status)).toEqual(["completed"]);
+  });
+
   it("each action changes the contact; email to an unsubscribed contact is skipped and the run goes on", async () => {
     const { acc, listA, listB } = await seedAccount(t);
     const id = await createActive(t, acc, {

@@ -4,7 +4,9 @@ import type { AppliedChange, ContactState } from "../../core/contacts/contact-ch
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { normalizeEmail } from "../../core/contacts/email.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
-import { rowsRelation } from "../db/rows-relation.ts";
+import { inList, inListLimit, insertRows, rowsRelation } from "../db/rows-relation.ts";
+
+const CONTACT_COLUMNS = { account_id: "bigint", id: "text", email: "text", status: "text", fields: "text", created_at: "bigint", updated_at: "bigint" } as const;
 import { fieldValueCondition } from "../db/json-fields.ts";
 import type { DialectName } from "../db/connect.ts";
 
@@ -31,12 +33,12 @@ export function findContact(db: Db, accountId: number, identifier: string): Prom
 
 export async function listIdsOf(db: Db, accountId: number, contactIds: readonly string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>(contactIds.map((id) => [id, []]));
-  for (const part of chunks(contactIds)) {
+  for (const part of chunks(contactIds, inListLimit(db))) {
     const rows = await db
       .selectFrom("contact_lists")
       .select(["contact_id", "list_id"])
       .where("account_id", "=", accountId)
-      .where("contact_id", "in", part)
+      .where(inList(db, "contact_id", part, "text"))
       // Ordered along the primary key: ordering by list_id alone made SQLite walk the whole membership index.
       .orderBy("contact_id")
       .orderBy("list_id")
@@ -126,10 +128,10 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
     created_at: now,
     updated_at: now,
   }));
-  for (const part of chunks(inserts)) await db.insertInto("contacts").values(part).execute();
+  await insertRows(db, "contacts", CONTACT_COLUMNS, inserts);
 
   const touched = writes.filter((w) => !w.isNew && (w.applied.rowChanged || w.applied.added.length > 0 || w.applied.removed.length > 0));
-  for (const part of chunks(touched, 200)) await updateContactRows(db, accountId, part.map((w) => w.applied.after), now);
+  for (const part of chunks(touched, 1000)) await updateContactRows(db, accountId, part.map((w) => w.applied.after), now);
   for (const w of touched) {
     if (w.applied.removed.length === 0) continue;
     await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", w.applied.after.id).where("list_id", "in", w.applied.removed).execute();
@@ -138,19 +140,20 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
   const memberships = writes.flatMap(({ applied: { after, added } }) =>
     added.map((listId) => ({ account_id: accountId, contact_id: after.id, list_id: listId, created_at: now })),
   );
-  for (const part of chunks(memberships)) {
-    await db.insertInto("contact_lists").values(part).onConflict((oc) => oc.doNothing()).execute();
-  }
+  await insertRows(db, "contact_lists", { account_id: "bigint", contact_id: "text", list_id: "bigint", created_at: "bigint" }, memberships, { onConflict: "nothing" });
 
   await recordTriggerEvents(db, accountId, writes.flatMap((w) => w.applied.events), now);
 }
 
-/** Writes many contacts' email, status and fields in one statement. */
+/**
+ * Writes many contacts' email, status and fields in one statement. The ids also restrict
+ * the scan (PostgreSQL): the join alone may be planned as a hash join over every contact.
+ */
 async function updateContactRows(db: Db, accountId: number, states: ContactState[], now: number): Promise<void> {
   if (states.length === 0) return;
   const relation = rowsRelation(db, ["text", "text", "text", "text"], states.map((c) => [c.id, c.email, c.status, JSON.stringify(c.fields)]));
   await sql`
     with v(id, email, status, fields) as (${relation})
     update contacts set email = v.email, status = v.status, fields = v.fields, updated_at = ${now}
-    from v where contacts.account_id = ${accountId} and contacts.id = v.id`.execute(db);
+    from v where contacts.account_id = ${accountId} and contacts.id = v.id and ${inList(db, "contacts.id", states.map((c) => c.id), "text")}`.execute(db);
 }

@@ -5,6 +5,7 @@ import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kyse
 import pg from "pg";
 import type { Database } from "./schema.ts";
 import { withStatementCache } from "./statement-cache.ts";
+import { prepareRepeatedStatements } from "./pg-prepared.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -31,12 +32,16 @@ export interface StoreOptions {
 export function openStore(url: string, opts: StoreOptions = {}): Store {
   const log = opts.onQuery ? (e: LogEvent) => opts.onQuery!(e.query.sql, e.queryDurationMillis) : undefined;
   if (dialectOf(url) === "postgres") {
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    // Custom plans always: see prepareRepeatedStatements.
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options: "-c plan_cache_mode=force_custom_plan" });
     // A client losing its connection (server restart) must not crash the process: the pool
     // handles idle ones; one checked out between queries would emit an unheard 'error'.
     // Its next query fails instead (a transient error, retried), and the pool drops it.
     pool.on("error", () => undefined);
-    pool.on("connect", (client) => client.on("error", () => undefined));
+    pool.on("connect", (client) => {
+      client.on("error", () => undefined);
+      prepareRepeatedStatements(client);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return { db, dialect: "postgres", close: () => db.destroy() };
   }

@@ -24,8 +24,11 @@ export function dayOf(ms: number): string {
 export async function bumpCounters(db: Kysely<Database>, bumps: readonly Bump[]): Promise<void> {
   if (bumps.length === 0) return;
   const sums = new Map<string, { account_id: number; automation_id: number; step_id: string; metric: string; day: string; n: number }>();
+  // A batch's bumps share a handful of instants: format each once.
+  const days = new Map<number, string>();
   for (const b of bumps) {
-    const day = dayOf(b.at);
+    let day = days.get(b.at);
+    if (day === undefined) days.set(b.at, (day = dayOf(b.at)));
     const key = `${b.account_id}\u0000${b.automation_id}\u0000${b.step_id}\u0000${b.metric}\u0000${day}`;
     const cur = sums.get(key);
     if (cur) cur.n += b.n ?? 1;

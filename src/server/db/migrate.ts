@@ -7,12 +7,13 @@ import { email } from "./migrations/0004-email.ts";
 import { counters } from "./migrations/0005-counters.ts";
 import { messageSubject } from "./migrations/0006-message-subject.ts";
 import { usersSessions } from "./migrations/0007-users-sessions.ts";
+import { fillfactor } from "./migrations/0008-fillfactor.ts";
 
 /** One ordered set of migrations for both databases; each may shape itself per dialect. */
 function provider(store: Store): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect), "0004-email": email(store.dialect), "0005-counters": counters(store.dialect), "0006-message-subject": messageSubject(), "0007-users-sessions": usersSessions(store.dialect) };
+      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect), "0004-email": email(store.dialect), "0005-counters": counters(store.dialect), "0006-message-subject": messageSubject(), "0007-users-sessions": usersSessions(store.dialect), "0008-fillfactor": fillfactor(store.dialect) };
     },
   };
 }

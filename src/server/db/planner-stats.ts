@@ -9,14 +9,21 @@ import type { Store } from "./connect.ts";
  * for an ANALYZE (it samples a bounded number of rows, a fraction of a second) once enough
  * have been written. SQLite plans from its indexes and needs nothing.
  */
-export function plannerStats(store: Store, everyRows = 20_000) {
-  const pending = new Map<string, number>();
+export function plannerStats(store: Store, firstAfterRows = 20_000) {
+  // Rows written since the table's last ANALYZE, and how many it takes for the next one: the
+  // threshold doubles each time, so a table that keeps growing is analysed a few times, not
+  // every 20,000 rows (autovacuum takes over once it is large).
+  const pending = new Map<string, { rows: number; threshold: number }>();
   return {
     async wrote(table: "contacts" | "runs" | "run_journal" | "trigger_events", rows: number): Promise<void> {
       if (store.dialect !== "postgres" || rows === 0) return;
-      const n = (pending.get(table) ?? 0) + rows;
-      pending.set(table, n >= everyRows ? 0 : n);
-      if (n >= everyRows) await sql`analyze ${sql.table(table)}`.execute(store.db);
+      const p = pending.get(table) ?? { rows: 0, threshold: firstAfterRows };
+      p.rows += rows;
+      pending.set(table, p);
+      if (p.rows < p.threshold) return;
+      p.rows = 0;
+      p.threshold *= 2;
+      await sql`analyze ${sql.table(table)}`.execute(store.db);
     },
   };
 }

@@ -7,12 +7,29 @@ import type { Definition } from "../../core/flow/schema.ts";
 import { runContext, triggerMatches, type TriggerEventView } from "../../core/engine/trigger-match.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { bumpCounters } from "../db/counters.ts";
+import { inList, insertRows } from "../db/rows-relation.ts";
 import type { FieldDataType } from "../../core/contacts/field-value.ts";
 
 type Db = Kysely<Database>;
 
 export const DEFAULT_REENTRY_HOURS = 24;
 const BATCH = 1000;
+
+const RUN_COLUMNS = {
+  account_id: "bigint",
+  automation_id: "bigint",
+  version: "bigint",
+  contact_id: "text",
+  status: "text",
+  step_id: "text",
+  phase: "text",
+  wake_at: "bigint",
+  trigger_event_id: "bigint",
+  context: "text",
+  entered_at: "bigint",
+} as const;
+
+const REFUSAL_COLUMNS = { account_id: "bigint", automation_id: "bigint", contact_id: "text", reason: "text", trigger_event_id: "bigint", created_at: "bigint" } as const;
 // Only one dispatcher at a time keeps events in order across workers.
 const DISPATCH_LOCK = 727_001;
 
@@ -90,19 +107,16 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
         const mine = pairs.filter((p) => p.e.account_id === accountId);
         const contactIds = [...new Set(mine.map((p) => p.e.contact_id))];
         const automationIds = [...new Set(mine.map((p) => p.a.id))];
-        for (let i = 0; i < contactIds.length; i += 500) {
-          const part = contactIds.slice(i, i + 500);
-          for (const c of await trx.selectFrom("contacts").select("id").where("account_id", "=", accountId).where("id", "in", part).execute()) existing.add(`${accountId}:${c.id}`);
-          const last = await trx
-            .selectFrom("runs")
-            .select(["automation_id", "contact_id", (eb) => eb.fn.max("entered_at").as("at")])
-            .where("account_id", "=", accountId)
-            .where("automation_id", "in", automationIds)
-            .where("contact_id", "in", part)
-            .groupBy(["automation_id", "contact_id"])
-            .execute();
-          for (const r of last) enteredNow.set(`${r.automation_id}:${r.contact_id}`, Number(r.at));
-        }
+        for (const c of await trx.selectFrom("contacts").select("id").where("account_id", "=", accountId).where(inList(trx, "id", contactIds, "text")).execute()) existing.add(`${accountId}:${c.id}`);
+        const last = await trx
+          .selectFrom("runs")
+          .select(["automation_id", "contact_id", (eb) => eb.fn.max("entered_at").as("at")])
+          .where("account_id", "=", accountId)
+          .where(inList(trx, "automation_id", automationIds, "bigint"))
+          .where(inList(trx, "contact_id", contactIds, "text"))
+          .groupBy(["automation_id", "contact_id"])
+          .execute();
+        for (const r of last) enteredNow.set(`${r.automation_id}:${r.contact_id}`, Number(r.at));
         if (!quota.has(accountId)) {
           const used = await trx.selectFrom("run_quota").select("count").where("account_id", "=", accountId).where("month", "=", month).executeTakeFirst();
           quota.set(accountId, { limit: await quotaOf(trx, accountId), used: used?.count ?? 0 });
@@ -150,9 +164,9 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
           exit_reason: null,
         });
       }
-      for (let i = 0; i < runs.length; i += 200) await trx.insertInto("runs").values(runs.slice(i, i + 200)).execute();
+      await insertRows(trx, "runs", RUN_COLUMNS, runs);
       entered = runs.length;
-      for (let i = 0; i < refusals.length; i += 500) await trx.insertInto("entry_refusals").values(refusals.slice(i, i + 500)).execute();
+      await insertRows(trx, "entry_refusals", REFUSAL_COLUMNS, refusals);
       await bumpCounters(trx, [
         ...runs.map((r) => ({ account_id: r.account_id, automation_id: r.automation_id, step_id: "", metric: "entered", at: now })),
         ...refusals.map((r) => ({ account_id: r.account_id, automation_id: r.automation_id, step_id: "", metric: `refused:${r.reason}`, at: now })),
@@ -166,7 +180,7 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
           .execute();
       }
       const ids = events.map((e) => e.id);
-      for (let i = 0; i < ids.length; i += 500) await trx.updateTable("trigger_events").set({ dispatched_at: now }).where("id", "in", ids.slice(i, i + 500)).execute();
+      await trx.updateTable("trigger_events").set({ dispatched_at: now }).where(inList(trx, "id", ids, "bigint")).execute();
       return events.length;
     });
     await opts.stats?.wrote("runs", entered);

@@ -18,15 +18,19 @@ export function engineWorker(
   exec: Executor,
   wakeup: Wakeup,
   log: FastifyBaseLogger,
-  opts: { idleMs: number },
+  opts: { idleMs: number; concurrency?: number },
 ) {
+  const lanes = Array.from({ length: Math.max(1, opts.concurrency ?? 1) });
 
   /** One round of work; answers whether anything was done. */
   async function round(): Promise<boolean> {
     await clock.refresh?.();
-    const dispatched = await dispatch();
-    const stepped = await exec.runBatch();
-    return dispatched > 0 || stepped > 0;
+    // Several batches in flight (PostgreSQL, each on its own connection): while the database
+    // works on one, this process prepares the next; SKIP LOCKED gives each its own runs, and
+    // the dispatcher works beside them. SQLite's one connection takes them in turn.
+    const [dispatched, ...stepped] =
+      lanes.length > 1 ? await Promise.all([dispatch(), ...lanes.map(() => exec.runBatch())]) : [await dispatch(), await exec.runBatch()];
+    return dispatched! > 0 || stepped.some((n) => n > 0);
   }
 
   async function sleep(): Promise<void> {

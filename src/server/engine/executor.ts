@@ -7,6 +7,7 @@ import type { Clock } from "../clock.ts";
 import { claimDueRuns, type ClaimedRun } from "../db/claim.ts";
 import { advanceRuns, type RunAdvance } from "../db/advance-runs.ts";
 import { bumpCounters } from "../db/counters.ts";
+import { inList, insertRows } from "../db/rows-relation.ts";
 import type { PlannerStats } from "../db/planner-stats.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { advance, type Transition } from "../../core/engine/advance.ts";
@@ -34,6 +35,35 @@ export interface ExecutorOptions {
   afterClaim?: (runs: ClaimedRun[]) => Promise<void>;
   stats?: PlannerStats;
 }
+
+const JOURNAL_COLUMNS = {
+  account_id: "bigint",
+  run_id: "bigint",
+  step_id: "text",
+  automation_id: "bigint",
+  version: "bigint",
+  type: "text",
+  outcome: "text",
+  detail: "text",
+  at: "bigint",
+  completed_at: "bigint",
+} as const;
+
+const MESSAGE_COLUMNS = {
+  account_id: "bigint",
+  run_id: "bigint",
+  step_id: "text",
+  automation_id: "bigint",
+  contact_id: "text",
+  to_email: "text",
+  status: "text",
+  email: "text",
+  context: "text",
+  created_at: "bigint",
+  error: "text",
+  attempts: "int",
+  next_attempt_at: "bigint",
+} as const;
 
 type RunState = Pick<ClaimedRun, "step_id" | "phase" | "wake_at"> & { done: boolean };
 
@@ -74,7 +104,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
   /** One step for each run, inside the caller's transaction; throws LeaseLost if any run was taken over. */
   async function stepBatch(trx: Db, claimed: ClaimedRun[], token: string, now: number): Promise<{ results: Map<number, RunState>; journaled: number }> {
     // The runs as they are now: an edit may have moved them to a new version, another worker taken them.
-    const fresh = await trx.selectFrom("runs").select(["id", "version", "lease_token", "status"]).where("id", "in", claimed.map((r) => r.id)).execute();
+    const fresh = await trx.selectFrom("runs").select(["id", "version", "lease_token", "status"]).where(inList(trx, "id", claimed.map((r) => r.id), "bigint")).execute();
     const freshById = new Map(fresh.map((f) => [f.id, f]));
     const lost = claimed.filter((r) => freshById.get(r.id)?.lease_token !== token || freshById.get(r.id)?.status !== "active");
     if (lost.length > 0) throw new LeaseLost(lost.map((r) => r.id));
@@ -192,9 +222,9 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
 
     // Actions fire trigger events like API changes do, so automations can chain.
     for (const [accountId, ledger] of ledgers) await persistContactWrites(trx, accountId, ledger.writes(), now);
-    for (let i = 0; i < messages.length; i += 500) await trx.insertInto("messages").values(messages.slice(i, i + 500)).execute();
+    await insertRows(trx, "messages", MESSAGE_COLUMNS, messages);
     // A second journal row for the same (run, step) violates the primary key: the commit fails, nothing doubles.
-    for (let i = 0; i < journal.length; i += 500) await trx.insertInto("run_journal").values(journal.slice(i, i + 500)).execute();
+    await insertRows(trx, "run_journal", JOURNAL_COLUMNS, journal);
     // Delays that ended: one statement per (account, step, time) and 500 runs, not one per run.
     const delaysEnded = new Map<string, { account_id: number; step_id: string; at: number; runIds: number[] }>();
     for (const w of waited) {
@@ -204,15 +234,13 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
       delaysEnded.set(key, group);
     }
     for (const g of delaysEnded.values()) {
-      for (let i = 0; i < g.runIds.length; i += 500) {
-        await trx
-          .updateTable("run_journal")
-          .set({ outcome: "done", completed_at: g.at })
-          .where("account_id", "=", g.account_id)
-          .where("step_id", "=", g.step_id)
-          .where("run_id", "in", g.runIds.slice(i, i + 500))
-          .execute();
-      }
+      await trx
+        .updateTable("run_journal")
+        .set({ outcome: "done", completed_at: g.at })
+        .where("account_id", "=", g.account_id)
+        .where("step_id", "=", g.step_id)
+        .where(inList(trx, "run_id", g.runIds, "bigint"))
+        .execute();
     }
     const wokeUp = new Set(waited.map((w) => w.run_id));
     await bumpCounters(trx, [

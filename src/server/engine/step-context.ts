@@ -6,6 +6,7 @@ import type { Effect } from "../../core/engine/advance.ts";
 import { type ConditionContext, eventCountKey } from "../../core/engine/evaluate-condition.ts";
 import { applyContactChange, type ContactChange, type ContactState, type TriggerEvent } from "../../core/contacts/contact-change.ts";
 import type { FieldRow } from "../fields/fields-repo.ts";
+import { inList } from "../db/rows-relation.ts";
 import { type ContactWrite, listIdsOf, toState } from "../contacts/contacts-repo.ts";
 
 type Db = Kysely<Database>;
@@ -23,10 +24,7 @@ export interface ContactLedger {
 
 export async function loadLedger(db: Db, accountId: number, contactIds: string[], defs: FieldRow[]): Promise<ContactLedger> {
   const unique = [...new Set(contactIds)];
-  const rows = [];
-  for (let i = 0; i < unique.length; i += 500) {
-    rows.push(...(await db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where("id", "in", unique.slice(i, i + 500)).execute()));
-  }
+  const rows = await db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where(inList(db, "id", unique, "text")).execute();
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
   const original = new Map(rows.map((r) => [r.id, toState(r, lists.get(r.id) ?? [])]));
   const current = new Map(original);

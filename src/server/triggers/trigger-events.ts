@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
+import { insertRows } from "../db/rows-relation.ts";
 import type { TriggerEvent } from "../../core/contacts/contact-change.ts";
 
 export type { TriggerEvent };
@@ -18,23 +19,39 @@ function payloadOf(e: TriggerEvent): Record<string, unknown> {
   }
 }
 
-// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
-const CHUNK = 1000;
-
+/**
+ * Records contact changes as trigger events: the dispatcher's queue and the contact's
+ * history. A change no active automation of the account listens to (by trigger type) is
+ * recorded as already dispatched: it is history only, and the dispatcher never reads or
+ * rewrites it. An automation activated later does not see it either way (it happened
+ * before the activation).
+ */
 export async function recordTriggerEvents(
   db: Kysely<Database>,
   accountId: number,
   events: readonly TriggerEvent[],
   now: number,
 ): Promise<void> {
-  for (let i = 0; i < events.length; i += CHUNK) {
-    const rows = events.slice(i, i + CHUNK).map((e) => ({
-      account_id: accountId,
-      contact_id: e.contactId,
-      type: e.type,
-      payload: JSON.stringify({ v: 1, ...payloadOf(e) }),
-      created_at: now,
-    }));
-    await db.insertInto("trigger_events").values(rows).execute();
-  }
+  if (events.length === 0) return;
+  const listening = new Set(
+    (
+      await db
+        .selectFrom("automations")
+        .select("trigger_type")
+        .distinct()
+        .where("account_id", "=", accountId)
+        .where("status", "=", "active")
+        .where("deleted_at", "is", null)
+        .execute()
+    ).map((a) => a.trigger_type),
+  );
+  const rows = events.map((e) => ({
+    account_id: accountId,
+    contact_id: e.contactId,
+    type: e.type,
+    payload: JSON.stringify({ v: 1, ...payloadOf(e) }),
+    created_at: now,
+    dispatched_at: listening.has(e.type) ? null : now,
+  }));
+  await insertRows(db, "trigger_events", { account_id: "bigint", contact_id: "text", type: "text", payload: "text", created_at: "bigint", dispatched_at: "bigint" }, rows);
 }

@@ -1,0 +1,31 @@
+import type pg from "pg";
+
+/**
+ * Makes a pg client prepare the statements it runs again and again (named statements, kept
+ * per connection), so PostgreSQL parses and analyses each of the engine's statement shapes
+ * once per connection instead of on every batch. A text is named the second time it is seen
+ * (most one-off texts never are), and at most `capacity` texts per connection: beyond that
+ * statements run unnamed as before, so a stream of distinct texts cannot grow the server's
+ * memory. Plans stay custom (`plan_cache_mode = force_custom_plan`, set on the connection by
+ * `openStore`): a generic plan made while a table was nearly empty would be kept after it grew.
+ */
+export function prepareRepeatedStatements(client: pg.PoolClient, capacity = 200): void {
+  const seen = new Set<string>();
+  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    // Kysely's only call shape: (text, values) answering a promise.
+    if (typeof text !== "string" || !Array.isArray(values) || callback !== undefined) return query(text, values, callback);
+    let name = names.get(text);
+    if (name === undefined && names.size < capacity) {
+      if (seen.has(text)) {
+        name = `mw_${names.size}`;
+        names.set(text, name);
+        seen.delete(text);
+      } else if (seen.size < capacity * 10) {
+        seen.add(text);
+      }
+    }
+    return name === undefined ? query(text, values) : query({ name, text, values });
+  };
+}
