@@ -4,9 +4,11 @@
  * n runs wait in a 1-hour delay before an update_field step (the timers scenario's
  * automation, seeded with SQL); the test clock moves past their wake time and the engine
  * drains them. Prints the drain time and, per statement shape, total ms, count and mean.
+ * MAILWRIGHT_* variables configure the engine (MAILWRIGHT_ENGINE_BATCH, …); SHOW_SHAPE=<text>
+ * also prints the duration of every statement whose shape contains that text, in order;
+ * BENCH_PG_ADMIN_URL names another PostgreSQL server; --keep leaves the database behind.
  */
 import pino from "pino";
-import { sql } from "kysely";
 import { loadConfig } from "../../src/server/config.ts";
 import { openStore } from "../../src/server/db/connect.ts";
 import { migrate } from "../../src/server/db/migrate.ts";
@@ -39,7 +41,6 @@ const store = openStore(fresh.databaseUrl, {
 });
 try {
   await migrate(store);
-  if (process.env["FF"]) for (const t of ["runs", "contacts", "run_journal", "trigger_events"]) await sql.raw(`alter table ${t} set (fillfactor = ${process.env["FF"]})`).execute(store.db);
   const config = loadConfig({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("MAILWRIGHT_"))), MAILWRIGHT_DATABASE_URL: fresh.databaseUrl, MAILWRIGHT_TEST_CLOCK: "1", MAILWRIGHT_RATE_LIMIT: "0", MAILWRIGHT_DATA_DIR: fresh.dataDir, MAILWRIGHT_SECRET: "profile-secret-profile-secret-0123456789" });
   const clock = new TestClock(store.db);
   const services = createServices(store, config, clock, pino({ level: "silent" }), { testClock: clock });
