@@ -1,6 +1,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { apiClient } from "../lib/api-client.ts";
 import { openBenchDb } from "../lib/db.ts";
+import { activeAutomation } from "../lib/engine-fixtures.ts";
 import { eventLoad, type LoadResult } from "../lib/http-load.ts";
 import type { Comparison, Metric, Scenario } from "../lib/scenario.ts";
 import { seedContacts } from "../lib/seed-contacts.ts";
@@ -17,7 +19,8 @@ const ceiling = (metric: string, target?: Comparison["target"]): Comparison[] =>
 /**
  * API ingestion: contact events (`POST /api/contacts/{email}/events`) from 50 keep-alive
  * connections over an account of 100,000 contacts (seeded with SQL, untimed), each event to
- * the next contact in turn. In the same run, first, the ceiling: a bare Fastify app in its
+ * the next contact in turn, while an active automation listening to another event makes
+ * the dispatcher read every one. In the same run, first, the ceiling: a bare Fastify app in its
  * own process whose one route inserts one row into a fresh store of the same kind
  * (bench/ceiling/ingest-server.ts), loaded the same way. Each side gets a warm-up (not
  * counted) and then a measured window. The load generator (autocannon) runs in the benchmark
@@ -50,6 +53,10 @@ export const ingestScenario: Scenario = {
         await ceilingStore.dispose();
       }
 
+      // An automation that listens to another event: every posted event is queued for the
+      // dispatcher, which reads it and enrolls no one (a change no automation listens to by
+      // type would be stored as history only, and cost less).
+      await activeAutomation(apiClient(server), "Other event", { type: "custom_event", event: "trial_started" }, [{ id: "u", type: "unsubscribe", next: null }]);
       const next = { i: 0 };
       const warm = await load(server.baseUrl, server.token, size.warmup, next);
       const mw = await load(server.baseUrl, server.token, size.seconds, next);

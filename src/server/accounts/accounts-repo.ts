@@ -4,6 +4,7 @@ import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { hashToken } from "./tokens.ts";
 import { insertToken } from "./tokens-repo.ts";
+import { fixedQuery } from "../db/fixed-query.ts";
 
 export interface AccountsRepo {
   create(name: string): Promise<{ id: number }>;
@@ -17,6 +18,10 @@ export interface AccountsRepo {
   /** Makes sure account 1 exists and holds `token` (scripted and container setups). */
   bootstrap(token: string): Promise<void>;
 }
+
+
+// Every API request runs it.
+const tokenAccount = fixedQuery<{ account_id: number }>("select account_id from api_tokens where token_hash = ? and revoked_at is null");
 
 /** Makes sure account 1 exists (the bootstrap token's and the first admin's); call inside a transaction. */
 export async function ensureFirstAccount(trx: Kysely<Database>, dialect: DialectName, now: number): Promise<void> {
@@ -56,12 +61,7 @@ export function accountsRepo(store: Store, clock: Clock): AccountsRepo {
     },
 
     async accountForToken(token) {
-      const row = await db
-        .selectFrom("api_tokens")
-        .select("account_id")
-        .where("token_hash", "=", hashToken(token))
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
+      const [row] = await tokenAccount(db, [hashToken(token)]);
       return row?.account_id ?? null;
     },
 

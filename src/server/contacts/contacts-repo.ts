@@ -8,6 +8,7 @@ import { inList, inListLimit, insertRows, rowsRelation } from "../db/rows-relati
 
 const CONTACT_COLUMNS = { account_id: "bigint", id: "text", email: "text", status: "text", fields: "text", created_at: "bigint", updated_at: "bigint" } as const;
 import { fieldValueCondition } from "../db/json-fields.ts";
+import { fixedQuery } from "../db/fixed-query.ts";
 import type { DialectName } from "../db/connect.ts";
 
 export type ContactRow = Selectable<ContactsTable>;
@@ -24,12 +25,14 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 }
 
 /** A contact by uuid or (already URL-decoded) email, within one account. */
-export function findContact(db: Db, accountId: number, identifier: string): Promise<ContactRow | undefined> {
-  const q = db.selectFrom("contacts").selectAll().where("account_id", "=", accountId);
-  return UUID_RE.test(identifier)
-    ? q.where("id", "=", identifier.toLowerCase()).executeTakeFirst()
-    : q.where("email", "=", normalizeEmail(identifier)).executeTakeFirst();
+export async function findContact(db: Db, accountId: number, identifier: string): Promise<ContactRow | undefined> {
+  const [row] = UUID_RE.test(identifier) ? await contactById(db, [accountId, identifier.toLowerCase()]) : await contactByEmail(db, [accountId, normalizeEmail(identifier)]);
+  return row;
 }
+
+// Every contact request runs one of them.
+const contactById = fixedQuery<ContactRow>("select * from contacts where account_id = ? and id = ?");
+const contactByEmail = fixedQuery<ContactRow>("select * from contacts where account_id = ? and email = ?");
 
 export async function listIdsOf(db: Db, accountId: number, contactIds: readonly string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>(contactIds.map((id) => [id, []]));

@@ -12,6 +12,8 @@ import { type FieldRow, listFields } from "../fields/fields-repo.ts";
 import { missingListIds } from "../lists/lists-service.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
 import { bumpCounters } from "../db/counters.ts";
+import { groupCommit } from "../db/group-commit.ts";
+import { fixedQuery } from "../db/fixed-query.ts";
 import { countContacts, type ContactSearch, findContact, listIdsOf, persistContactWrites, searchContacts, toState } from "./contacts-repo.ts";
 import { fieldsByTag, resolveFieldInput } from "./field-input.ts";
 import { suppress, suppressedAmong, unsuppress } from "./suppressions.ts";
@@ -60,6 +62,9 @@ export interface EventInput {
 
 type Db = Kysely<Database>;
 
+// The ingestion endpoint's insert (POST /api/contacts/{id}/events).
+const insertEvent = fixedQuery<{ id: number | string }>("insert into contact_events (account_id, contact_id, name, params, created_at) values (?, ?, ?, ?, ?) returning id");
+
 function merge(into: FieldErrors, from: FieldErrors): void {
   for (const [k, msgs] of Object.entries(from)) messagesOf(into, k).push(...msgs);
 }
@@ -92,6 +97,8 @@ async function checkInput(
 
 export function contactsService(store: Store, clock: Clock, opts: { maxContacts: number; onChange?: () => void }) {
   const { db } = store;
+  // Contact writes from the API commit in groups on SQLite (see groupCommit).
+  const writes = groupCommit(store);
   /** Runs a write and then wakes the engine in this process (PostgreSQL also NOTIFYs). */
   async function changed<T>(work: Promise<T>): Promise<T> {
     const result = await work;
@@ -189,7 +196,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
       const listIds = input.list_ids ?? [];
       const { email, defs, values } = await checkInput(db, accountId, input, [{ attribute: "list_ids", ids: listIds }]);
       return changed(guarded(() =>
-        db.transaction().execute(async (trx) => {
+        writes.run(async (trx) => {
           if (await findContact(trx, accountId, email)) throw errors.validation({ email: ["has already been taken"] });
           return insertNew(trx, accountId, email, { fields: values, listsIncluded: listIds }, defs, clock.now());
         }),
@@ -211,7 +218,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
       const change: ContactChange = { email, fields: values, listsIncluded: included, listsExcluded: excluded, unsubscribed: input.unsubscribed };
 
       return changed(guarded(() =>
-        db.transaction().execute(async (trx) => {
+        writes.run(async (trx) => {
           const now = clock.now();
           const row = (await findContact(trx, accountId, identifier)) ?? (await findContact(trx, accountId, email));
           if (!row) return { action: "created" as const, data: await insertNew(trx, accountId, email, change, defs, now) };
@@ -273,16 +280,12 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
 
     async createEvent(accountId: number, identifier: string, input: EventInput) {
       const params = input.params ?? {};
-      return changed(db.transaction().execute(async (trx) => {
+      return changed(writes.run(async (trx) => {
         const row = await findContact(trx, accountId, identifier);
         if (!row) throw errors.notFound();
         const now = clock.now();
-        const inserted = await trx
-          .insertInto("contact_events")
-          .values({ account_id: accountId, contact_id: row.id, name: input.name, params: JSON.stringify(params), created_at: now })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId: inserted.id, name: input.name, params }], now);
+        const [inserted] = await insertEvent(trx, [accountId, row.id, input.name, JSON.stringify(params), now]);
+        await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId: Number(inserted!.id), name: input.name, params }], now);
         return { contact_id: row.id, contact_email: row.email, name: input.name, params };
       }));
     },

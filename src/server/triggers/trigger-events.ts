@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import { insertRows } from "../db/rows-relation.ts";
+import { fixedQuery } from "../db/fixed-query.ts";
 import type { TriggerEvent } from "../../core/contacts/contact-change.ts";
 
 export type { TriggerEvent };
@@ -19,6 +20,22 @@ function payloadOf(e: TriggerEvent): Record<string, unknown> {
   }
 }
 
+const activeTriggerTypes = fixedQuery<{ trigger_type: string }>("select distinct trigger_type from automations where account_id = ? and status = 'active' and deleted_at is null");
+// Per transaction (the object Kysely hands to the work): the writes grouped into one
+// SQLite transaction ask once per account. Nothing else writes while a transaction holds
+// SQLite's one connection, and a PostgreSQL transaction is one write.
+const listeningIn = new WeakMap<object, Map<number, Set<string>>>();
+
+/** Trigger types some active automation of the account listens to. */
+async function listeningTypes(db: Kysely<Database>, accountId: number): Promise<Set<string>> {
+  if (!db.isTransaction) return new Set((await activeTriggerTypes(db, [accountId])).map((a) => a.trigger_type));
+  const byAccount = listeningIn.get(db) ?? new Map<number, Set<string>>();
+  listeningIn.set(db, byAccount);
+  let types = byAccount.get(accountId);
+  if (!types) byAccount.set(accountId, (types = new Set((await activeTriggerTypes(db, [accountId])).map((a) => a.trigger_type))));
+  return types;
+}
+
 /**
  * Records contact changes as trigger events: the dispatcher's queue and the contact's
  * history. A change no active automation of the account listens to (by trigger type) is
@@ -33,18 +50,7 @@ export async function recordTriggerEvents(
   now: number,
 ): Promise<void> {
   if (events.length === 0) return;
-  const listening = new Set(
-    (
-      await db
-        .selectFrom("automations")
-        .select("trigger_type")
-        .distinct()
-        .where("account_id", "=", accountId)
-        .where("status", "=", "active")
-        .where("deleted_at", "is", null)
-        .execute()
-    ).map((a) => a.trigger_type),
-  );
+  const listening = await listeningTypes(db, accountId);
   const rows = events.map((e) => ({
     account_id: accountId,
     contact_id: e.contactId,
