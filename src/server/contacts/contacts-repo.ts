@@ -1,10 +1,10 @@
-import { type Kysely, type Selectable, sql } from "kysely";
+import { type Kysely, PostgresAdapter, type Selectable, sql } from "kysely";
 import type { ContactsTable, Database } from "../db/schema.ts";
 import type { AppliedChange, ContactState } from "../../core/contacts/contact-change.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { normalizeEmail } from "../../core/contacts/email.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
-import { inList, inListLimit, insertRows, rowsRelation } from "../db/rows-relation.ts";
+import { inList, insertRows, rowsRelation } from "../db/rows-relation.ts";
 
 const CONTACT_COLUMNS = { account_id: "bigint", id: "text", email: "text", status: "text", fields: "text", created_at: "bigint", updated_at: "bigint" } as const;
 import { fieldValueCondition } from "../db/json-fields.ts";
@@ -36,18 +36,17 @@ const contactByEmail = fixedQuery<ContactRow>("select * from contacts where acco
 
 export async function listIdsOf(db: Db, accountId: number, contactIds: readonly string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>(contactIds.map((id) => [id, []]));
-  for (const part of chunks(contactIds, inListLimit(db))) {
-    const rows = await db
-      .selectFrom("contact_lists")
-      .select(["contact_id", "list_id"])
-      .where("account_id", "=", accountId)
-      .where(inList(db, "contact_id", part, "text"))
-      // Ordered along the primary key: ordering by list_id alone made SQLite walk the whole membership index.
-      .orderBy("contact_id")
-      .orderBy("list_id")
-      .execute();
-    for (const r of rows) out.get(r.contact_id)?.push(r.list_id);
-  }
+  if (contactIds.length === 0) return out;
+  const rows = await db
+    .selectFrom("contact_lists")
+    .select(["contact_id", "list_id"])
+    .where("account_id", "=", accountId)
+    .where(inList(db, "contact_id", contactIds, "text"))
+    // Ordered along the primary key: ordering by list_id alone made SQLite walk the whole membership index.
+    .orderBy("contact_id")
+    .orderBy("list_id")
+    .execute();
+  for (const r of rows) out.get(r.contact_id)?.push(r.list_id);
   return out;
 }
 
@@ -62,9 +61,7 @@ export function toState(row: ContactRow, listIds: number[]): ContactState {
 /** Current state of the contacts with these (normalised) emails, keyed by email. */
 export async function statesByEmail(db: Db, accountId: number, emails: readonly string[]): Promise<Map<string, ContactState>> {
   const rows: ContactRow[] = [];
-  for (const part of chunks(emails)) {
-    rows.push(...(await db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where("email", "in", part).execute()));
-  }
+  if (emails.length > 0) rows.push(...(await db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where(inList(db, "email", emails, "text")).execute()));
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
   return new Map(rows.map((r) => [r.email, toState(r, lists.get(r.id) ?? [])]));
 }
@@ -149,8 +146,9 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
 }
 
 /**
- * Writes many contacts' email, status and fields in one statement. The ids also restrict
- * the scan (PostgreSQL): the join alone may be planned as a hash join over every contact.
+ * Writes many contacts' email, status and fields in one statement. On PostgreSQL the ids
+ * also restrict the scan: the join alone may be planned as a hash join over every contact
+ * (SQLite, given the same restriction, scanned the contacts once per row instead).
  */
 async function updateContactRows(db: Db, accountId: number, states: ContactState[], now: number): Promise<void> {
   if (states.length === 0) return;
@@ -158,5 +156,7 @@ async function updateContactRows(db: Db, accountId: number, states: ContactState
   await sql`
     with v(id, email, status, fields) as (${relation})
     update contacts set email = v.email, status = v.status, fields = v.fields, updated_at = ${now}
-    from v where contacts.account_id = ${accountId} and contacts.id = v.id and ${inList(db, "contacts.id", states.map((c) => c.id), "text")}`.execute(db);
+    from v where contacts.account_id = ${accountId} and contacts.id = v.id${
+      db.getExecutor().adapter instanceof PostgresAdapter ? sql` and ${inList(db, "contacts.id", states.map((c) => c.id), "text")}` : sql``
+    }`.execute(db);
 }

@@ -12,10 +12,17 @@ function isPostgres(db: HasAdapter): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
+/** SQLite: the columns of each element of a JSON array of rows passed as one parameter. */
+function jsonColumns(count: number): RawBuilder<unknown> {
+  return sql.raw(Array.from({ length: count }, (_, i) => `json_extract(value, '$[${i}]')`).join(", "));
+}
+
 /**
  * Many rows as a relation to join an UPDATE against (`with v(cols) as (…) update … from v`).
- * PostgreSQL takes one array per column through `unnest` (a handful of parameters however
- * many rows); SQLite takes a VALUES list. Bulk writes differ by dialect here and only here.
+ * PostgreSQL takes one array per column through `unnest`: a handful of parameters however
+ * many rows, and a statement text that is prepared once. SQLite takes a VALUES list: an
+ * UPDATE … FROM a `json_each` relation was planned as a scan of the whole table per row.
+ * Bulk writes differ by dialect here and only here.
  */
 export function rowsRelation(db: HasAdapter, types: readonly ColumnType[], rows: readonly unknown[][]): RawBuilder<unknown> {
   if (isPostgres(db)) {
@@ -26,28 +33,20 @@ export function rowsRelation(db: HasAdapter, types: readonly ColumnType[], rows:
 }
 
 /**
- * `column in (values)`. On PostgreSQL one array parameter (`= any($1)`): the statement's
- * text is the same for any number of values, so it is prepared once per connection, and it
- * needs no chunking. SQLite gets an IN list (its statements are cached by text).
+ * `column in (values)` for any number of values, as one parameter: an array on PostgreSQL
+ * (`= any($1)`), a JSON array on SQLite (`in (select value from json_each(?))`).
  */
 export function inList(db: HasAdapter, column: string, values: readonly (string | number)[], type: ColumnType): Expression<SqlBool> {
   if (isPostgres(db)) return sql<SqlBool>`${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`;
-  return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
+  return sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
 }
-
-/** How many values one `inList` should carry: any number as a PostgreSQL array; SQLite's bound parameters are limited. */
-export function inListLimit(db: HasAdapter): number {
-  return isPostgres(db) ? Number.POSITIVE_INFINITY : 500;
-}
-
-// Rows per INSERT on SQLite: well under its bound-parameter limit for the widest table.
-const SQLITE_ROWS = 500;
 
 /**
- * Inserts many rows. PostgreSQL: `insert … select * from unnest(one array per column)`,
- * one statement of fixed text whatever the row count (built and parsed once, not a
- * parameter per value). SQLite: VALUES lists of 500 rows. `types` names every column
- * written, with its SQL type; `onConflict: "nothing"` skips rows that already exist.
+ * Inserts many rows in one statement of fixed text whatever the row count: `insert …
+ * select` from `unnest` (PostgreSQL) or `json_each` over one JSON array of rows (SQLite:
+ * parsed in C, not a bound parameter per value). `types`
+ * names every column written, with its SQL type; `onConflict: "nothing"` skips rows that
+ * already exist.
  */
 export async function insertRows<T extends keyof Database & string>(
   db: Kysely<Database>,
@@ -58,15 +57,11 @@ export async function insertRows<T extends keyof Database & string>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(types) as (keyof Insertable<Database[T]> & string)[];
-  const conflict = opts.onConflict === "nothing" ? sql` on conflict do nothing` : sql``;
-  if (isPostgres(db)) {
-    const arrays = columns.map((c) => sql`${rows.map((r) => r[c] ?? null)}::${sql.raw(types[c]!)}[]`);
-    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})${conflict}`.execute(db);
-    return;
-  }
-  for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
-    const part = rows.slice(i, i + SQLITE_ROWS);
-    const values = part.map((r) => sql`(${sql.join(columns.map((c) => r[c] ?? null))})`);
-    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(values)}${conflict}`.execute(db);
-  }
+  const values = rows.map((r) => columns.map((c) => r[c] ?? null));
+  const relation = isPostgres(db)
+    ? rowsRelation(db, columns.map((c) => types[c]!), values)
+    : sql`select ${jsonColumns(columns.length)} from json_each(${JSON.stringify(values)})`;
+  // SQLite reads "select … on conflict" as a join unless the select has a WHERE.
+  const conflict = opts.onConflict === "nothing" ? sql` where true on conflict do nothing` : sql``;
+  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) ${relation}${conflict}`.execute(db);
 }
