@@ -33,12 +33,15 @@ export function rowsRelation(db: HasAdapter, types: readonly ColumnType[], rows:
 }
 
 /**
- * `column in (values)` for any number of values, as one parameter: an array on PostgreSQL
- * (`= any($1)`), a JSON array on SQLite (`in (select value from json_each(?))`).
+ * `column in (values)`. On PostgreSQL one array parameter (`= any($1)`): the statement's
+ * text is the same for any number of values, so it is prepared once per connection. SQLite
+ * gets an IN list (its statements are cached by text; up to 32,766 parameters): with
+ * `in (select value from json_each(?))` it chose other indexes, and the engine scenario
+ * lost a quarter of its speed.
  */
 export function inList(db: HasAdapter, column: string, values: readonly (string | number)[], type: ColumnType): Expression<SqlBool> {
   if (isPostgres(db)) return sql<SqlBool>`${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`;
-  return sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
+  return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { ClaimedRun } from "../db/claim.ts";
 import type { Definition } from "../../core/flow/schema.ts";
@@ -24,7 +24,11 @@ export interface ContactLedger {
 
 export async function loadLedger(db: Db, accountId: number, contactIds: string[], defs: FieldRow[]): Promise<ContactLedger> {
   const unique = [...new Set(contactIds)];
-  const rows = await db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where(inList(db, "id", unique, "text")).execute();
+  // PostgreSQL: locked, in id order (no deadlock between batches), so two batches in flight
+  // that touch the same contact apply their changes one after the other instead of the
+  // later overwriting the earlier from a stale read. SQLite has one writer.
+  const query = db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where(inList(db, "id", unique, "text")).orderBy("id");
+  const rows = await (db.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query).execute();
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
   const original = new Map(rows.map((r) => [r.id, toState(r, lists.get(r.id) ?? [])]));
   const current = new Map(original);
