@@ -112,6 +112,19 @@ export async function countContacts(db: Db, accountId: number): Promise<number> 
 export interface ContactWrite {
   applied: AppliedChange;
   isNew: boolean;
+  /** PostgreSQL: the row's version (xmin) when the change was computed; checked on write. */
+  readVersion?: string;
+}
+
+/**
+ * A contact changed by another transaction between the read a change was computed from and
+ * its write (PostgreSQL). Nothing of the transaction may commit: the caller computes again
+ * from a fresh read.
+ */
+export class ContactChangedMeanwhile extends Error {
+  constructor(readonly contactIds: string[]) {
+    super(`contacts changed meanwhile: ${contactIds.join(", ")}`);
+  }
 }
 
 /**
@@ -131,7 +144,7 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
   await insertRows(db, "contacts", CONTACT_COLUMNS, inserts);
 
   const touched = writes.filter((w) => !w.isNew && (w.applied.rowChanged || w.applied.added.length > 0 || w.applied.removed.length > 0));
-  for (const part of chunks(touched, 1000)) await updateContactRows(db, accountId, part.map((w) => w.applied.after), now);
+  for (const part of chunks(touched, 1000)) await updateContactRows(db, accountId, part, now);
   for (const w of touched) {
     if (w.applied.removed.length === 0) continue;
     await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", w.applied.after.id).where("list_id", "in", w.applied.removed).execute();
@@ -148,15 +161,29 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
 /**
  * Writes many contacts' email, status and fields in one statement. On PostgreSQL the ids
  * also restrict the scan: the join alone may be planned as a hash join over every contact
- * (SQLite, given the same restriction, scanned the contacts once per row instead).
+ * (SQLite, given the same restriction, scanned the contacts once per row instead). A write
+ * that carries the version it was computed from only lands on that version; if any missed
+ * it, ContactChangedMeanwhile (the caller's transaction must roll back).
  */
-async function updateContactRows(db: Db, accountId: number, states: ContactState[], now: number): Promise<void> {
-  if (states.length === 0) return;
-  const relation = rowsRelation(db, ["text", "text", "text", "text"], states.map((c) => [c.id, c.email, c.status, JSON.stringify(c.fields)]));
-  await sql`
-    with v(id, email, status, fields) as (${relation})
+async function updateContactRows(db: Db, accountId: number, writes: readonly ContactWrite[], now: number): Promise<void> {
+  if (writes.length === 0) return;
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const states = writes.map((w) => w.applied.after);
+  const checked = postgres && writes.some((w) => w.readVersion !== undefined);
+  const relation = rowsRelation(
+    db,
+    ["text", "text", "text", "text", "text"],
+    writes.map((w) => [w.applied.after.id, w.applied.after.email, w.applied.after.status, JSON.stringify(w.applied.after.fields), w.readVersion ?? null]),
+  );
+  const result = await sql<{ id: string }>`
+    with v(id, email, status, fields, read_version) as (${relation})
     update contacts set email = v.email, status = v.status, fields = v.fields, updated_at = ${now}
     from v where contacts.account_id = ${accountId} and contacts.id = v.id${
-      db.getExecutor().adapter instanceof PostgresAdapter ? sql` and ${inList(db, "contacts.id", states.map((c) => c.id), "text")}` : sql``
-    }`.execute(db);
+      postgres ? sql` and ${inList(db, "contacts.id", states.map((c) => c.id), "text")}` : sql``
+    }${checked ? sql` and (v.read_version is null or contacts.xmin::text = v.read_version)` : sql``}
+    returning contacts.id`.execute(db);
+  if (checked && result.rows.length < writes.length) {
+    const written = new Set(result.rows.map((r) => r.id));
+    throw new ContactChangedMeanwhile(states.map((c) => c.id).filter((id) => !written.has(id)));
+  }
 }

@@ -13,7 +13,7 @@ import type { Definition } from "../../core/flow/schema.ts";
 import { advance, type Transition } from "../../core/engine/advance.ts";
 import type { ConditionContext } from "../../core/engine/evaluate-condition.ts";
 import { listFields, type FieldRow } from "../fields/fields-repo.ts";
-import { persistContactWrites } from "../contacts/contacts-repo.ts";
+import { ContactChangedMeanwhile, persistContactWrites } from "../contacts/contacts-repo.ts";
 import { fieldsByTag } from "../contacts/field-input.ts";
 import { conditionFacts, type ContactLedger, loadLedger } from "./step-context.ts";
 
@@ -64,6 +64,9 @@ const MESSAGE_COLUMNS = {
   attempts: "int",
   next_attempt_at: "bigint",
 } as const;
+
+// Steps taken again in a row because a contact changed meanwhile, before the batch is given up.
+const MAX_RACES = 10;
 
 type RunState = Pick<ClaimedRun, "step_id" | "phase" | "wake_at"> & { done: boolean };
 
@@ -289,6 +292,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
       if (live.length > 0) await opts.afterClaim?.(live);
       let steps = 0;
       let lost = 0;
+      let raced = 0;
       while (live.length > 0) {
         const now = clock.now();
         let results: Map<number, RunState>;
@@ -297,9 +301,12 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
           results = batch.results;
           await opts.stats?.wrote("run_journal", batch.journaled);
         } catch (batchErr) {
+          // Another transaction changed a contact this step read (PostgreSQL): nothing was
+          // committed; the same step again, from a fresh read (the leases are still ours).
+          if (batchErr instanceof ContactChangedMeanwhile && ++raced <= MAX_RACES) continue;
           // The database failing is no verdict on the runs: give the batch up; the leases expire
           // and the runs are taken again, from the step they were at.
-          if (isTransientDbError(batchErr)) throw batchErr;
+          if (isTransientDbError(batchErr) || batchErr instanceof ContactChangedMeanwhile) throw batchErr;
           // One run spoiled the batch: take each alone, so the rest still move and the culprit is found.
           results = new Map();
           for (const run of live) {
@@ -307,7 +314,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
               const one = await db.transaction().execute((trx) => stepBatch(trx, [run], token, now));
               results.set(run.id, one.results.get(run.id)!);
             } catch (err) {
-              if (isTransientDbError(err)) throw err;
+              if (isTransientDbError(err) || err instanceof ContactChangedMeanwhile) throw err;
               if (err instanceof LeaseLost) lost++;
               else await markFailed(run, token, err);
               results.set(run.id, { step_id: null, phase: "ready", wake_at: null, done: true });

@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { ClaimedRun } from "../db/claim.ts";
 import type { Definition } from "../../core/flow/schema.ts";
@@ -24,11 +24,18 @@ export interface ContactLedger {
 
 export async function loadLedger(db: Db, accountId: number, contactIds: string[], defs: FieldRow[]): Promise<ContactLedger> {
   const unique = [...new Set(contactIds)];
-  // PostgreSQL: locked, in id order (no deadlock between batches), so two batches in flight
-  // that touch the same contact apply their changes one after the other instead of the
-  // later overwriting the earlier from a stale read. SQLite has one writer.
-  const query = db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where(inList(db, "id", unique, "text")).orderBy("id");
-  const rows = await (db.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query).execute();
+  // PostgreSQL: each row's version (xmin) as read, so the write back can check that no other
+  // transaction (another batch in flight, an API write) changed the contact meanwhile.
+  // SQLite has one writer: nothing changes between this read and the write.
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const rows = await db
+    .selectFrom("contacts")
+    .selectAll()
+    .select(postgres ? sql<string>`xmin::text`.as("row_version") : sql<null>`null`.as("row_version"))
+    .where("account_id", "=", accountId)
+    .where(inList(db, "id", unique, "text"))
+    .execute();
+  const versions = new Map(rows.map((r) => [r.id, r.row_version ?? undefined]));
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
   const original = new Map(rows.map((r) => [r.id, toState(r, lists.get(r.id) ?? [])]));
   const current = new Map(original);
@@ -70,6 +77,7 @@ export async function loadLedger(db: Db, accountId: number, contactIds: string[]
         const has = new Set(after.listIds);
         out.push({
           isNew: false,
+          readVersion: versions.get(id),
           applied: {
             after,
             events: evs,
