@@ -5,13 +5,14 @@ import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { normalizeEmail } from "../../core/contacts/email.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
 import { inList, insertRows, rowsRelation } from "../db/rows-relation.ts";
-
-const CONTACT_COLUMNS = { account_id: "bigint", id: "text", email: "text", status: "text", fields: "text", created_at: "bigint", updated_at: "bigint" } as const;
 import { fieldValueCondition } from "../db/json-fields.ts";
 import { fixedQuery } from "../db/fixed-query.ts";
 import type { DialectName } from "../db/connect.ts";
 
 export type ContactRow = Selectable<ContactsTable>;
+
+const CONTACT_COLUMNS = { account_id: "bigint", id: "text", email: "text", status: "text", fields: "text", created_at: "bigint", updated_at: "bigint" } as const;
+
 type Db = Kysely<Database>;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
