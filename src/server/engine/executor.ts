@@ -246,6 +246,12 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
         .execute();
     }
     const wokeUp = new Set(waited.map((w) => w.run_id));
+    await opts.midStep?.(runs);
+    const written = await advanceRuns(trx, token, advances);
+    const fenced = runs.filter((r) => !written.has(r.id));
+    if (fenced.length > 0) throw new LeaseLost(fenced.map((r) => r.id));
+    // Last before the commit: every batch bumps the same few counter rows, so a batch holds
+    // their locks from here to its commit, and the others in flight wait that long only.
     await bumpCounters(trx, [
       ...journal.flatMap((j) => {
         const base = { account_id: j.account_id, automation_id: j.automation_id, step_id: j.step_id, at: now };
@@ -263,10 +269,6 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
           return leftWaiting ? [ended, { ...ended, step_id: run.step_id!, metric: "abandoned" }] : [ended];
         }),
     ]);
-    await opts.midStep?.(runs);
-    const written = await advanceRuns(trx, token, advances);
-    const fenced = runs.filter((r) => !written.has(r.id));
-    if (fenced.length > 0) throw new LeaseLost(fenced.map((r) => r.id));
     return { results, journaled: journal.length };
   }
 
