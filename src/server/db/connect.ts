@@ -5,7 +5,7 @@ import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kyse
 import pg from "pg";
 import type { Database } from "./schema.ts";
 import { withStatementCache } from "./statement-cache.ts";
-import { prepareRepeatedStatements } from "./pg-prepared.ts";
+import { prepareRepeatedStatements, STALE_PLAN } from "./pg-prepared.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -77,5 +77,6 @@ export function isTransientDbError(err: unknown): boolean {
   if (/^(08|57P|53)/.test(code) || code === "40001" || code === "40P01") return true;
   if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "SQLITE_BUSY", "SQLITE_LOCKED"].includes(code)) return true;
   const message = String((err as { message?: unknown }).message ?? "");
+  if (message.includes(STALE_PLAN)) return true;
   return /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(message);
 }

@@ -1,5 +1,8 @@
 import type pg from "pg";
 
+/** PostgreSQL's refusal of a prepared statement whose table changed shape. */
+export const STALE_PLAN = "cached plan must not change result type";
+
 /**
  * Makes a pg client prepare the statements it runs again and again (named statements, kept
  * per connection), so PostgreSQL parses and analyses each of the engine's statement shapes
@@ -12,20 +15,32 @@ import type pg from "pg";
 export function prepareRepeatedStatements(client: pg.PoolClient, capacity = 200): void {
   const seen = new Set<string>();
   const names = new Map<string, string>();
+  const banned = new Set<string>();
+  let named = 0;
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
     // Kysely's only call shape: (text, values) answering a promise.
     if (typeof text !== "string" || !Array.isArray(values) || callback !== undefined) return query(text, values, callback);
     let name = names.get(text);
-    if (name === undefined && names.size < capacity) {
+    if (name === undefined && names.size < capacity && !banned.has(text)) {
       if (seen.has(text)) {
-        name = `mw_${names.size}`;
+        name = `mw_${named++}`;
         names.set(text, name);
         seen.delete(text);
       } else if (seen.size < capacity * 10) {
         seen.add(text);
       }
     }
-    return name === undefined ? query(text, values) : query({ name, text, values });
+    if (name === undefined) return query(text, values);
+    return (query({ name, text, values }) as Promise<unknown>).catch((err: unknown) => {
+      // The table changed shape under a prepared `select *` (a migration while this process
+      // ran): PostgreSQL refuses the statement from now on. Never name this text again on
+      // this connection; the failed call counts as transient (isTransientDbError).
+      if (String((err as { message?: unknown }).message ?? "").includes(STALE_PLAN)) {
+        names.delete(text);
+        banned.add(text);
+      }
+      throw err;
+    });
   };
 }
