@@ -15,18 +15,11 @@ import { bumpCounters } from "../db/counters.ts";
 import { groupCommit } from "../db/group-commit.ts";
 import { fixedQuery } from "../db/fixed-query.ts";
 import { countContacts, type ContactSearch, findContact, listIdsOf, persistContactWrites, searchContacts, toState } from "./contacts-repo.ts";
+import type { ContactView } from "../../core/contacts/contact-view.ts";
 import { fieldsByTag, resolveFieldInput } from "./field-input.ts";
 import { suppress, suppressedAmong, unsuppress } from "./suppressions.ts";
 
-export interface ContactView {
-  id: string;
-  status: "subscribed" | "unsubscribed";
-  email: string;
-  fields: Record<string, FieldValue>;
-  list_ids: number[];
-  created_at: number;
-  updated_at: number;
-}
+export type { ContactView };
 
 export interface CreateContactInput {
   email: string;

@@ -1,17 +1,11 @@
 /** Shapes of Mailtrap's contacts API as the server answers them (see docs/api.md). */
-export type FieldValue = string | number | boolean | null;
-export type DataType = "text" | "integer" | "float" | "boolean" | "date";
+import type { ContactView } from "../../../src/core/contacts/contact-view.ts";
+import type { FieldDataType, FieldValue } from "../../../src/core/contacts/field-value.ts";
 
-export interface Contact {
-  id: string;
-  status: "subscribed" | "unsubscribed";
-  email: string;
-  fields: Record<string, FieldValue>;
-  list_ids: number[];
-  /** Epoch milliseconds (Mailtrap's shape). */
-  created_at: number;
-  updated_at: number;
-}
+export type { FieldValue };
+export type DataType = FieldDataType;
+/** The server's own type (src/core), not a copy. */
+export type Contact = ContactView;
 
 export interface ContactPage {
   data: Contact[];
