@@ -1,10 +1,10 @@
-import { type Kysely, PostgresAdapter, type Selectable, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { ContactsTable, Database } from "../db/schema.ts";
 import type { AppliedChange, ContactState } from "../../core/contacts/contact-change.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { normalizeEmail } from "../../core/contacts/email.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
-import { inList, insertRows, rowsRelation } from "../db/rows-relation.ts";
+import { inList, insertRows, isPostgres, rowsRelation } from "../db/rows-relation.ts";
 import { fieldValueCondition } from "../db/json-fields.ts";
 import { fixedQuery } from "../db/fixed-query.ts";
 import type { DialectName } from "../db/connect.ts";
@@ -16,14 +16,6 @@ const CONTACT_COLUMNS = { account_id: "bigint", id: "text", email: "text", statu
 type Db = Kysely<Database>;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Rows per statement: well under both databases' bound-parameter limits.
-const CHUNK = 500;
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** A contact by uuid or (already URL-decoded) email, within one account. */
 export async function findContact(db: Db, accountId: number, identifier: string): Promise<ContactRow | undefined> {
@@ -145,7 +137,8 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
   await insertRows(db, "contacts", CONTACT_COLUMNS, inserts);
 
   const touched = writes.filter((w) => !w.isNew && (w.applied.rowChanged || w.applied.added.length > 0 || w.applied.removed.length > 0));
-  for (const part of chunks(touched, 1000)) await updateContactRows(db, accountId, part, now);
+  // 1,000 rows of 5 values per statement: under SQLite's 32,766 bound parameters.
+  for (let i = 0; i < touched.length; i += 1000) await updateContactRows(db, accountId, touched.slice(i, i + 1000), now);
   for (const w of touched) {
     if (w.applied.removed.length === 0) continue;
     await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", w.applied.after.id).where("list_id", "in", w.applied.removed).execute();
@@ -168,7 +161,7 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
  */
 async function updateContactRows(db: Db, accountId: number, writes: readonly ContactWrite[], now: number): Promise<void> {
   if (writes.length === 0) return;
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   const states = writes.map((w) => w.applied.after);
   const checked = postgres && writes.some((w) => w.readVersion !== undefined);
   const relation = rowsRelation(

@@ -1,5 +1,5 @@
-import { type Kysely, PostgresAdapter, sql } from "kysely";
-import { rowsRelation } from "./rows-relation.ts";
+import { type Kysely, sql } from "kysely";
+import { isPostgres, rowsRelation } from "./rows-relation.ts";
 import type { Database, RunStatus } from "./schema.ts";
 
 export interface RunAdvance {
@@ -22,7 +22,7 @@ export interface RunAdvance {
  */
 export async function advanceRuns(db: Kysely<Database>, token: string, rows: readonly RunAdvance[]): Promise<Set<number>> {
   if (rows.length === 0) return new Set();
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   // PostgreSQL: the token is a join column, not a constant, and the ids also restrict the
   // scan of runs. A constant token is estimated to match one row (each token is unique),
   // and the planner then loops over the whole relation once per run: quadratic in the batch.

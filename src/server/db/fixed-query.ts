@@ -1,4 +1,5 @@
-import { CompiledQuery, type Kysely, PostgresAdapter } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
+import { isPostgres } from "./rows-relation.ts";
 
 /**
  * A hot statement whose text never changes, written once in SQL with `?` placeholders and
@@ -9,7 +10,7 @@ import { CompiledQuery, type Kysely, PostgresAdapter } from "kysely";
 export function fixedQuery<Row>(text: string): (db: Kysely<any>, params?: readonly unknown[]) => Promise<Row[]> {
   let numbered: string | undefined;
   return async (db, params = []) => {
-    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    const postgres = isPostgres(db);
     // PostgreSQL numbers its placeholders ($1, $2, …).
     const sql = postgres ? (numbered ??= numberPlaceholders(text)) : text;
     return (await db.executeQuery<Row>(CompiledQuery.raw(sql, [...params]))).rows;

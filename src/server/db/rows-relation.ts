@@ -4,11 +4,12 @@ import type { Database } from "./schema.ts";
 export type ColumnType = "bigint" | "text" | "int";
 
 /** Any Kysely instance or transaction, whatever its tables. */
-interface HasAdapter {
+export interface HasAdapter {
   getExecutor(): { readonly adapter: object };
 }
 
-function isPostgres(db: HasAdapter): boolean {
+/** The dialect decision every dialect port makes, in one place. */
+export function isPostgres(db: HasAdapter): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 

@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { ClaimedRun } from "../db/claim.ts";
 import type { Definition } from "../../core/flow/schema.ts";
@@ -6,7 +6,7 @@ import type { Effect } from "../../core/engine/advance.ts";
 import { type ConditionContext, eventCountKey } from "../../core/engine/evaluate-condition.ts";
 import { applyContactChange, type ContactChange, type ContactState, type TriggerEvent } from "../../core/contacts/contact-change.ts";
 import type { FieldRow } from "../fields/fields-repo.ts";
-import { inList } from "../db/rows-relation.ts";
+import { inList, isPostgres } from "../db/rows-relation.ts";
 import { type ContactWrite, listIdsOf, toState } from "../contacts/contacts-repo.ts";
 
 type Db = Kysely<Database>;
@@ -27,7 +27,7 @@ export async function loadLedger(db: Db, accountId: number, contactIds: string[]
   // PostgreSQL: each row's version (xmin) as read, so the write back can check that no other
   // transaction (another batch in flight, an API write) changed the contact meanwhile.
   // SQLite has one writer: nothing changes between this read and the write.
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   const rows = await db
     .selectFrom("contacts")
     .selectAll()

@@ -28,11 +28,11 @@ const listeningIn = new WeakMap<object, Map<number, Set<string>>>();
 
 /** Trigger types some active automation of the account listens to. */
 async function listeningTypes(db: Kysely<Database>, accountId: number): Promise<Set<string>> {
-  if (!db.isTransaction) return new Set((await activeTriggerTypes(db, [accountId])).map((a) => a.trigger_type));
-  const byAccount = listeningIn.get(db) ?? new Map<number, Set<string>>();
-  listeningIn.set(db, byAccount);
-  let types = byAccount.get(accountId);
-  if (!types) byAccount.set(accountId, (types = new Set((await activeTriggerTypes(db, [accountId])).map((a) => a.trigger_type))));
+  const byAccount = db.isTransaction ? (listeningIn.get(db) ?? new Map<number, Set<string>>()) : null;
+  let types = byAccount?.get(accountId);
+  if (types) return types;
+  types = new Set((await activeTriggerTypes(db, [accountId])).map((a) => a.trigger_type));
+  if (byAccount) listeningIn.set(db, byAccount.set(accountId, types));
   return types;
 }
 
