@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api, query } from "../api/client.ts";
 import type { Contact, ContactField, ContactList, ContactPage } from "../api/contacts.ts";
@@ -7,7 +7,6 @@ import { DataTable } from "../components/DataTable.tsx";
 import { FormField } from "../components/FormField.tsx";
 import { EmptyState, ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
-import { useDataVersion } from "../lib/data-refresh.ts";
 import { formatDateTime, formatValue } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
 import { useDebounced } from "../lib/use-debounced.ts";
@@ -19,51 +18,37 @@ const PAGE_SIZE = 25;
  * a time: "Load more" appends the next page.
  */
 function useContactPages(filters: string) {
-  const [contacts, setContacts] = useState<Contact[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<Error | null>(null);
-  const [tick, setTick] = useState(0);
-  const version = useDataVersion();
-  const base = `/api/contacts${filters}${filters ? "&" : "?"}limit=${PAGE_SIZE}`;
-
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    api<ContactPage>("GET", base).then(
-      (page) => {
-        if (!current) return;
-        setContacts(page.data);
-        setCursor(page.next_cursor);
-        setError(null);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (!current) return;
-        setError(err instanceof Error ? err : new Error(String(err)));
-        setLoading(false);
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [base, tick, version]);
+  const first = useApi<ContactPage>(`/api/contacts${filters}${filters ? "&" : "?"}limit=${PAGE_SIZE}`);
+  // Pages after the first, fetched by "Load more"; dropped whenever the first page is fetched again.
+  const [more, setMore] = useState<{ of: ContactPage; contacts: Contact[]; cursor: string | null } | null>(null);
+  const [moreLoading, setMoreLoading] = useState(false);
+  const [moreError, setMoreError] = useState<Error | null>(null);
+  const extra = more !== null && more.of === first.data ? more : null;
+  const cursor = extra ? extra.cursor : (first.data?.next_cursor ?? null);
 
   async function loadMore() {
-    if (!cursor) return;
-    setLoading(true);
+    if (!cursor || !first.data) return;
+    const of = first.data;
+    setMoreLoading(true);
     try {
-      const page = await api<ContactPage>("GET", `${base}&cursor=${encodeURIComponent(cursor)}`);
-      setContacts((prev) => [...prev, ...page.data]);
-      setCursor(page.next_cursor);
+      const page = await api<ContactPage>("GET", `/api/contacts${filters}${filters ? "&" : "?"}limit=${PAGE_SIZE}&cursor=${encodeURIComponent(cursor)}`);
+      setMore((prev) => ({ of, contacts: [...(prev?.of === of ? prev.contacts : []), ...page.data], cursor: page.next_cursor }));
+      setMoreError(null);
     } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
+      setMoreError(err instanceof Error ? err : new Error(String(err)));
     } finally {
-      setLoading(false);
+      setMoreLoading(false);
     }
   }
 
-  return { contacts, cursor, loading, error, loadMore, reload: () => setTick((t) => t + 1) };
+  return {
+    contacts: [...(first.data?.data ?? []), ...(extra?.contacts ?? [])],
+    cursor,
+    loading: first.loading || moreLoading,
+    error: first.error ?? moreError,
+    loadMore,
+    reload: first.reload,
+  };
 }
 
 export function ContactsPage() {
