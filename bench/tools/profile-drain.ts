@@ -36,10 +36,10 @@ try {
   if (kind === "postgres") await bench.all("analyze");
   await bench.close();
   await p.clock.advance(3601);
-  const prof = p.profile();
+  const prof = await p.profile();
   const t0 = performance.now();
   await p.services.engine.drain();
-  prof.stop(`${n} runs drained`, (performance.now() - t0) / 1000, n, "runs");
+  await prof.stop(`${n} runs drained`, (performance.now() - t0) / 1000, n, "runs");
 } finally {
   await p.close();
 }

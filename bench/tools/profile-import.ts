@@ -22,12 +22,12 @@ try {
     fields: { first_name: `First${i}`, company: `Company ${i % 997}`, age: 20 + (i % 60) },
     list_ids_included: [list.id],
   }));
-  const prof = p.profile();
+  const prof = await p.profile();
   const t0 = performance.now();
   await p.post("/api/contacts/imports", { contacts });
   const accepted = (performance.now() - t0) / 1000;
   await p.services.jobs.drain();
-  prof.stop(`${n} contacts imported (POST answered after ${accepted.toFixed(2)} s)`, (performance.now() - t0) / 1000, n, "contacts");
+  await prof.stop(`${n} contacts imported (POST answered after ${accepted.toFixed(2)} s)`, (performance.now() - t0) / 1000, n, "contacts");
 } finally {
   await p.close();
 }

@@ -27,9 +27,9 @@ try {
   p.services.sender.start();
   const next = { i: 0 };
   await eventLoad({ baseUrl: address, token: p.token, contacts, connections: 50, seconds: 1 }, next);
-  const prof = p.profile();
+  const prof = await p.profile();
   const r = await eventLoad({ baseUrl: address, token: p.token, contacts, connections: 50, seconds }, next);
-  prof.stop(`${r.ok} events (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms)`, r.seconds, r.ok, "events");
+  await prof.stop(`${r.ok} events (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms)`, r.seconds, r.ok, "events");
 } finally {
   await p.close();
 }

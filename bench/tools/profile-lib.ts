@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import pino from "pino";
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "../../src/server/config.ts";
@@ -23,8 +25,11 @@ export interface Profiled {
   token: string;
   /** POST with the account's token; throws on an error answer. */
   post(url: string, body: unknown): Promise<{ data: { id: number } }>;
-  /** Times statements from now until `stop`; then prints the table (top 30 shapes). */
-  profile(): { stop(label: string, seconds: number, units: number, unit: string): void };
+  /**
+   * Times statements from now until `stop`; then prints the table (top 30 shapes). With
+   * CPU_PROF=<file>, also writes a V8 CPU profile of exactly that window (startup excluded).
+   */
+  profile(): Promise<{ stop(label: string, seconds: number, units: number, unit: string): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -69,13 +74,25 @@ export async function profiled(kind: StoreKind): Promise<Profiled> {
       if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
       return res.json();
     },
-    profile() {
+    async profile() {
       byShape.clear();
       series.length = 0;
+      const cpuFile = process.env["CPU_PROF"];
+      const session = cpuFile ? new Session() : null;
+      if (session) {
+        session.connect();
+        await session.post("Profiler.enable");
+        await session.post("Profiler.start");
+      }
       on = true;
       return {
-        stop(label, seconds, units, unit) {
+        async stop(label, seconds, units, unit) {
           on = false;
+          if (session && cpuFile) {
+            const { profile } = await session.post("Profiler.stop");
+            await writeFile(cpuFile, JSON.stringify(profile));
+            session.disconnect();
+          }
           const inSql = [...byShape.values()].reduce((s, v) => s + v.ms, 0);
           console.log(`${kind}: ${label} in ${seconds.toFixed(2)} s (${Math.round(units / seconds)} ${unit}/s); ${(inSql / 1000).toFixed(2)} s waiting on statements`);
           for (const [k, v] of [...byShape.entries()].sort((x, y) => y[1].ms - x[1].ms).slice(0, 30)) {

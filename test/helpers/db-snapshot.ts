@@ -17,6 +17,7 @@ const TABLES: { readonly [K in keyof Database]: true } = {
   trigger_events: true,
   suppressions: true,
   imports: true,
+  import_chunks: true,
   exports: true,
   email_templates: true,
   idempotency_keys: true,

@@ -40,13 +40,26 @@ async function cloneTemplate(name: string): Promise<void> {
   }
 }
 
-/** A fresh, migrated database: a new SQLite file, or a clone of the PostgreSQL template. */
-export async function freshStore(dialect: DialectName): Promise<TestStore> {
+async function createEmpty(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A fresh, migrated database: a new SQLite file, or a clone of the PostgreSQL template.
+ * `migrated: false` gives an empty one (no tables), for tests of an upgrade.
+ */
+export async function freshStore(dialect: DialectName, { migrated = true } = {}): Promise<TestStore> {
   if (dialect === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mw-test-"));
     const url = `sqlite:${path.join(dir, "test.db")}`;
     const store = openStore(url);
-    await migrate(store);
+    if (migrated) await migrate(store);
     return {
       store,
       url,
@@ -57,7 +70,8 @@ export async function freshStore(dialect: DialectName): Promise<TestStore> {
     };
   }
   const name = `${inject("pgTemplate")}_${randomBytes(4).toString("hex")}`;
-  await cloneTemplate(name);
+  if (migrated) await cloneTemplate(name);
+  else await createEmpty(name);
   const url = databaseUrl(name);
   const store = openStore(url);
   return {

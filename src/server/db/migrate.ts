@@ -8,20 +8,24 @@ import { counters } from "./migrations/0005-counters.ts";
 import { messageSubject } from "./migrations/0006-message-subject.ts";
 import { usersSessions } from "./migrations/0007-users-sessions.ts";
 import { fillfactor } from "./migrations/0008-fillfactor.ts";
+import { importChunks } from "./migrations/0009-import-chunks.ts";
 
 /** One ordered set of migrations for both databases; each may shape itself per dialect. */
 function provider(store: Store): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect), "0004-email": email(store.dialect), "0005-counters": counters(store.dialect), "0006-message-subject": messageSubject(), "0007-users-sessions": usersSessions(store.dialect), "0008-fillfactor": fillfactor(store.dialect) };
+      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect), "0004-email": email(store.dialect), "0005-counters": counters(store.dialect), "0006-message-subject": messageSubject(), "0007-users-sessions": usersSessions(store.dialect), "0008-fillfactor": fillfactor(store.dialect), "0009-import-chunks": importChunks(store.dialect) };
     },
   };
 }
 
-/** Applies every pending migration; throws with the failing migration's error. */
-export async function migrate(store: Store): Promise<string[]> {
+/**
+ * Applies every pending migration, or those up to `to` (tests of an upgrade); throws with the
+ * failing migration's error.
+ */
+export async function migrate(store: Store, to?: string): Promise<string[]> {
   const migrator = new Migrator({ db: store.db, provider: provider(store) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = to ? await migrator.migrateTo(to) : await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

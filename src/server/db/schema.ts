@@ -87,9 +87,7 @@ export interface ImportsTable {
   id: Generated<number>;
   account_id: number;
   status: "created" | "started" | "finished" | "failed";
-  /** The validated contacts, JSON; emptied once finished. */
-  payload: string;
-  /** Contacts of the payload already applied (committed with them, so a crash resumes). */
+  /** Contacts already applied (committed with them, so a crash resumes): chunks before it are gone. */
   processed: number;
   created_count: number;
   updated_count: number;
@@ -97,6 +95,15 @@ export interface ImportsTable {
   lease_until: number | null;
   created_at: number;
   updated_at: number;
+}
+
+/** An import's validated contacts, in order, a chunk per row, each row deleted as it is applied. */
+export interface ImportChunksTable {
+  import_id: number;
+  /** Order of the chunks within the import, from 0. */
+  seq: number;
+  /** JSON array of the contacts as the job applies them (field values keyed by field id). */
+  contacts: string;
 }
 
 export interface ExportsTable {
@@ -330,6 +337,7 @@ export interface Database {
   trigger_events: TriggerEventsTable;
   suppressions: SuppressionsTable;
   imports: ImportsTable;
+  import_chunks: ImportChunksTable;
   exports: ExportsTable;
   email_templates: EmailTemplatesTable;
   idempotency_keys: IdempotencyKeysTable;

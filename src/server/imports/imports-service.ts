@@ -14,7 +14,8 @@ import { suppressedAmong } from "../contacts/suppressions.ts";
 import type { JobHandler } from "../jobs/job-runner.ts";
 
 export const IMPORT_MAX = 50_000;
-const BATCH = 1000;
+/** Contacts per chunk row: the job applies one chunk per transaction. */
+const IMPORT_CHUNK = 1000;
 
 export interface ImportContactInput {
   email: string;
@@ -75,10 +76,20 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
     return queued;
   }
 
-  /** Applies one batch in one transaction, fenced on the progress counter. */
-  async function applyBatch(job: { id: number; account_id: number }, offset: number, batch: QueuedContact[], leaseUntil: number): Promise<void> {
+  /**
+   * Applies the next chunk in one transaction: its contacts, the chunk's deletion and the
+   * progress, fenced on the progress it started from (if another worker took the import
+   * over and moved on, this commits nothing). Answers how many contacts it applied, 0 when
+   * no chunk is left.
+   */
+  async function applyNextChunk(job: { id: number; account_id: number }, leaseUntil: number): Promise<number> {
     const accountId = job.account_id;
-    await db.transaction().execute(async (trx) => {
+    return await db.transaction().execute(async (trx) => {
+      const { processed } = await trx.selectFrom("imports").select("processed").where("id", "=", job.id).executeTakeFirstOrThrow();
+      // Applied chunks are deleted with their progress: the first left is the next.
+      const chunk = await trx.selectFrom("import_chunks").select(["seq", "contacts"]).where("import_id", "=", job.id).orderBy("seq").limit(1).executeTakeFirst();
+      if (!chunk) return 0;
+      const batch = JSON.parse(chunk.contacts) as QueuedContact[];
       const now = clock.now();
       const defs = await listFields(trx, accountId);
       const tags = new Map(defs.map((d) => [d.id, d.merge_tag]));
@@ -119,13 +130,11 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
         }
       }
       await persistContactWrites(trx, accountId, [...writes.values()], now);
-      // Progress and counts in one write, fenced on the progress this batch started from:
-      // if another worker took the import over and moved on, this batch commits nothing.
-      // (One write, not two: the row carries the whole payload, which every write copies.)
+      await trx.deleteFrom("import_chunks").where("import_id", "=", job.id).where("seq", "=", chunk.seq).execute();
       const fenced = await trx
         .updateTable("imports")
         .set((eb) => ({
-          processed: offset + batch.length,
+          processed: processed + batch.length,
           lease_until: Math.max(leaseUntil, now + 60_000),
           updated_at: now,
           created_count: eb("created_count", "+", created),
@@ -133,35 +142,32 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
           over_limit_count: eb("over_limit_count", "+", overLimit),
         }))
         .where("id", "=", job.id)
-        .where("processed", "=", offset)
+        .where("processed", "=", processed)
         .where("status", "=", "started")
         .executeTakeFirst();
       if (Number(fenced.numUpdatedRows) !== 1) throw new Error("import lease lost");
+      return batch.length;
     });
   }
 
   const handler: JobHandler = {
     table: "imports",
     async run(job, leaseUntil) {
-      const row = await db.selectFrom("imports").select(["payload", "processed"]).where("id", "=", job.id).executeTakeFirstOrThrow();
-      const queued = JSON.parse(row.payload) as QueuedContact[];
-      for (let offset = row.processed; offset < queued.length; offset += BATCH) {
-        const batch = queued.slice(offset, offset + BATCH);
-        await applyBatch(job, offset, batch, leaseUntil);
+      for (;;) {
+        const applied = await applyNextChunk(job, leaseUntil);
+        if (applied === 0) break;
         // Each contact created or changed also wrote its trigger event.
-        await opts.stats?.wrote("contacts", batch.length);
-        await opts.stats?.wrote("trigger_events", batch.length);
+        await opts.stats?.wrote("contacts", applied);
+        await opts.stats?.wrote("trigger_events", applied);
         opts.onApplied?.();
       }
-      await db
-        .updateTable("imports")
-        .set({ status: "finished", payload: "[]", lease_until: null, updated_at: clock.now() })
-        .where("id", "=", job.id)
-        .where("status", "=", "started")
-        .execute();
+      await db.updateTable("imports").set({ status: "finished", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).where("status", "=", "started").execute();
     },
     async fail(job) {
-      await db.updateTable("imports").set({ status: "failed", payload: "[]", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("import_chunks").where("import_id", "=", job.id).execute();
+        await trx.updateTable("imports").set({ status: "failed", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).execute();
+      });
     },
   };
 
@@ -171,11 +177,20 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
     async create(accountId: number, contacts: ImportContactInput[]): Promise<ImportView> {
       const queued = await validate(accountId, contacts);
       const now = clock.now();
-      const row = await db
-        .insertInto("imports")
-        .values({ account_id: accountId, status: "created", payload: JSON.stringify(queued), processed: 0, created_count: 0, updated_count: 0, over_limit_count: 0, lease_until: null, created_at: now, updated_at: now })
-        .returning(["id", "status"])
-        .executeTakeFirstOrThrow();
+      const row = await db.transaction().execute(async (trx) => {
+        const created = await trx
+          .insertInto("imports")
+          .values({ account_id: accountId, status: "created", processed: 0, created_count: 0, updated_count: 0, over_limit_count: 0, lease_until: null, created_at: now, updated_at: now })
+          .returning(["id", "status"])
+          .executeTakeFirstOrThrow();
+        const chunks = [];
+        for (let seq = 0; seq * IMPORT_CHUNK < queued.length; seq++) {
+          chunks.push({ import_id: created.id, seq, contacts: JSON.stringify(queued.slice(seq * IMPORT_CHUNK, (seq + 1) * IMPORT_CHUNK)) });
+        }
+        // 100 rows of 3 values per statement, well under SQLite's bound-parameter limit.
+        for (let i = 0; i < chunks.length; i += 100) await trx.insertInto("import_chunks").values(chunks.slice(i, i + 100)).execute();
+        return created;
+      });
       opts.onQueued?.();
       return { id: row.id, status: row.status };
     },
