@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContactChangedMeanwhile, persistContactWrites } from "../../src/server/contacts/contacts-repo.ts";
 import { loadLedger } from "../../src/server/engine/step-context.ts";
@@ -35,5 +36,47 @@ describe.runIf(DIALECTS.includes("postgres"))("a contact changed between a step'
     // Computed again from a fresh read, the step lands on top of it.
     await step();
     expect(await fields()).toEqual({ plan: "pro", age: 30 });
+  });
+
+  /** Waits until some statement of this database waits on a row lock (the race is on). */
+  async function untilBlocked(): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await sql<{ n: string }>`select count(*)::text as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.store.db);
+      if (Number(rows[0]!.n) > 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error("no statement ever waited on the step's lock");
+  }
+
+  /** A step that has written the contact (age = 30) and holds it until `meanwhile` settles. */
+  async function stepHolding(accountId: number, contactId: string, meanwhile: () => Promise<unknown>) {
+    const defs = await listFields(t.store.db, accountId);
+    let other: Promise<unknown> | undefined;
+    await t.store.db.transaction().execute(async (trx) => {
+      const ledger = await loadLedger(trx, accountId, [contactId], defs);
+      await ledger.apply(contactId, { type: "update_field", stepId: "x", field: "age", value: 30 });
+      await persistContactWrites(trx, accountId, ledger.writes(), Date.now());
+      other = meanwhile();
+      await untilBlocked();
+    });
+    return other;
+  }
+
+  it("an API write that starts while a step holds the contact waits, and keeps the step's change", async () => {
+    const { acc } = await seedAccount(t);
+    const c = await contact(t, acc, "api-race@example.com", { fields: { plan: "free" } });
+    const patch = await stepHolding(acc.accountId, c.id, () => t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" } } }));
+    expect(((await patch) as { statusCode: number }).statusCode).toBe(200);
+    expect((await t.call(acc, "GET", `/api/contacts/${c.id}`)).json().data.fields).toEqual({ plan: "pro", age: 30 });
+  });
+
+  it("an import chunk that read the contact before a step changed it applies again from a fresh read", async () => {
+    const { acc } = await seedAccount(t);
+    const c = await contact(t, acc, "import-race@example.com", { fields: { plan: "free" } });
+    const created = (await t.call(acc, "POST", "/api/contacts/imports", { contacts: [{ email: c.email, fields: { plan: "pro" } }] })).json() as { id: number };
+    await stepHolding(acc.accountId, c.id, () => t.services.jobs.drain());
+    await t.services.jobs.drain();
+    expect((await t.call(acc, "GET", `/api/contacts/imports/${created.id}`)).json()).toMatchObject({ status: "finished", updated_contacts_count: 1 });
+    expect((await t.call(acc, "GET", `/api/contacts/${c.id}`)).json().data.fields).toEqual({ plan: "pro", age: 30 });
   });
 });

@@ -17,15 +17,23 @@ type Db = Kysely<Database>;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A contact by uuid or (already URL-decoded) email, within one account. */
-export async function findContact(db: Db, accountId: number, identifier: string): Promise<ContactRow | undefined> {
-  const [row] = UUID_RE.test(identifier) ? await contactById(db, [accountId, identifier.toLowerCase()]) : await contactByEmail(db, [accountId, normalizeEmail(identifier)]);
+/**
+ * A contact by uuid or (already URL-decoded) email, within one account. `forUpdate`: the
+ * caller will write a change computed from this read, so on PostgreSQL the row stays locked
+ * until its transaction ends; a concurrent writer (an engine step, another request) waits,
+ * and one that wrote first is seen here. SQLite has one writer: nothing changes meanwhile.
+ */
+export async function findContact(db: Db, accountId: number, identifier: string, { forUpdate = false } = {}): Promise<ContactRow | undefined> {
+  const [byId, byEmail] = forUpdate && isPostgres(db) ? [contactByIdLocked, contactByEmailLocked] : [contactById, contactByEmail];
+  const [row] = UUID_RE.test(identifier) ? await byId(db, [accountId, identifier.toLowerCase()]) : await byEmail(db, [accountId, normalizeEmail(identifier)]);
   return row;
 }
 
 // Every contact request runs one of them.
 const contactById = fixedQuery<ContactRow>("select * from contacts where account_id = ? and id = ?");
 const contactByEmail = fixedQuery<ContactRow>("select * from contacts where account_id = ? and email = ?");
+const contactByIdLocked = fixedQuery<ContactRow>("select * from contacts where account_id = ? and id = ? for update");
+const contactByEmailLocked = fixedQuery<ContactRow>("select * from contacts where account_id = ? and email = ? for update");
 
 export async function listIdsOf(db: Db, accountId: number, contactIds: readonly string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>(contactIds.map((id) => [id, []]));
@@ -51,12 +59,21 @@ export function toState(row: ContactRow, listIds: number[]): ContactState {
   return { id: row.id, email: row.email, status: row.status, fields: parseStoredFields(row.fields), listIds };
 }
 
-/** Current state of the contacts with these (normalised) emails, keyed by email. */
-export async function statesByEmail(db: Db, accountId: number, emails: readonly string[]): Promise<Map<string, ContactState>> {
-  const rows: ContactRow[] = [];
-  if (emails.length > 0) rows.push(...(await db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where(inList(db, "email", emails, "text")).execute()));
+/**
+ * Current state of the contacts with these (normalised) emails, keyed by email, each with
+ * its row version on PostgreSQL (`readVersion` of a ContactWrite computed from it).
+ */
+export async function statesByEmail(db: Db, accountId: number, emails: readonly string[]): Promise<Map<string, { state: ContactState; version: string | undefined }>> {
+  if (emails.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("contacts")
+    .selectAll()
+    .select(isPostgres(db) ? sql<string>`xmin::text`.as("row_version") : sql<null>`null`.as("row_version"))
+    .where("account_id", "=", accountId)
+    .where(inList(db, "email", emails, "text"))
+    .execute();
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
-  return new Map(rows.map((r) => [r.email, toState(r, lists.get(r.id) ?? [])]));
+  return new Map(rows.map(({ row_version, ...r }) => [r.email, { state: toState(r, lists.get(r.id) ?? []), version: row_version ?? undefined }]));
 }
 
 export interface ContactSearch {

@@ -213,7 +213,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
       return changed(guarded(() =>
         writes.run(async (trx) => {
           const now = clock.now();
-          const row = (await findContact(trx, accountId, identifier)) ?? (await findContact(trx, accountId, email));
+          const row = (await findContact(trx, accountId, identifier, { forUpdate: true })) ?? (await findContact(trx, accountId, email, { forUpdate: true }));
           if (!row) return { action: "created" as const, data: await insertNew(trx, accountId, email, change, defs, now) };
 
           if (email !== row.email && (await findContact(trx, accountId, email))) {

@@ -66,6 +66,12 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/** PostgreSQL gave up on a transaction that collided with another (serialization, deadlock): try it again. */
+export function isConflict(err: unknown): boolean {
+  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === "40001" || code === "40P01";
+}
+
 /**
  * True for failures that say nothing about the work itself: the database went away, is
  * restarting, or chose this transaction as a deadlock or serialization victim. Such work
@@ -74,7 +80,7 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isTransientDbError(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const code = String((err as { code?: unknown }).code ?? "");
-  if (/^(08|57P|53)/.test(code) || code === "40001" || code === "40P01") return true;
+  if (/^(08|57P|53)/.test(code) || isConflict(err)) return true;
   if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "SQLITE_BUSY", "SQLITE_LOCKED"].includes(code)) return true;
   const message = String((err as { message?: unknown }).message ?? "");
   if (message.includes(STALE_PLAN)) return true;

@@ -8,12 +8,14 @@ import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { missingListIds } from "../lists/lists-service.ts";
-import { countContacts, type ContactWrite, persistContactWrites, statesByEmail } from "../contacts/contacts-repo.ts";
+import { ContactChangedMeanwhile, countContacts, type ContactWrite, persistContactWrites, statesByEmail } from "../contacts/contacts-repo.ts";
+import { isConflict } from "../db/connect.ts";
 import { resolveFieldInput } from "../contacts/field-input.ts";
 import { suppressedAmong } from "../contacts/suppressions.ts";
 import type { JobHandler } from "../jobs/job-runner.ts";
 
 export const IMPORT_MAX = 50_000;
+const MAX_RACES = 10;
 /** Contacts per chunk row: the job applies one chunk per transaction. */
 const IMPORT_CHUNK = 1000;
 
@@ -103,7 +105,8 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
       let overLimit = 0;
       for (const c of batch) {
         const prior = writes.get(c.e);
-        const before = prior ? prior.applied.after : (states.get(c.e) ?? null);
+        const stored = states.get(c.e);
+        const before = prior ? prior.applied.after : (stored?.state ?? null);
         const change = { fields: new Map(c.f), listsIncluded: c.i, listsExcluded: c.x };
         if (!before) {
           if (room <= 0) {
@@ -123,9 +126,11 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
           applied.added.unshift(...prior.applied.added.filter((id) => !applied.removed.includes(id)));
           applied.removed.unshift(...prior.applied.removed.filter((id) => !applied.added.includes(id)));
           applied.rowChanged ||= prior.applied.rowChanged;
-          writes.set(c.e, { applied, isNew: prior.isNew });
+          writes.set(c.e, { ...prior, applied });
         } else {
-          writes.set(c.e, { applied, isNew: false });
+          // Written only over the version read (PostgreSQL): an engine step that changed the
+          // contact meanwhile makes the chunk start again from a fresh read.
+          writes.set(c.e, { applied, isNew: false, ...(stored?.version !== undefined ? { readVersion: stored.version } : {}) });
           updated++;
         }
       }
@@ -150,11 +155,26 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
     });
   }
 
+  /**
+   * A chunk that lost a race (a contact changed by an engine step since it was read, or a
+   * deadlock between the two) is rolled back whole and applied again from a fresh read, a
+   * few times, rather than waiting for the job's lease to expire.
+   */
+  async function withRetries(apply: () => Promise<number>): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await apply();
+      } catch (err) {
+        if (attempt >= MAX_RACES || !(err instanceof ContactChangedMeanwhile || isConflict(err))) throw err;
+      }
+    }
+  }
+
   const handler: JobHandler = {
     table: "imports",
     async run(job, leaseUntil) {
       for (;;) {
-        const applied = await applyNextChunk(job, leaseUntil);
+        const applied = await withRetries(() => applyNextChunk(job, leaseUntil));
         if (applied === 0) break;
         // Each contact created or changed also wrote its trigger event.
         await opts.stats?.wrote("contacts", applied);

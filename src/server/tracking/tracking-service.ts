@@ -99,7 +99,8 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
       if (!msg) return false;
       await db.transaction().execute(async (trx) => {
         const now = clock.now();
-        const row = await findContact(trx, msg.account_id, msg.contact_id);
+        // Locked: two clicks at once unsubscribe (and count) once; a step's write waits.
+        const row = await findContact(trx, msg.account_id, msg.contact_id, { forUpdate: true });
         if (row && row.status !== "unsubscribed") {
           const defs = await listFields(trx, msg.account_id);
           const lists = await listIdsOf(trx, msg.account_id, [row.id]);
