@@ -4,7 +4,6 @@ import type { Config } from "./config.ts";
 import { systemClock } from "./clock.ts";
 import { openStore, type Store } from "./db/connect.ts";
 import { migrate } from "./db/migrate.ts";
-import { buildApp } from "./http/build-app.ts";
 import { createServices, type Services } from "./services.ts";
 import { TestClock } from "./engine/test-clock.ts";
 
@@ -39,6 +38,8 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
   let app: FastifyInstance | null = null;
   let url: string | null = null;
   if (roles.http) {
+    // Loaded only by processes that serve HTTP: a worker does without Fastify and the routes.
+    const { buildApp } = await import("./http/build-app.ts");
     app = await buildApp({ config, store, services, logger: log });
     url = await app.listen({ port: config.port, host: config.host });
   }

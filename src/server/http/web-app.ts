@@ -1,13 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { errors } from "../errors.ts";
-
-/** The package root, from this file's place in it (not the working directory). */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-export const WEB_DIST = path.join(PACKAGE_ROOT, "web/dist");
+import { WEB_DIST } from "../package-root.ts";
 
 /**
  * The app's own pages load only its own scripts and styles. Inline styles are allowed for

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { FastifyBaseLogger } from "fastify";
-import { PACKAGE_ROOT, WEB_DIST } from "./web-app.ts";
+import { PACKAGE_ROOT, WEB_DIST } from "../package-root.ts";
 
 /** What the web build is made from: the app, its page and config, and the pure core it imports. */
 const SOURCES = ["web/src", "web/index.html", "web/vite.config.ts", "src/core"].map((p) => path.join(PACKAGE_ROOT, p));
