@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupCommit } from "../../src/server/db/group-commit.ts";
 import { DIALECTS, freshStore, type TestStore } from "../helpers/with-database.ts";
@@ -33,6 +34,26 @@ describe.each(DIALECTS)("writes committed together on %s", (dialect) => {
       return Number((await trx.selectFrom("lists").select((eb) => eb.fn.countAll<number | string>().as("n")).where("account_id", "=", 8).executeTakeFirstOrThrow()).n);
     });
     expect(await Promise.all([count(), count(), count()])).toEqual([1, 2, 3]);
+  });
+
+  // PostgreSQL groups without savepoints: a failure reruns every write of the group alone.
+  it.runIf(dialect === "postgres")("PostgreSQL: writes queued together share a transaction; after a failure each runs alone", async () => {
+    const writes = groupCommit(ts.store);
+    const txid = (fail = false) => writes.run(async (trx) => {
+      const { rows } = await sql<{ id: string }>`select txid_current()::text as id`.execute(trx);
+      await trx.insertInto("lists").values({ account_id: 9, name: `t${rows[0]!.id}-${Math.random()}`, created_at: 1, updated_at: 1 }).execute();
+      if (fail) throw new Error("refused");
+      return rows[0]!.id;
+    });
+    const together = await Promise.all([txid(), txid(), txid()]);
+    expect(new Set(together).size).toBe(1);
+
+    const outcomes = await Promise.allSettled([txid(), txid(true), txid()]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const [a, , c] = outcomes.map((o) => (o.status === "fulfilled" ? o.value : null));
+    expect(a).not.toBe(c);
+    // Three from the first group, two from the reruns: the failed write and the undone group left nothing.
+    expect(Number((await ts.store.db.selectFrom("lists").select((eb) => eb.fn.countAll<string>().as("n")).where("account_id", "=", 9).executeTakeFirstOrThrow()).n)).toBe(5);
   });
 });
 

@@ -13,11 +13,6 @@ export function isPostgres(db: HasAdapter): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
-/** SQLite: the columns of each element of a JSON array of rows passed as one parameter. */
-function jsonColumns(count: number): RawBuilder<unknown> {
-  return sql.raw(Array.from({ length: count }, (_, i) => `json_extract(value, '$[${i}]')`).join(", "));
-}
-
 /**
  * Many rows as a relation to join an UPDATE against (`with v(cols) as (…) update … from v`).
  * PostgreSQL takes one array per column through `unnest`: a handful of parameters however
@@ -48,24 +43,27 @@ export function inList(db: HasAdapter, column: string, values: readonly (string 
 /**
  * Inserts many rows in one statement of fixed text whatever the row count: `insert …
  * select` from `unnest` (PostgreSQL) or `json_each` over one JSON array of rows (SQLite:
- * parsed in C, not a bound parameter per value). `types`
- * names every column written, with its SQL type; `onConflict: "nothing"` skips rows that
- * already exist.
+ * parsed in C, not a bound parameter per value). `types` names every column written, with
+ * its SQL type; `derived` computes further columns in SQL from those (`v.<column>`);
+ * `onConflict: "nothing"` skips rows that already exist.
  */
 export async function insertRows<T extends keyof Database & string>(
   db: Kysely<Database>,
   table: T,
   types: { [K in keyof Insertable<Database[T]> & string]?: ColumnType },
   rows: readonly Insertable<Database[T]>[],
-  opts: { onConflict?: "nothing" } = {},
+  opts: { onConflict?: "nothing"; derived?: { [K in keyof Insertable<Database[T]> & string]?: RawBuilder<unknown> } } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(types) as (keyof Insertable<Database[T]> & string)[];
   const values = rows.map((r) => columns.map((c) => r[c] ?? null));
-  const relation = isPostgres(db)
-    ? rowsRelation(db, columns.map((c) => types[c]!), values)
-    : sql`select ${jsonColumns(columns.length)} from json_each(${JSON.stringify(values)})`;
+  const source = isPostgres(db)
+    ? sql`select * from unnest(${sql.join(columns.map((c, i) => sql`${values.map((r) => r[i])}::${sql.raw(types[c]!)}[]`))}) as u(${sql.join(columns.map((c) => sql.ref(c)))})`
+    : sql`select ${sql.join(columns.map((c, i) => sql`json_extract(value, ${sql.lit(`$[${i}]`)}) as ${sql.ref(c)}`))} from json_each(${JSON.stringify(values)})`;
+  const derived = Object.entries(opts.derived ?? {}) as [string, RawBuilder<unknown>][];
+  const targets = [...columns, ...derived.map(([c]) => c)].map((c) => sql.ref(c));
+  const selected = [...columns.map((c) => sql.ref(`v.${c}`)), ...derived.map(([, expr]) => expr)];
   // SQLite reads "select … on conflict" as a join unless the select has a WHERE.
   const conflict = opts.onConflict === "nothing" ? sql` where true on conflict do nothing` : sql``;
-  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) ${relation}${conflict}`.execute(db);
+  await sql`insert into ${sql.table(table)} (${sql.join(targets)}) select ${sql.join(selected)} from (${source}) as v${conflict}`.execute(db);
 }

@@ -1,7 +1,6 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/schema.ts";
 import { insertRows } from "../db/rows-relation.ts";
-import { fixedQuery } from "../db/fixed-query.ts";
 import type { TriggerEvent } from "../../core/contacts/contact-change.ts";
 
 export type { TriggerEvent };
@@ -20,28 +19,13 @@ function payloadOf(e: TriggerEvent): Record<string, unknown> {
   }
 }
 
-const activeTriggerTypes = fixedQuery<{ trigger_type: string }>("select distinct trigger_type from automations where account_id = ? and status = 'active' and deleted_at is null");
-// Per transaction (the object Kysely hands to the work): the writes grouped into one
-// SQLite transaction ask once per account. Nothing else writes while a transaction holds
-// SQLite's one connection, and a PostgreSQL transaction is one write.
-const listeningIn = new WeakMap<object, Map<number, Set<string>>>();
-
-/** Trigger types some active automation of the account listens to. */
-async function listeningTypes(db: Kysely<Database>, accountId: number): Promise<Set<string>> {
-  const byAccount = db.isTransaction ? (listeningIn.get(db) ?? new Map<number, Set<string>>()) : null;
-  let types = byAccount?.get(accountId);
-  if (types) return types;
-  types = new Set((await activeTriggerTypes(db, [accountId])).map((a) => a.trigger_type));
-  if (byAccount) listeningIn.set(db, byAccount.set(accountId, types));
-  return types;
-}
-
 /**
  * Records contact changes as trigger events: the dispatcher's queue and the contact's
  * history. A change no active automation of the account listens to (by trigger type) is
  * recorded as already dispatched: it is history only, and the dispatcher never reads or
  * rewrites it. An automation activated later does not see it either way (it happened
- * before the activation).
+ * before the activation). Which types are listened to is decided by the insert itself: no
+ * round trip of its own, and always what the transaction sees.
  */
 export async function recordTriggerEvents(
   db: Kysely<Database>,
@@ -50,14 +34,15 @@ export async function recordTriggerEvents(
   now: number,
 ): Promise<void> {
   if (events.length === 0) return;
-  const listening = await listeningTypes(db, accountId);
   const rows = events.map((e) => ({
     account_id: accountId,
     contact_id: e.contactId,
     type: e.type,
     payload: JSON.stringify({ v: 1, ...payloadOf(e) }),
     created_at: now,
-    dispatched_at: listening.has(e.type) ? null : now,
   }));
-  await insertRows(db, "trigger_events", { account_id: "bigint", contact_id: "text", type: "text", payload: "text", created_at: "bigint", dispatched_at: "bigint" }, rows);
+  const listened = sql`select trigger_type from automations where account_id = ${accountId} and status = 'active' and deleted_at is null`;
+  await insertRows(db, "trigger_events", { account_id: "bigint", contact_id: "text", type: "text", payload: "text", created_at: "bigint" }, rows, {
+    derived: { dispatched_at: sql`case when v.type in (${listened}) then null else v.created_at end` },
+  });
 }
