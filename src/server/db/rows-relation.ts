@@ -1,4 +1,4 @@
-import { type Expression, type Insertable, type Kysely, PostgresAdapter, type RawBuilder, type SqlBool, sql } from "kysely";
+import { CompiledQuery, type Expression, type Insertable, type Kysely, PostgresAdapter, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Database } from "./schema.ts";
 
 export type ColumnType = "bigint" | "text" | "int";
@@ -40,6 +40,37 @@ export function inList(db: HasAdapter, column: string, values: readonly (string 
   return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
 }
 
+/** A column computed in SQL from the inserted row (`v.<column>`), with `?` placeholders. */
+export interface DerivedColumn {
+  sql: string;
+  params: readonly unknown[];
+}
+
+// Statement texts by shape: built once, then the same string every time (no query builder
+// per call: building and compiling was twice the cost of running a one-row insert).
+const insertTexts = new Map<string, string>();
+
+function insertText(postgres: boolean, table: string, types: Record<string, ColumnType | undefined>, derived: [string, DerivedColumn][], onConflict: boolean): string {
+  const key = JSON.stringify([postgres, table, types, derived.map(([c, d]) => [c, d.sql]), onConflict]);
+  let text = insertTexts.get(key);
+  if (text !== undefined) return text;
+  const q = (name: string) => `"${name}"`;
+  const columns = Object.keys(types);
+  const source = postgres
+    ? `select * from unnest(${columns.map((c) => `?::${types[c]}[]`).join(", ")}) as u(${columns.map(q).join(", ")})`
+    : `select ${columns.map((c, i) => `json_extract(value, '$[${i}]') as ${q(c)}`).join(", ")} from json_each(?)`;
+  const targets = [...columns, ...derived.map(([c]) => c)].map(q).join(", ");
+  const selected = [...columns.map((c) => `v.${q(c)}`), ...derived.map(([, d]) => d.sql)].join(", ");
+  // SQLite reads "select … on conflict" as a join unless the select has a WHERE.
+  text = `insert into ${q(table)} (${targets}) select ${selected} from (${source}) as v${onConflict ? " where true on conflict do nothing" : ""}`;
+  if (postgres) {
+    let n = 0;
+    text = text.replace(/\?/g, () => `$${++n}`);
+  }
+  insertTexts.set(key, text);
+  return text;
+}
+
 /**
  * Inserts many rows in one statement of fixed text whatever the row count: `insert …
  * select` from `unnest` (PostgreSQL) or `json_each` over one JSON array of rows (SQLite:
@@ -52,18 +83,15 @@ export async function insertRows<T extends keyof Database & string>(
   table: T,
   types: { [K in keyof Insertable<Database[T]> & string]?: ColumnType },
   rows: readonly Insertable<Database[T]>[],
-  opts: { onConflict?: "nothing"; derived?: { [K in keyof Insertable<Database[T]> & string]?: RawBuilder<unknown> } } = {},
+  opts: { onConflict?: "nothing"; derived?: { [K in keyof Insertable<Database[T]> & string]?: DerivedColumn } } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
+  const postgres = isPostgres(db);
   const columns = Object.keys(types) as (keyof Insertable<Database[T]> & string)[];
+  const derived = Object.entries(opts.derived ?? {}) as [string, DerivedColumn][];
+  const text = insertText(postgres, table, types, derived, opts.onConflict === "nothing");
   const values = rows.map((r) => columns.map((c) => r[c] ?? null));
-  const source = isPostgres(db)
-    ? sql`select * from unnest(${sql.join(columns.map((c, i) => sql`${values.map((r) => r[i])}::${sql.raw(types[c]!)}[]`))}) as u(${sql.join(columns.map((c) => sql.ref(c)))})`
-    : sql`select ${sql.join(columns.map((c, i) => sql`json_extract(value, ${sql.lit(`$[${i}]`)}) as ${sql.ref(c)}`))} from json_each(${JSON.stringify(values)})`;
-  const derived = Object.entries(opts.derived ?? {}) as [string, RawBuilder<unknown>][];
-  const targets = [...columns, ...derived.map(([c]) => c)].map((c) => sql.ref(c));
-  const selected = [...columns.map((c) => sql.ref(`v.${c}`)), ...derived.map(([, expr]) => expr)];
-  // SQLite reads "select … on conflict" as a join unless the select has a WHERE.
-  const conflict = opts.onConflict === "nothing" ? sql` where true on conflict do nothing` : sql``;
-  await sql`insert into ${sql.table(table)} (${sql.join(targets)}) select ${sql.join(selected)} from (${source}) as v${conflict}`.execute(db);
+  // In the order of the placeholders: the derived columns' (the select list), then the rows'.
+  const source = postgres ? columns.map((_, i) => values.map((r) => r[i])) : [JSON.stringify(values)];
+  await db.executeQuery(CompiledQuery.raw(text, [...derived.flatMap(([, d]) => d.params), ...source]));
 }

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import { insertRows } from "../db/rows-relation.ts";
 import type { TriggerEvent } from "../../core/contacts/contact-change.ts";
@@ -18,6 +18,9 @@ function payloadOf(e: TriggerEvent): Record<string, unknown> {
       return {};
   }
 }
+
+// Null (queued for the dispatcher) when an active automation of the account listens to the type.
+const DISPATCHED_AT = "case when v.type in (select trigger_type from automations where account_id = ? and status = 'active' and deleted_at is null) then null else v.created_at end";
 
 /**
  * Records contact changes as trigger events: the dispatcher's queue and the contact's
@@ -41,8 +44,7 @@ export async function recordTriggerEvents(
     payload: JSON.stringify({ v: 1, ...payloadOf(e) }),
     created_at: now,
   }));
-  const listened = sql`select trigger_type from automations where account_id = ${accountId} and status = 'active' and deleted_at is null`;
   await insertRows(db, "trigger_events", { account_id: "bigint", contact_id: "text", type: "text", payload: "text", created_at: "bigint" }, rows, {
-    derived: { dispatched_at: sql`case when v.type in (${listened}) then null else v.created_at end` },
+    derived: { dispatched_at: { sql: DISPATCHED_AT, params: [accountId] } },
   });
 }
