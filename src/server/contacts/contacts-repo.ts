@@ -11,6 +11,7 @@ import type { DialectName } from "../db/connect.ts";
 
 export type ContactRow = Selectable<ContactsTable>;
 
+const MEMBERSHIP_COLUMNS = { account_id: "bigint", contact_id: "text", list_id: "bigint", created_at: "bigint" } as const;
 const CONTACT_COLUMNS = { account_id: "bigint", id: "text", email: "text", status: "text", fields: "text", created_at: "bigint", updated_at: "bigint" } as const;
 
 type Db = Kysely<Database>;
@@ -164,7 +165,7 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
   const memberships = writes.flatMap(({ applied: { after, added } }) =>
     added.map((listId) => ({ account_id: accountId, contact_id: after.id, list_id: listId, created_at: now })),
   );
-  await insertRows(db, "contact_lists", { account_id: "bigint", contact_id: "text", list_id: "bigint", created_at: "bigint" }, memberships, { onConflict: "nothing" });
+  await insertRows(db, "contact_lists", MEMBERSHIP_COLUMNS, memberships, { onConflict: "nothing" });
 
   await recordTriggerEvents(db, accountId, writes.flatMap((w) => w.applied.events), now);
 }

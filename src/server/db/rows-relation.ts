@@ -47,12 +47,15 @@ export interface DerivedColumn {
 }
 
 // Statement texts by shape: built once, then the same string every time (no query builder
-// per call: building and compiling was twice the cost of running a one-row insert).
-const insertTexts = new Map<string, string>();
+// per call: building and compiling was twice the cost of running a one-row insert). Keyed
+// by the callers' column-type objects (module constants), then by the rest of the shape.
+const insertTexts = new WeakMap<object, Map<string, string>>();
 
 function insertText(postgres: boolean, table: string, types: Record<string, ColumnType | undefined>, derived: [string, DerivedColumn][], onConflict: boolean): string {
-  const key = JSON.stringify([postgres, table, types, derived.map(([c, d]) => [c, d.sql]), onConflict]);
-  let text = insertTexts.get(key);
+  const byShape = insertTexts.get(types) ?? new Map<string, string>();
+  insertTexts.set(types, byShape);
+  const key = `${postgres}|${table}|${onConflict}|${derived.map(([c, d]) => `${c}=${d.sql}`).join("|")}`;
+  let text = byShape.get(key);
   if (text !== undefined) return text;
   const q = (name: string) => `"${name}"`;
   const columns = Object.keys(types);
@@ -67,7 +70,7 @@ function insertText(postgres: boolean, table: string, types: Record<string, Colu
     let n = 0;
     text = text.replace(/\?/g, () => `$${++n}`);
   }
-  insertTexts.set(key, text);
+  byShape.set(key, text);
   return text;
 }
 

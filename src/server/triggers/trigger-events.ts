@@ -19,6 +19,7 @@ function payloadOf(e: TriggerEvent): Record<string, unknown> {
   }
 }
 
+const TRIGGER_EVENT_COLUMNS = { account_id: "bigint", contact_id: "text", type: "text", payload: "text", created_at: "bigint" } as const;
 // Null (queued for the dispatcher) when an active automation of the account listens to the type.
 const DISPATCHED_AT = "case when v.type in (select trigger_type from automations where account_id = ? and status = 'active' and deleted_at is null) then null else v.created_at end";
 
@@ -44,7 +45,7 @@ export async function recordTriggerEvents(
     payload: JSON.stringify({ v: 1, ...payloadOf(e) }),
     created_at: now,
   }));
-  await insertRows(db, "trigger_events", { account_id: "bigint", contact_id: "text", type: "text", payload: "text", created_at: "bigint" }, rows, {
+  await insertRows(db, "trigger_events", TRIGGER_EVENT_COLUMNS, rows, {
     derived: { dispatched_at: { sql: DISPATCHED_AT, params: [accountId] } },
   });
 }
