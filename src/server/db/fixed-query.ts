@@ -1,23 +1,18 @@
 import { CompiledQuery, type Kysely } from "kysely";
-import { isPostgres } from "./rows-relation.ts";
+import { isPostgres, numberPlaceholders } from "./rows-relation.ts";
 
 /**
  * A hot statement whose text never changes, written once in SQL with `?` placeholders and
  * handed to the driver as is: no query builder, no compiler, the same string every time (so
  * SQLite's statement cache and PostgreSQL's prepared statements find it at once). For the
- * few statements every API request runs; everything else uses the query builder.
+ * few statements every API request runs (bulk inserts build theirs once per shape, in
+ * rows-relation.ts); everything else uses the query builder.
  */
 export function fixedQuery<Row>(text: string): (db: Kysely<any>, params?: readonly unknown[]) => Promise<Row[]> {
   let numbered: string | undefined;
   return async (db, params = []) => {
     const postgres = isPostgres(db);
-    // PostgreSQL numbers its placeholders ($1, $2, …).
     const sql = postgres ? (numbered ??= numberPlaceholders(text)) : text;
     return (await db.executeQuery<Row>(CompiledQuery.raw(sql, [...params]))).rows;
   };
-}
-
-function numberPlaceholders(text: string): string {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
 }

@@ -40,6 +40,12 @@ export function inList(db: HasAdapter, column: string, values: readonly (string 
   return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
 }
 
+/** PostgreSQL numbers its placeholders ($1, $2, …): `?` in a fixed text become those. */
+export function numberPlaceholders(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
 /** A column computed in SQL from the inserted row (`v.<column>`), with `?` placeholders. */
 export interface DerivedColumn {
   sql: string;
@@ -52,8 +58,8 @@ export interface DerivedColumn {
 const insertTexts = new WeakMap<object, Map<string, string>>();
 
 function insertText(postgres: boolean, table: string, types: Record<string, ColumnType | undefined>, derived: [string, DerivedColumn][], onConflict: boolean): string {
-  const byShape = insertTexts.get(types) ?? new Map<string, string>();
-  insertTexts.set(types, byShape);
+  let byShape = insertTexts.get(types);
+  if (!byShape) insertTexts.set(types, (byShape = new Map<string, string>()));
   const key = `${postgres}|${table}|${onConflict}|${derived.map(([c, d]) => `${c}=${d.sql}`).join("|")}`;
   let text = byShape.get(key);
   if (text !== undefined) return text;
@@ -66,10 +72,7 @@ function insertText(postgres: boolean, table: string, types: Record<string, Colu
   const selected = [...columns.map((c) => `v.${q(c)}`), ...derived.map(([, d]) => d.sql)].join(", ");
   // SQLite reads "select … on conflict" as a join unless the select has a WHERE.
   text = `insert into ${q(table)} (${targets}) select ${selected} from (${source}) as v${onConflict ? " where true on conflict do nothing" : ""}`;
-  if (postgres) {
-    let n = 0;
-    text = text.replace(/\?/g, () => `$${++n}`);
-  }
+  if (postgres) text = numberPlaceholders(text);
   byShape.set(key, text);
   return text;
 }
