@@ -7,10 +7,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { newestMtime } from "./newest-mtime.js";
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** What the bundle is made from, under the package root. */
-const SOURCES = ["src/server", "src/core", "package.json", "bin/server-build.js"];
+const SOURCES = ["src/server", "src/core", "package.json", "bin/server-build.js", "bin/newest-mtime.js"];
 /**
  * Older builds are removed once there are more than KEEP besides the current one and they
  * are older than KEEP_MS: a process started from one may still be loading its chunks, and
@@ -23,15 +24,6 @@ function layout(root) {
   const out = path.join(root, "dist/server");
   // Names the current build's folder; its modification time is when that build started.
   return { root, out, pointer: path.join(out, "current.json") };
-}
-
-function newestMtime(target) {
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
 }
 
 function currentBuild({ out, pointer }) {

@@ -2,18 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { FastifyBaseLogger } from "fastify";
 import { PACKAGE_ROOT, WEB_DIST } from "../package-root.ts";
+import { newestMtime } from "../../../bin/newest-mtime.js";
 
 /** What the web build is made from: the app, its page and config, and the pure core it imports. */
 const SOURCES = ["web/src", "web/index.html", "web/vite.config.ts", "src/core"].map((p) => path.join(PACKAGE_ROOT, p));
-
-function newestMtime(target: string): number {
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
 
 /** True when the build (its index.html) is missing or older than any file it is built from. */
 export function webBuildStale(distDir = WEB_DIST, sources: readonly string[] = SOURCES): boolean {

@@ -1,0 +1,2 @@
+/** See newest-mtime.js. */
+export function newestMtime(target: string): number;
