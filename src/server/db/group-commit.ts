@@ -20,88 +20,34 @@ export interface GroupCommit {
   run<T>(work: Work<T>): Promise<T>;
 }
 
-/**
- * Small writes that arrive together commit together (SQLite). A commit is most of what a
- * small write costs there (the pages it touched written to the WAL), and SQLite has one
- * writer: 50 clients posting events each paid a commit of their own, one after another.
- * Writes queued while the connection is busy, or within the same turn of the event loop,
- * run in one transaction, each inside its own savepoint: a write that fails (a 404, a 422,
- * a constraint) is rolled back alone and answers its error; the others commit. No write is
- * answered before its transaction committed, so what a client was told holds after a
- * crash. PostgreSQL groups too, differently (see postgresGroups).
- */
-export function groupCommit(store: Store, maxBatch = 500): GroupCommit {
-  const { db } = store;
-  if (store.dialect === "postgres") return postgresGroups(db, maxBatch);
-
-  const queue: Item[] = [];
-  let scheduled = false;
-
-  function schedule(): void {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(() => void flush());
-  }
-
-  async function flush(): Promise<void> {
-    scheduled = false;
-    const items = queue.splice(0, maxBatch);
-    if (queue.length > 0) schedule();
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
-    try {
-      await db.transaction().execute(async (trx) => {
-        for (const item of items) {
-          await savepoint(trx);
-          try {
-            outcomes.push({ ok: true, value: await item.work(trx) });
-            await release(trx);
-          } catch (err) {
-            await rollbackTo(trx);
-            await release(trx);
-            outcomes.push({ ok: false, err });
-          }
-        }
-      });
-    } catch (err) {
-      // The commit failed: nothing of the group was written.
-      for (const item of items) item.reject(err);
-      return;
-    }
-    items.forEach((item, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) item.resolve(o.value);
-      else item.reject(o.err);
-    });
-  }
-
-  return {
-    run<T>(work: Work<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-        schedule();
-      });
-    },
-  };
-}
-
-/** Groups in flight at once on PostgreSQL, each on a connection of its own. */
+/** Groups in flight at once on PostgreSQL, each on a connection of its own (SQLite: one). */
 const PG_LANES = 4;
 
 /**
- * PostgreSQL: writes arriving together run one after another in one transaction, without
- * savepoints (a savepoint is two more round trips per write, and round trips are what a
- * small write costs there: BEGIN and COMMIT were two of its six). If any write of a group
- * fails, the whole group is undone and each of its writes runs again in a transaction of
- * its own, answering its own outcome: the same answers as without grouping. Up to
- * PG_LANES groups run at once.
+ * Small writes that arrive together commit together. Writes queued while a group runs, or
+ * within the same turn of the event loop, run in one transaction; no write is answered
+ * before its transaction committed, so what a client was told holds after a crash. Each
+ * write answers what it would have answered alone:
+ * - SQLite (`withSavepoints`): a commit is most of what a small write costs (the pages it
+ *   touched written to the WAL), and SQLite has one writer: 50 clients posting events each
+ *   paid a commit of their own, one after another. Each write runs in its own savepoint: one
+ *   that fails (a 404, a 422, a constraint) is rolled back alone; the others commit.
+ * - PostgreSQL (`withoutSavepoints`): a small write costs its round trips (BEGIN and COMMIT
+ *   were two of an event's six; a savepoint would be two more per write), so the writes run
+ *   one after another without savepoints; if any fails, the group is undone and each of its
+ *   writes runs again in a transaction of its own. Up to PG_LANES groups run at once.
  */
-function postgresGroups(db: Kysely<Database>, maxBatch: number): GroupCommit {
+export function groupCommit(store: Store, maxBatch = 500): GroupCommit {
+  const { db } = store;
+  const postgres = store.dialect === "postgres";
+  const lanes = postgres ? PG_LANES : 1;
+  const runGroup = postgres ? withoutSavepoints : withSavepoints;
   const queue: Item[] = [];
   let inFlight = 0;
   let scheduled = false;
 
   function schedule(): void {
-    if (scheduled || inFlight >= PG_LANES || queue.length === 0) return;
+    if (scheduled || inFlight >= lanes || queue.length === 0) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
@@ -115,14 +61,7 @@ function postgresGroups(db: Kysely<Database>, maxBatch: number): GroupCommit {
     inFlight++;
     schedule();
     try {
-      const values = await db.transaction().execute(async (trx) => {
-        const out: unknown[] = [];
-        for (const item of items) out.push(await item.work(trx));
-        return out;
-      });
-      items.forEach((item, i) => item.resolve(values[i]));
-    } catch {
-      await Promise.all(items.map((item) => db.transaction().execute(item.work).then(item.resolve, item.reject)));
+      await runGroup(db, items);
     } finally {
       inFlight--;
       schedule();
@@ -137,4 +76,47 @@ function postgresGroups(db: Kysely<Database>, maxBatch: number): GroupCommit {
       });
     },
   };
+}
+
+/** One transaction, a savepoint per write: a failing write is undone alone. Settles every item. */
+async function withSavepoints(db: Kysely<Database>, items: Item[]): Promise<void> {
+  const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const item of items) {
+        await savepoint(trx);
+        try {
+          outcomes.push({ ok: true, value: await item.work(trx) });
+          await release(trx);
+        } catch (err) {
+          await rollbackTo(trx);
+          await release(trx);
+          outcomes.push({ ok: false, err });
+        }
+      }
+    });
+  } catch (err) {
+    // The commit failed: nothing of the group was written.
+    for (const item of items) item.reject(err);
+    return;
+  }
+  items.forEach((item, i) => {
+    const o = outcomes[i]!;
+    if (o.ok) item.resolve(o.value);
+    else item.reject(o.err);
+  });
+}
+
+/** One transaction, no savepoints; any failure undoes it and each write runs again alone. Settles every item. */
+async function withoutSavepoints(db: Kysely<Database>, items: Item[]): Promise<void> {
+  try {
+    const values = await db.transaction().execute(async (trx) => {
+      const out: unknown[] = [];
+      for (const item of items) out.push(await item.work(trx));
+      return out;
+    });
+    items.forEach((item, i) => item.resolve(values[i]));
+  } catch {
+    await Promise.all(items.map((item) => db.transaction().execute(item.work).then(item.resolve, item.reject)));
+  }
 }
