@@ -60,21 +60,25 @@ export function toState(row: ContactRow, listIds: number[]): ContactState {
   return { id: row.id, email: row.email, status: row.status, fields: parseStoredFields(row.fields), listIds };
 }
 
-/**
- * Current state of the contacts with these (normalised) emails, keyed by email, each with
- * its row version on PostgreSQL (`readVersion` of a ContactWrite computed from it).
- */
-export async function statesByEmail(db: Db, accountId: number, emails: readonly string[]): Promise<Map<string, { state: ContactState; version: string | undefined }>> {
-  if (emails.length === 0) return new Map();
+/** A contact's state as read, with the row version a write computed from it must find. */
+export interface ReadState {
+  state: ContactState;
+  /** PostgreSQL: the row's `xmin` (see ContactWrite.readVersion); SQLite has one writer and none. */
+  version: string | undefined;
+}
+
+/** Current states of the account's contacts with these ids or (normalised) emails. */
+export async function readStates(db: Db, accountId: number, by: "id" | "email", keys: readonly string[]): Promise<ReadState[]> {
+  if (keys.length === 0) return [];
   const rows = await db
     .selectFrom("contacts")
     .selectAll()
     .select(isPostgres(db) ? sql<string>`xmin::text`.as("row_version") : sql<null>`null`.as("row_version"))
     .where("account_id", "=", accountId)
-    .where(inList(db, "email", emails, "text"))
+    .where(inList(db, by, keys, "text"))
     .execute();
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
-  return new Map(rows.map(({ row_version, ...r }) => [r.email, { state: toState(r, lists.get(r.id) ?? []), version: row_version ?? undefined }]));
+  return rows.map(({ row_version, ...r }) => ({ state: toState(r, lists.get(r.id) ?? []), version: row_version ?? undefined }));
 }
 
 export interface ContactSearch {
@@ -126,6 +130,9 @@ export interface ContactWrite {
   /** PostgreSQL: the row's version (xmin) when the change was computed; checked on write. */
   readVersion?: string;
 }
+
+/** How many times in a row a write computed again after ContactChangedMeanwhile, before it gives up. */
+export const MAX_CONTACT_RACES = 10;
 
 /**
  * A contact changed by another transaction between the read a change was computed from and

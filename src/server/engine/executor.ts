@@ -13,7 +13,7 @@ import type { Definition } from "../../core/flow/schema.ts";
 import { advance, type Transition } from "../../core/engine/advance.ts";
 import type { ConditionContext } from "../../core/engine/evaluate-condition.ts";
 import { listFields, type FieldRow } from "../fields/fields-repo.ts";
-import { ContactChangedMeanwhile, persistContactWrites } from "../contacts/contacts-repo.ts";
+import { ContactChangedMeanwhile, MAX_CONTACT_RACES, persistContactWrites } from "../contacts/contacts-repo.ts";
 import { fieldsByTag } from "../contacts/field-input.ts";
 import { conditionFacts, type ContactLedger, loadLedger } from "./step-context.ts";
 
@@ -65,8 +65,6 @@ const MESSAGE_COLUMNS = {
   next_attempt_at: "bigint",
 } as const;
 
-// Steps taken again in a row because a contact changed meanwhile, before the batch is given up.
-const MAX_RACES = 10;
 
 type RunState = Pick<ClaimedRun, "step_id" | "phase" | "wake_at"> & { done: boolean };
 
@@ -305,7 +303,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
         } catch (batchErr) {
           // Another transaction changed a contact this step read (PostgreSQL): nothing was
           // committed; the same step again, from a fresh read (the leases are still ours).
-          if (batchErr instanceof ContactChangedMeanwhile && ++raced <= MAX_RACES) continue;
+          if (batchErr instanceof ContactChangedMeanwhile && ++raced <= MAX_CONTACT_RACES) continue;
           // The database failing is no verdict on the runs: give the batch up; the leases expire
           // and the runs are taken again, from the step they were at.
           if (isTransientDbError(batchErr) || batchErr instanceof ContactChangedMeanwhile) throw batchErr;

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { ClaimedRun } from "../db/claim.ts";
 import type { Definition } from "../../core/flow/schema.ts";
@@ -6,8 +6,7 @@ import type { Effect } from "../../core/engine/advance.ts";
 import { type ConditionContext, eventCountKey } from "../../core/engine/evaluate-condition.ts";
 import { applyContactChange, type ContactChange, type ContactState, type TriggerEvent } from "../../core/contacts/contact-change.ts";
 import type { FieldRow } from "../fields/fields-repo.ts";
-import { inList, isPostgres } from "../db/rows-relation.ts";
-import { type ContactWrite, listIdsOf, toState } from "../contacts/contacts-repo.ts";
+import { type ContactWrite, readStates } from "../contacts/contacts-repo.ts";
 
 type Db = Kysely<Database>;
 
@@ -23,21 +22,11 @@ export interface ContactLedger {
 }
 
 export async function loadLedger(db: Db, accountId: number, contactIds: string[], defs: FieldRow[]): Promise<ContactLedger> {
-  const unique = [...new Set(contactIds)];
-  // PostgreSQL: each row's version (xmin) as read, so the write back can check that no other
-  // transaction (another batch in flight, an API write) changed the contact meanwhile.
-  // SQLite has one writer: nothing changes between this read and the write.
-  const postgres = isPostgres(db);
-  const rows = await db
-    .selectFrom("contacts")
-    .selectAll()
-    .select(postgres ? sql<string>`xmin::text`.as("row_version") : sql<null>`null`.as("row_version"))
-    .where("account_id", "=", accountId)
-    .where(inList(db, "id", unique, "text"))
-    .execute();
-  const versions = new Map(rows.map((r) => [r.id, r.row_version ?? undefined]));
-  const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
-  const original = new Map(rows.map((r) => [r.id, toState(r, lists.get(r.id) ?? [])]));
+  // With each row's version as read, so the write back can check that no other transaction
+  // (another batch in flight, an API write) changed the contact meanwhile.
+  const read = await readStates(db, accountId, "id", [...new Set(contactIds)]);
+  const versions = new Map(read.map((r) => [r.state.id, r.version]));
+  const original = new Map(read.map((r) => [r.state.id, r.state]));
   const current = new Map(original);
   const events = new Map<string, TriggerEvent[]>();
   const rowChanged = new Set<string>();

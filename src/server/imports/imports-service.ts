@@ -8,14 +8,13 @@ import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { missingListIds } from "../lists/lists-service.ts";
-import { ContactChangedMeanwhile, countContacts, type ContactWrite, persistContactWrites, statesByEmail } from "../contacts/contacts-repo.ts";
+import { ContactChangedMeanwhile, countContacts, type ContactWrite, MAX_CONTACT_RACES, persistContactWrites, readStates } from "../contacts/contacts-repo.ts";
 import { isConflict } from "../db/connect.ts";
 import { resolveFieldInput } from "../contacts/field-input.ts";
 import { suppressedAmong } from "../contacts/suppressions.ts";
 import type { JobHandler } from "../jobs/job-runner.ts";
 
 export const IMPORT_MAX = 50_000;
-const MAX_RACES = 10;
 /** Contacts per chunk row: the job applies one chunk per transaction. */
 const IMPORT_CHUNK = 1000;
 
@@ -96,7 +95,7 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
       const defs = await listFields(trx, accountId);
       const tags = new Map(defs.map((d) => [d.id, d.merge_tag]));
       const emails = [...new Set(batch.map((c) => c.e))];
-      const states = await statesByEmail(trx, accountId, emails);
+      const states = new Map((await readStates(trx, accountId, "email", emails)).map((r) => [r.state.email, r]));
       const suppressed = await suppressedAmong(trx, accountId, emails.filter((e) => !states.has(e)));
       let room = opts.maxContacts > 0 ? Math.max(0, opts.maxContacts - (await countContacts(trx, accountId))) : Infinity;
       const writes = new Map<string, ContactWrite>();
@@ -165,7 +164,7 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
       try {
         return await apply();
       } catch (err) {
-        if (attempt >= MAX_RACES || !(err instanceof ContactChangedMeanwhile || isConflict(err))) throw err;
+        if (attempt >= MAX_CONTACT_RACES || !(err instanceof ContactChangedMeanwhile || isConflict(err))) throw err;
       }
     }
   }
