@@ -16,25 +16,33 @@ describe.runIf(DIALECTS.includes("postgres"))("a contact changed between a step'
   });
   afterAll(() => t.close());
 
+  /**
+   * A step setting age = 30 on the contact, in a transaction: `beforeWrite` runs between its
+   * read and its write, `whileHolding` after its write (the row locked) until the commit.
+   */
+  async function ageStep(accountId: number, contactId: string, hooks: { beforeWrite?: () => Promise<unknown>; whileHolding?: () => Promise<unknown> } = {}) {
+    const defs = await listFields(t.store.db, accountId);
+    await t.store.db.transaction().execute(async (trx) => {
+      const ledger = await loadLedger(trx, accountId, [contactId], defs);
+      await ledger.apply(contactId, { type: "update_field", stepId: "x", field: "age", value: 30 });
+      await hooks.beforeWrite?.();
+      await persistContactWrites(trx, accountId, ledger.writes(), Date.now());
+      await hooks.whileHolding?.();
+    });
+  }
+
   it("writes nothing of the step, keeps the other change, and a fresh read applies both", async () => {
     const { acc } = await seedAccount(t);
     const c = await contact(t, acc, "race@example.com", { fields: { plan: "free" } });
-    const defs = await listFields(t.store.db, acc.accountId);
-    const step = async (meanwhile?: () => Promise<unknown>) =>
-      t.store.db.transaction().execute(async (trx) => {
-        const ledger = await loadLedger(trx, acc.accountId, [c.id], defs);
-        await ledger.apply(c.id, { type: "update_field", stepId: "x", field: "age", value: 30 });
-        await meanwhile?.();
-        await persistContactWrites(trx, acc.accountId, ledger.writes(), Date.now());
-      });
     const fields = async () => (await t.call(acc, "GET", `/api/contacts/${c.id}`)).json().data.fields;
 
     // Another writer (here the API, on its own connection) changes the contact meanwhile.
-    await expect(step(() => t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" } } }))).rejects.toBeInstanceOf(ContactChangedMeanwhile);
+    const patch = () => t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" } } });
+    await expect(ageStep(acc.accountId, c.id, { beforeWrite: patch })).rejects.toBeInstanceOf(ContactChangedMeanwhile);
     expect(await fields()).toEqual({ plan: "pro" });
 
     // Computed again from a fresh read, the step lands on top of it.
-    await step();
+    await ageStep(acc.accountId, c.id);
     expect(await fields()).toEqual({ plan: "pro", age: 30 });
   });
 
@@ -48,25 +56,23 @@ describe.runIf(DIALECTS.includes("postgres"))("a contact changed between a step'
     throw new Error("no statement ever waited on the step's lock");
   }
 
-  /** A step that has written the contact (age = 30) and holds it until `meanwhile` settles. */
-  async function stepHolding(accountId: number, contactId: string, meanwhile: () => Promise<unknown>) {
-    const defs = await listFields(t.store.db, accountId);
-    let other: Promise<unknown> | undefined;
-    await t.store.db.transaction().execute(async (trx) => {
-      const ledger = await loadLedger(trx, accountId, [contactId], defs);
-      await ledger.apply(contactId, { type: "update_field", stepId: "x", field: "age", value: 30 });
-      await persistContactWrites(trx, accountId, ledger.writes(), Date.now());
-      other = meanwhile();
-      await untilBlocked();
+  /** Starts `other` while a step holds the contact it wrote; commits once `other` waits on it; answers what `other` answered. */
+  async function whileStepHolds<T>(accountId: number, contactId: string, other: () => Promise<T>): Promise<T> {
+    let started: Promise<T> | undefined;
+    await ageStep(accountId, contactId, {
+      whileHolding: async () => {
+        started = other();
+        await untilBlocked();
+      },
     });
-    return other;
+    return started!;
   }
 
   it("an API write that starts while a step holds the contact waits, and keeps the step's change", async () => {
     const { acc } = await seedAccount(t);
     const c = await contact(t, acc, "api-race@example.com", { fields: { plan: "free" } });
-    const patch = await stepHolding(acc.accountId, c.id, () => t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" } } }));
-    expect(((await patch) as { statusCode: number }).statusCode).toBe(200);
+    const patched = await whileStepHolds(acc.accountId, c.id, () => t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" } } }));
+    expect(patched.statusCode).toBe(200);
     expect((await t.call(acc, "GET", `/api/contacts/${c.id}`)).json().data.fields).toEqual({ plan: "pro", age: 30 });
   });
 
@@ -74,8 +80,7 @@ describe.runIf(DIALECTS.includes("postgres"))("a contact changed between a step'
     const { acc } = await seedAccount(t);
     const c = await contact(t, acc, "import-race@example.com", { fields: { plan: "free" } });
     const created = (await t.call(acc, "POST", "/api/contacts/imports", { contacts: [{ email: c.email, fields: { plan: "pro" } }] })).json() as { id: number };
-    await stepHolding(acc.accountId, c.id, () => t.services.jobs.drain());
-    await t.services.jobs.drain();
+    await whileStepHolds(acc.accountId, c.id, () => t.services.jobs.drain());
     expect((await t.call(acc, "GET", `/api/contacts/imports/${created.id}`)).json()).toMatchObject({ status: "finished", updated_contacts_count: 1 });
     expect((await t.call(acc, "GET", `/api/contacts/${c.id}`)).json().data.fields).toEqual({ plan: "pro", age: 30 });
   });
