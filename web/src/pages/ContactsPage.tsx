@@ -18,7 +18,8 @@ const PAGE_SIZE = 25;
  * a time: "Load more" appends the next page.
  */
 function useContactPages(filters: string) {
-  const first = useApi<ContactPage>(`/api/contacts${filters}${filters ? "&" : "?"}limit=${PAGE_SIZE}`);
+  const base = `/api/contacts${filters}${filters ? "&" : "?"}limit=${PAGE_SIZE}`;
+  const first = useApi<ContactPage>(base);
   // Pages after the first, fetched by "Load more"; dropped whenever the first page is fetched again.
   const [more, setMore] = useState<{ of: ContactPage; contacts: Contact[]; cursor: string | null } | null>(null);
   const [moreLoading, setMoreLoading] = useState(false);
@@ -31,7 +32,7 @@ function useContactPages(filters: string) {
     const of = first.data;
     setMoreLoading(true);
     try {
-      const page = await api<ContactPage>("GET", `/api/contacts${filters}${filters ? "&" : "?"}limit=${PAGE_SIZE}&cursor=${encodeURIComponent(cursor)}`);
+      const page = await api<ContactPage>("GET", `${base}&cursor=${encodeURIComponent(cursor)}`);
       setMore((prev) => ({ of, contacts: [...(prev?.of === of ? prev.contacts : []), ...page.data], cursor: page.next_cursor }));
       setMoreError(null);
     } catch (err) {

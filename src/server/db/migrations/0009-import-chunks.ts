@@ -37,7 +37,11 @@ export function importChunks(dialect: DialectName) {
       await db.schema.alterTable("imports").addColumn("payload", "text", (c) => c.notNull().defaultTo("[]")).execute();
       const chunks = (await db.selectFrom("import_chunks").select(["import_id", "contacts"]).orderBy("import_id").orderBy("seq").execute()) as { import_id: number; contacts: string }[];
       const byImport = new Map<number, unknown[]>();
-      for (const c of chunks) byImport.set(c.import_id, [...(byImport.get(c.import_id) ?? []), ...(JSON.parse(c.contacts) as unknown[])]);
+      for (const c of chunks) {
+        const contacts = byImport.get(c.import_id) ?? [];
+        contacts.push(...(JSON.parse(c.contacts) as unknown[]));
+        byImport.set(c.import_id, contacts);
+      }
       // `processed` counted from the start of the payload; the applied chunks are gone, so
       // the payload is padded in front to keep the offsets (the padding is never read).
       for (const [id, rest] of byImport) {
