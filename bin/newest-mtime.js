@@ -1,5 +1,5 @@
 // The staleness rule of both builds the CLI makes: the server bundle (server-build.js) and
-// the web app (src/server/http/web-build.ts). Plain JavaScript: bin/ runs before any TypeScript.
+// the web app (src/server/app/web-build.ts). Plain JavaScript: bin/ runs before any TypeScript.
 import fs from "node:fs";
 import path from "node:path";
 

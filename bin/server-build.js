@@ -43,7 +43,7 @@ async function build({ root, out, pointer }, startedAt) {
   const dir = `${Math.floor(startedAt)}-${process.pid}`;
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { cli: "src/server/cli.ts" },
+    entryPoints: { cli: "src/server/app/cli.ts" },
     outdir: path.join(out, dir),
     bundle: true,
     splitting: true,
@@ -73,7 +73,7 @@ async function build({ root, out, pointer }, startedAt) {
  */
 export async function serverEntry(root = PACKAGE_ROOT) {
   const where = layout(root);
-  const source = path.join(root, "src/server/cli.ts");
+  const source = path.join(root, "src/server/app/cli.ts");
   if (process.env.MAILWRIGHT_SERVER_BUILD !== "0") {
     const current = currentBuild(where);
     if (current && SOURCES.every((s) => newestMtime(path.join(root, s)) <= current.builtAt)) return current.entry;

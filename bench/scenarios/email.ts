@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/server/config.ts";
 import { systemClock } from "../../src/server/clock.ts";
 import { openStore } from "../../src/server/db/connect.ts";
 import { migrate } from "../../src/server/db/migrate.ts";
-import { createServices } from "../../src/server/services.ts";
+import { createServices } from "../../src/server/app/services.ts";
 import { freshStore } from "../lib/stores.ts";
 import type { Metric, Scenario } from "../lib/scenario.ts";
 

@@ -6,8 +6,8 @@ import { loadConfig } from "../../src/server/config.ts";
 import { openStore, type Store } from "../../src/server/db/connect.ts";
 import { migrate } from "../../src/server/db/migrate.ts";
 import { TestClock } from "../../src/server/engine/test-clock.ts";
-import { buildApp } from "../../src/server/http/build-app.ts";
-import { createServices, type Services } from "../../src/server/services.ts";
+import { buildApp } from "../../src/server/app/build-app.ts";
+import { createServices, type Services } from "../../src/server/app/services.ts";
 import { DEFAULT_PG_ADMIN_URL, type FreshStore, freshStore, type StoreKind } from "../lib/stores.ts";
 
 /**

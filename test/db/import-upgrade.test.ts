@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/server/db/migrate.ts";
 import { systemClock } from "../../src/server/clock.ts";
 import { importsService } from "../../src/server/imports/imports-service.ts";
-import { jobRunner } from "../../src/server/jobs/job-runner.ts";
+import { jobRunner } from "../../src/server/background/job-runner.ts";
 import { DIALECTS, freshStore, type TestStore } from "../helpers/with-database.ts";
 
 // Imports stored their contacts in one JSON column until migration 0009 split them into

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
-import { webBuildStale } from "../../src/server/http/web-build.ts";
+import { webBuildStale } from "../../src/server/app/web-build.ts";
 import { freePort } from "../helpers/free-port.ts";
 
 /**

@@ -4,8 +4,8 @@ import { type Config, loadConfig } from "../../src/server/config.ts";
 import { type Clock, systemClock } from "../../src/server/clock.ts";
 import { TestClock } from "../../src/server/engine/test-clock.ts";
 import type { DialectName } from "../../src/server/db/connect.ts";
-import { buildApp } from "../../src/server/http/build-app.ts";
-import { createServices, type ServiceOptions, type Services } from "../../src/server/services.ts";
+import { buildApp } from "../../src/server/app/build-app.ts";
+import { createServices, type ServiceOptions, type Services } from "../../src/server/app/services.ts";
 import { freshStore, type TestStore } from "./with-database.ts";
 
 export interface TestAccount {

@@ -6,8 +6,8 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/server/config.ts";
 import { systemClock } from "../../src/server/clock.ts";
-import { buildApp } from "../../src/server/http/build-app.ts";
-import { createServices, type Services } from "../../src/server/services.ts";
+import { buildApp } from "../../src/server/app/build-app.ts";
+import { createServices, type Services } from "../../src/server/app/services.ts";
 import { freshStore, type TestStore } from "../helpers/with-database.ts";
 
 const INDEX = '<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script></head><body><div id="root"></div></body></html>';

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/server/config.ts";
-import { webBuildStale } from "../../src/server/http/web-build.ts";
+import { webBuildStale } from "../../src/server/app/web-build.ts";
 
 describe("when npm start rebuilds the web app", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mw-build-"));

@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { STEP_TYPES, type Definition, type Step } from "../../src/core/flow/schema.ts";
 import { validateDefinition } from "../../src/core/flow/validate.ts";
-import { deleteStep } from "../../web/src/flow-builder/delete-step.ts";
-import { insertStep } from "../../web/src/flow-builder/insert-step.ts";
-import { canMoveStep, moveStep } from "../../web/src/flow-builder/move-step.ts";
-import { freshStepId, portsOf, reachableIds, type RefAt } from "../../web/src/flow-builder/refs.ts";
+import { deleteStep } from "../../web/src/flow-builder/model/delete-step.ts";
+import { insertStep } from "../../web/src/flow-builder/model/insert-step.ts";
+import { canMoveStep, moveStep } from "../../web/src/flow-builder/model/move-step.ts";
+import { freshStepId, portsOf, reachableIds, type RefAt } from "../../web/src/flow-builder/model/refs.ts";
 import { CATALOG, completeStep, validDefinition } from "./flow-arbitraries.ts";
 
 /** The structure rules of src/core/flow/validate.ts; a new step's unfinished config is not one. */

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Definition } from "../../src/core/flow/schema.ts";
-import { fromGraph } from "../../web/src/flow-builder/from-graph.ts";
-import { REPORT_SIZES } from "../../web/src/flow-builder/layout.ts";
-import { portsOf } from "../../web/src/flow-builder/refs.ts";
-import { type FlowGraph, type GraphNode, type Point, toGraph } from "../../web/src/flow-builder/to-graph.ts";
+import { fromGraph } from "../../web/src/flow-builder/model/from-graph.ts";
+import { REPORT_SIZES } from "../../web/src/flow-builder/model/layout.ts";
+import { portsOf } from "../../web/src/flow-builder/model/refs.ts";
+import { type FlowGraph, type GraphNode, type Point, toGraph } from "../../web/src/flow-builder/model/to-graph.ts";
 import { draftDefinition, validDefinition } from "./flow-arbitraries.ts";
 
 const WELCOME: Definition = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Definition } from "../../src/core/flow/schema.ts";
-import { addStepLabel } from "../../web/src/flow-builder/add-labels.ts";
-import { toFieldValue } from "../../web/src/flow-builder/field-value-input.ts";
-import { collectIssues, serverMessages } from "../../web/src/flow-builder/issues.ts";
-import { type Names, NO_NAMES, summarizeStep, summarizeTrigger } from "../../web/src/flow-builder/summarize.ts";
+import { addStepLabel } from "../../web/src/flow-builder/model/add-labels.ts";
+import { toFieldValue } from "../../web/src/flow-builder/model/field-value-input.ts";
+import { collectIssues, serverMessages } from "../../web/src/flow-builder/model/issues.ts";
+import { type Names, NO_NAMES, summarizeStep, summarizeTrigger } from "../../web/src/flow-builder/model/summarize.ts";
 import { CATALOG } from "./flow-arbitraries.ts";
 
 const names: Names = {

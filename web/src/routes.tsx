@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, createBrowserRouter, redirect, useParams } fro
 import { fetchSession } from "./api/session.ts";
 import { safeNext } from "./lib/safe-next.ts";
 import { Layout } from "./components/Layout.tsx";
-import { AutomationEditor } from "./flow-builder/AutomationEditor.tsx";
+import { AutomationEditor } from "./flow-builder/editor/AutomationEditor.tsx";
 import { AutomationsPage } from "./pages/AutomationsPage.tsx";
 import { ContactDetailPage } from "./pages/ContactDetailPage.tsx";
 import { ContactsPage } from "./pages/ContactsPage.tsx";

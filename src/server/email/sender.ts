@@ -12,7 +12,7 @@ import { composeMessage, RenderError } from "./compose-message.ts";
 import { type Envelope, SendError, type Transport } from "./transport.ts";
 import { nextAttemptAt } from "./retry-policy.ts";
 import { loadRenderInputs, type Outcome, recordOutcomes, stillSubscribed } from "./sender-repo.ts";
-import { workLoop } from "../engine/work-loop.ts";
+import { workLoop } from "../background/work-loop.ts";
 
 export interface SenderOptions {
   batchSize: number;

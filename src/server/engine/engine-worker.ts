@@ -4,7 +4,7 @@ import { nextWake } from "../db/claim.ts";
 import type { Clock } from "../clock.ts";
 import type { Wakeup } from "../db/wakeup.ts";
 import type { Executor } from "./executor.ts";
-import { workLoop } from "./work-loop.ts";
+import { workLoop } from "../background/work-loop.ts";
 
 /**
  * The engine loop: dispatch new trigger events, execute due runs, then sleep until the

@@ -5,7 +5,7 @@ import type { Clock } from "../clock.ts";
 import { errors } from "../errors.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { listIdsOf, parseStoredFields } from "../contacts/contacts-repo.ts";
-import type { JobHandler } from "../jobs/job-runner.ts";
+import type { JobHandler } from "../background/job-runner.ts";
 import { toCsv } from "./csv.ts";
 
 export type ExportFilter =

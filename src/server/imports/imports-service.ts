@@ -12,7 +12,7 @@ import { ContactChangedMeanwhile, countContacts, type ContactWrite, MAX_CONTACT_
 import { isConflict } from "../db/connect.ts";
 import { resolveFieldInput } from "../contacts/field-input.ts";
 import { suppressedAmong } from "../contacts/suppressions.ts";
-import type { JobHandler } from "../jobs/job-runner.ts";
+import type { JobHandler } from "../background/job-runner.ts";
 
 export const IMPORT_MAX = 50_000;
 /** Contacts per chunk row: the job applies one chunk per transaction. */

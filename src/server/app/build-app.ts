@@ -1,0 +1,186 @@
+import { createHash } from "node:crypto";
+import sjson from "secure-json-parse";
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import type { Config } from "../config.ts";
+import { ping, type Store } from "../db/connect.ts";
+import { ApiError, errors } from "../errors.ts";
+import type { Services } from "./services.ts";
+import type { ApiApp } from "../http/api-app.ts";
+import { authenticate } from "./auth.ts";
+import { type SchemaError, toFieldErrors } from "../http/validation-errors.ts";
+import { refuseUnstorableText } from "../http/unstorable-text.ts";
+import { contactsRoutes } from "../contacts/contacts-routes.ts";
+import { fieldsRoutes } from "../fields/fields-routes.ts";
+import { listsRoutes } from "../lists/lists-routes.ts";
+import { importsRoutes } from "../imports/imports-routes.ts";
+import { exportsRoutes } from "../exports/exports-routes.ts";
+import { templatesRoutes } from "../templates/templates-routes.ts";
+import { automationsRoutes } from "../automations/automations-routes.ts";
+import { testClockRoutes } from "../engine/test-clock-routes.ts";
+import { trackingRoutes } from "../tracking/tracking-routes.ts";
+import { reportsRoutes } from "../reports/reports-routes.ts";
+import { emailRoutes } from "../email/email-routes.ts";
+import { registerMetrics } from "./metrics.ts";
+import { tokensRoutes } from "../accounts/tokens-routes.ts";
+import { settingsRoutes } from "../settings/settings-routes.ts";
+import { sessionRoutes } from "../users/session-routes.ts";
+import { sessionTokenOf } from "../users/session-cookie.ts";
+import { registerWebApp, type WebAppOptions } from "./web-app.ts";
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  services: Services;
+  /** A pino logger; absent = silent (tests). */
+  logger?: FastifyBaseLogger;
+  /** Where the built web app is (tests pass a folder of their own). */
+  web?: WebAppOptions;
+}
+
+/** Maps any error to the catalogue's status and body; unknown errors are logged 500s. */
+function toApiError(err: FastifyError, bodyLimit: number): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (err.validation) return errors.validation(toFieldErrors(err.validation as SchemaError[]));
+  switch (err.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return errors.payloadTooLarge(bodyLimit);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return errors.unsupportedMediaType();
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return errors.badRequest("Body cannot be empty when Content-Type is application/json");
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return errors.badRequest("Content-Length does not match the body");
+  }
+  if (err.statusCode === 429) return errors.rateLimited();
+  if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") return errors.badRequest(`Malformed JSON: ${err.message}`);
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return errors.badRequest(err.message);
+  return null;
+}
+
+/** The whole HTTP surface; never listens, so tests drive it through `inject()`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, store, services } = deps;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: config.bodyLimit,
+    // Mailtrap's validation is strict: unknown attributes are refused, nothing is coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    // A path may name a contact by its URL-encoded address: up to 254 characters, 3 bytes each encoded.
+    routerOptions: { maxParamLength: 1024 },
+    // Malformed or overlong URLs are answered from the catalogue, like every other error.
+    frameworkErrors: (err: FastifyError, _req: unknown, reply: FastifyReply) => {
+      const mapped = err.code === "FST_ERR_MAX_PARAM_LENGTH" ? errors.notFound() : errors.badRequest(`Malformed URL: ${err.message}`);
+      return reply.code(mapped.status).send(mapped.body);
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // The API speaks JSON only: any other body is a 415, not a string handed to validation.
+  app.removeContentTypeParser("text/plain");
+  // An empty JSON body (curl -H 'Content-Type: application/json' -X POST …/activate) means no body;
+  // anything else must parse, with prototype poisoning refused.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, sjson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }));
+    } catch (err) {
+      done(errors.badRequest(`Malformed JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const mapped = toApiError(err, config.bodyLimit);
+    if (mapped) return reply.code(mapped.status).send(mapped.body);
+    req.log.error({ err }, "unhandled error");
+    const internal = errors.internal();
+    return reply.code(internal.status).send(internal.body);
+  });
+  // Parses the web session cookie before anything (auth and the rate limiter read it).
+  await app.register(cookie);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Mailwright API", version: "1.0.0", description: "Mailtrap-compatible contacts and templates API, plus Mailwright's own." },
+      components: {
+        securitySchemes: {
+          BearerAuth: { type: "http", scheme: "bearer" },
+          HeaderAuth: { type: "apiKey", in: "header", name: "Api-Token" },
+        },
+      },
+      security: [{ BearerAuth: [] }, { HeaderAuth: [] }],
+    },
+  });
+
+  if (config.rateLimit > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimit,
+      timeWindow: config.rateLimitWindowSeconds * 1000,
+      // Per token or web session (hashed: the limiter's memory never holds a secret); per address without one.
+      keyGenerator: (req) => {
+        const token = req.headers.authorization ?? req.headers["api-token"] ?? sessionTokenOf(req);
+        const raw = Array.isArray(token) ? token[0] : token;
+        return raw ? createHash("sha256").update(raw).digest("hex") : req.ip;
+      },
+      allowList: (req) => !req.url.startsWith("/api/") || req.url.startsWith("/api/openapi.json"),
+      errorResponseBuilder: () => ({ statusCode: 429, message: "Rate limit exceeded" }),
+    });
+  }
+
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ping(store);
+      return { status: "ok" };
+    } catch {
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  registerMetrics(app, store, services.clock, services.metrics);
+
+  // Every API path is served both token-scoped (/api/…) and account-scoped (/api/accounts/{id}/…).
+  const api = async (scope: ApiApp) => {
+    scope.addHook("onRequest", authenticate(services.accounts, services.users));
+    // No body where the body requires nothing (a preview, an export without filters) is an empty object.
+    scope.addHook("preValidation", async (req) => {
+      const schema = req.routeOptions.schema?.body as { type?: string; required?: string[] } | undefined;
+      if (req.body === undefined && schema?.type === "object" && !schema.required?.length) req.body = {};
+    });
+    scope.addHook("preValidation", refuseUnstorableText);
+    services.idempotency.register(scope);
+    contactsRoutes(scope, services.contacts);
+    fieldsRoutes(scope, services.fields);
+    listsRoutes(scope, services.lists);
+    importsRoutes(scope, services.imports);
+    exportsRoutes(scope, services.exports);
+    templatesRoutes(scope, services.templates);
+    automationsRoutes(scope, services.automations);
+    reportsRoutes(scope, services.reports, services.activity);
+    emailRoutes(scope, store.db);
+    tokensRoutes(scope, store.db, services.clock);
+    settingsRoutes(scope, config, services.accounts);
+    if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
+  };
+  await app.register(async (scope) => trackingRoutes(scope, services.tracking));
+  // Sign-in happens before there is a session or a token: outside the authenticated scope.
+  await app.register(
+    async (scope: ApiApp) => {
+      scope.addHook("preValidation", refuseUnstorableText);
+      sessionRoutes(scope, services.users, { secure: config.publicUrl.startsWith("https:") });
+    },
+    { prefix: "/api" },
+  );
+  await app.register(api, { prefix: "/api" });
+  await app.register(api, { prefix: "/api/accounts/:account_id" });
+  await registerWebApp(app, deps.web);
+
+  return app;
+}

@@ -1,0 +1,129 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "../config.ts";
+import type { Clock } from "../clock.ts";
+import type { Store } from "../db/connect.ts";
+import { plannerStats } from "../db/planner-stats.ts";
+import { Histogram } from "prom-client";
+import { Wakeup } from "../db/wakeup.ts";
+import { accountsRepo } from "../accounts/accounts-repo.ts";
+import { contactsService } from "../contacts/contacts-service.ts";
+import { fieldsService } from "../fields/fields-service.ts";
+import { findField } from "../fields/fields-repo.ts";
+import { listsService } from "../lists/lists-service.ts";
+import { importsService } from "../imports/imports-service.ts";
+import { exportsService } from "../exports/exports-service.ts";
+import { templatesService } from "../templates/templates-service.ts";
+import { idempotency } from "../idempotency/idempotency.ts";
+import { jobRunner, type JobRunner } from "../background/job-runner.ts";
+import { automationsService } from "../automations/automations-service.ts";
+import { automationsUsingField } from "../automations/automations-repo.ts";
+import { dispatcher } from "../engine/dispatcher.ts";
+import { executor, type ExecutorOptions } from "../engine/executor.ts";
+import { engineWorker } from "../engine/engine-worker.ts";
+import type { TestClock } from "../engine/test-clock.ts";
+import { loadSecret, trackingLinks } from "../email/tokens.ts";
+import { captureTransport } from "../email/capture-transport.ts";
+import { smtpTransport } from "../email/smtp-transport.ts";
+import type { Transport } from "../email/transport.ts";
+import { sender } from "../email/sender.ts";
+import { trackingService } from "../tracking/tracking-service.ts";
+import { reportsService } from "../reports/reports-service.ts";
+import { activityService } from "../reports/activity-service.ts";
+import { usersService } from "../users/users-service.ts";
+
+export interface ServiceOptions {
+  /** The test clock, when it is on (it is also `clock`). */
+  testClock?: TestClock;
+  /** Test hooks for the executor. */
+  executor?: Partial<ExecutorOptions>;
+  /** Pins the sender's retry jitter (tests). */
+  senderRandom?: () => number;
+}
+
+// Far above the SMTP transport's timeouts (30 s connect, 60 s socket) plus the half-lease
+// cut-off, so a message is never in flight when its lease runs out. A dead worker's
+// messages are taken over after this long.
+const SENDER_LEASE_MS = 10 * 60_000;
+
+/** Wires every service over one store; nothing here starts work or listens. */
+export function createServices(store: Store, config: Config, clock: Clock, log: FastifyBaseLogger, opts: ServiceOptions = {}) {
+  const wakeup = new Wakeup();
+  // HMAC key of tracking and unsubscribe links: MAILWRIGHT_SECRET, or kept in the data dir.
+  const secret = loadSecret(config.secret, config.dataDir);
+  const wake = () => wakeup.signal();
+  let jobs: JobRunner | undefined;
+  const kick = () => jobs?.kick();
+  const stats = plannerStats(store);
+  const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick, onApplied: wake, stats });
+  const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
+  const idem = idempotency(store, clock);
+  jobs = jobRunner(store, clock, [imports.handler, exports.handler], log, { maintenance: async () => void (await idem.purgeExpired()) });
+  // PostgreSQL pays per statement (a round trip, planning): larger batches. SQLite holds its
+  // one write lock for a batch's transaction: smaller ones let API writes in between.
+  const engineBatch = config.engineBatch || (store.dialect === "postgres" ? 1000 : 200);
+  const exec = executor(store, clock, log, { batchSize: engineBatch, leaseMs: config.engineLeaseMs, stats, ...opts.executor });
+  const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota, stats }), exec, wakeup, log, {
+    idleMs: store.dialect === "sqlite" ? 250 : 1000,
+    // SQLite has one connection: a second batch would only queue behind the first.
+    concurrency: store.dialect === "sqlite" ? 1 : config.engineConcurrency,
+  });
+  const links = trackingLinks(secret, config.publicUrl);
+  // Per process (the one that sends); /metrics of the same process exports it.
+  const sendDuration = new Histogram({
+    name: "mailwright_send_duration_seconds",
+    help: "Time the mail transport took per delivery attempt, by outcome",
+    labelNames: ["outcome"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [],
+  });
+  const transport: Transport = config.smtpUrl
+    ? smtpTransport({ url: config.smtpUrl, maxConnections: config.smtpMaxConnections, rate: config.smtpRate })
+    : captureTransport(store, clock);
+  const send = sender(store, clock, transport, links, wakeup, log, {
+    batchSize: config.senderBatch,
+    concurrency: config.senderConcurrency,
+    leaseMs: SENDER_LEASE_MS,
+    retryWindowMs: config.retryWindowHours * 3_600_000,
+    limits: { maxBytes: config.renderMaxBytes, timeoutMs: config.renderTimeoutMs },
+    host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ""),
+    defaultFrom: config.fromEmail,
+    idleMs: store.dialect === "sqlite" ? 250 : 1000,
+    ...(opts.senderRandom ? { random: opts.senderRandom } : {}),
+    onAttempt: (seconds, outcome) => sendDuration.observe({ outcome }, seconds),
+  });
+  return {
+    accounts: accountsRepo(store, clock),
+    /** Web app users and their sessions. */
+    users: usersService(store, clock, { sessionHours: config.sessionHours, testClock: config.testClock }),
+    contacts: contactsService(store, clock, { maxContacts: config.maxContacts, onChange: wake }),
+    fields: fieldsService(store, clock, {
+      maxFields: config.maxFields,
+      usage: async (accountId, fieldId) => {
+        const field = await findField(store.db, accountId, fieldId);
+        return field ? automationsUsingField(store.db, accountId, field.merge_tag) : [];
+      },
+    }),
+    lists: listsService(store, clock),
+    templates: templatesService(store, clock, { transport, from: config.fromEmail, host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, "") }),
+    automations: automationsService(store, clock, { maxAutomations: config.maxAutomations, onChange: wake }),
+    imports,
+    exports,
+    idempotency: idem,
+    jobs,
+    engine,
+    wakeup,
+    /** Delivers queued messages (worker role). */
+    sender: send,
+    /** Public URLs (open pixel, click, unsubscribe) for rendered messages. */
+    links,
+    tracking: trackingService(store, clock, secret, { onChange: wake }),
+    reports: reportsService(store),
+    activity: activityService(store),
+    testClock: opts.testClock ?? null,
+    clock,
+    /** Metrics this process measures itself (the rest /metrics reads from the database). */
+    metrics: [sendDuration],
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
