@@ -1,21 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import type pg from "pg";
-import { prepareRepeatedStatements, STALE_PLAN } from "../../src/server/db/pg-prepared.ts";
+import { preparingClient, STALE_PLAN } from "../../src/server/db/pg-prepared.ts";
 import { isTransientDbError } from "../../src/server/db/connect.ts";
 import { DIALECTS, freshStore, type TestStore } from "../helpers/with-database.ts";
 
 /** A stand-in pg client that records what it was asked to run. */
 function recordingClient(fail: (args: unknown[]) => Error | null = () => null) {
   const calls: unknown[][] = [];
-  const client = {
+  const pgClient = {
     query: (...args: unknown[]) => {
       calls.push(args);
       const err = fail(args);
       return err ? Promise.reject(err) : Promise.resolve({ rows: [] });
     },
+    release: () => undefined,
   };
-  prepareRepeatedStatements(client as unknown as pg.PoolClient, 2);
+  // What Kysely calls: the wrapper, which hands the pg client its statements named or not.
+  const client = preparingClient(pgClient as unknown as pg.PoolClient, 2) as unknown as { query(...args: unknown[]): Promise<unknown> };
   return { client, calls };
 }
 

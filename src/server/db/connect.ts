@@ -5,9 +5,11 @@ import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from "kyse
 import pg from "pg";
 import type { Database } from "./schema.ts";
 import { withStatementCache } from "./statement-cache.ts";
-import { prepareRepeatedStatements, STALE_PLAN } from "./pg-prepared.ts";
+import { preparingPool, STALE_PLAN } from "./pg-prepared.ts";
+import type { DialectName } from "./dialect.ts";
+import { dialectOfUrl } from "./dialect-of.ts";
 
-export type DialectName = "sqlite" | "postgres";
+export type { DialectName } from "./dialect.ts";
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -18,9 +20,6 @@ export interface Store {
 // int8 (bigint) columns hold epoch milliseconds and ids: well inside 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-export function dialectOf(url: string): DialectName {
-  return /^postgres(ql)?:\/\//.test(url) ? "postgres" : "sqlite";
-}
 
 /** Opens the store named by a database URL (`sqlite:<file>` or `postgres://…`). */
 export interface StoreOptions {
@@ -31,18 +30,15 @@ export interface StoreOptions {
 
 export function openStore(url: string, opts: StoreOptions = {}): Store {
   const log = opts.onQuery ? (e: LogEvent) => opts.onQuery!(e.query.sql, e.queryDurationMillis) : undefined;
-  if (dialectOf(url) === "postgres") {
+  if (dialectOfUrl(url).name === "postgres") {
     // Custom plans always: see prepareRepeatedStatements.
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options: "-c plan_cache_mode=force_custom_plan" });
     // A client losing its connection (server restart) must not crash the process: the pool
     // handles idle ones; one checked out between queries would emit an unheard 'error'.
     // Its next query fails instead (a transient error, retried), and the pool drops it.
     pool.on("error", () => undefined);
-    pool.on("connect", (client) => {
-      client.on("error", () => undefined);
-      prepareRepeatedStatements(client);
-    });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    pool.on("connect", (client) => client.on("error", () => undefined));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), ...(log ? { log } : {}) });
     return { db, dialect: "postgres", close: () => db.destroy() };
   }
   const file = url.slice("sqlite:".length);

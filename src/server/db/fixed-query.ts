@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely } from "kysely";
-import { isPostgres, numberPlaceholders } from "./rows-relation.ts";
+import { dialectOf } from "./dialect-of.ts";
 
 /**
  * A hot statement whose text never changes, written once in SQL with `?` placeholders and
@@ -9,10 +9,11 @@ import { isPostgres, numberPlaceholders } from "./rows-relation.ts";
  * rows-relation.ts); everything else uses the query builder.
  */
 export function fixedQuery<Row>(text: string): (db: Kysely<any>, params?: readonly unknown[]) => Promise<Row[]> {
-  let numbered: string | undefined;
+  const texts = new Map<string, string>();
   return async (db, params = []) => {
-    const postgres = isPostgres(db);
-    const sql = postgres ? (numbered ??= numberPlaceholders(text)) : text;
+    const dialect = dialectOf(db);
+    let sql = texts.get(dialect.name);
+    if (sql === undefined) texts.set(dialect.name, (sql = dialect.placeholders(text)));
     return (await db.executeQuery<Row>(CompiledQuery.raw(sql, [...params]))).rows;
   };
 }

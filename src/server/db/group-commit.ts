@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { fixedQuery } from "./fixed-query.ts";
 import type { Store } from "./connect.ts";
+import { dialectOf } from "./dialect-of.ts";
 import type { Database } from "./schema.ts";
 
 const savepoint = fixedQuery("savepoint group_item");
@@ -20,9 +21,6 @@ export interface GroupCommit {
   run<T>(work: Work<T>): Promise<T>;
 }
 
-/** Groups in flight at once on PostgreSQL, each on a connection of its own (SQLite: one). */
-const PG_LANES = 4;
-
 /**
  * Small writes that arrive together commit together. Writes queued while a group runs, or
  * within the same turn of the event loop, run in one transaction; no write is answered
@@ -35,13 +33,13 @@ const PG_LANES = 4;
  * - PostgreSQL (`withoutSavepoints`): a small write costs its round trips (BEGIN and COMMIT
  *   were two of an event's six; a savepoint would be two more per write), so the writes run
  *   one after another without savepoints; if any fails, the group is undone and each of its
- *   writes runs again in a transaction of its own. Up to PG_LANES groups run at once.
+ *   writes runs again in a transaction of its own. Up to the dialect's `lanes` groups run at once.
  */
 export function groupCommit(store: Store, maxBatch = 500): GroupCommit {
   const { db } = store;
-  const postgres = store.dialect === "postgres";
-  const lanes = postgres ? PG_LANES : 1;
-  const runGroup = postgres ? withoutSavepoints : withSavepoints;
+  // Groups in flight at once (PostgreSQL: each on a connection of its own; SQLite: one).
+  const { mode, lanes } = dialectOf(db).groupCommit;
+  const runGroup = mode === "savepoints" ? withSavepoints : withoutSavepoints;
   const queue: Item[] = [];
   let inFlight = 0;
   let scheduled = false;

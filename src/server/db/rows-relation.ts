@@ -1,49 +1,24 @@
-import { CompiledQuery, type Expression, type Insertable, type Kysely, PostgresAdapter, type RawBuilder, type SqlBool, sql } from "kysely";
+import { CompiledQuery, type Expression, type Insertable, type Kysely, type RawBuilder, type SqlBool } from "kysely";
 import type { Database } from "./schema.ts";
+import type { ColumnType, Dialect, HasAdapter } from "./dialect.ts";
+import { dialectOf } from "./dialect-of.ts";
 
-export type ColumnType = "bigint" | "text" | "int";
+export type { ColumnType, HasAdapter } from "./dialect.ts";
+export { numberPlaceholders } from "./postgres-dialect.ts";
 
-/** Any Kysely instance or transaction, whatever its tables. */
-export interface HasAdapter {
-  getExecutor(): { readonly adapter: object };
-}
-
-/** The dialect decision every dialect port makes, in one place. */
+/** True on PostgreSQL. Kept for callers not yet moved to `dialectOf(db)`'s ports. */
 export function isPostgres(db: HasAdapter): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
+  return dialectOf(db).name === "postgres";
 }
 
-/**
- * Many rows as a relation to join an UPDATE against (`with v(cols) as (…) update … from v`).
- * PostgreSQL takes one array per column through `unnest`: a handful of parameters however
- * many rows, and a statement text that is prepared once. SQLite takes a VALUES list: an
- * UPDATE … FROM a `json_each` relation was planned as a scan of the whole table per row.
- * Bulk writes differ by dialect here and only here.
- */
+/** Many rows as a relation to join an UPDATE against (`with v(cols) as (…) update … from v`): see each dialect's rowsRelation. */
 export function rowsRelation(db: HasAdapter, types: readonly ColumnType[], rows: readonly unknown[][]): RawBuilder<unknown> {
-  if (isPostgres(db)) {
-    const arrays = types.map((t, i) => sql`${rows.map((r) => r[i])}::${sql.raw(t)}[]`);
-    return sql`select * from unnest(${sql.join(arrays)})`;
-  }
-  return sql`values ${sql.join(rows.map((r) => sql`(${sql.join(r)})`))}`;
+  return dialectOf(db).rowsRelation(types, rows);
 }
 
-/**
- * `column in (values)`. On PostgreSQL one array parameter (`= any($1)`): the statement's
- * text is the same for any number of values, so it is prepared once per connection. SQLite
- * gets an IN list (its statements are cached by text; up to 32,766 parameters): with
- * `in (select value from json_each(?))` it chose other indexes, and the engine scenario
- * lost a quarter of its speed.
- */
+/** `column in (values)`: see each dialect's inList. */
 export function inList(db: HasAdapter, column: string, values: readonly (string | number)[], type: ColumnType): Expression<SqlBool> {
-  if (isPostgres(db)) return sql<SqlBool>`${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`;
-  return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
-}
-
-/** PostgreSQL numbers its placeholders ($1, $2, …): `?` in a fixed text become those. */
-export function numberPlaceholders(text: string): string {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
+  return dialectOf(db).inList(column, values, type);
 }
 
 /** A column computed in SQL from the inserted row (`v.<column>`), with `?` placeholders. */
@@ -57,22 +32,20 @@ export interface DerivedColumn {
 // by the callers' column-type objects (module constants), then by the rest of the shape.
 const insertTexts = new WeakMap<object, Map<string, string>>();
 
-function insertText(postgres: boolean, table: string, types: Record<string, ColumnType | undefined>, derived: [string, DerivedColumn][], onConflict: boolean): string {
+function insertText(dialect: Dialect, table: string, types: Record<string, ColumnType | undefined>, derived: [string, DerivedColumn][], onConflict: boolean): string {
   let byShape = insertTexts.get(types);
   if (!byShape) insertTexts.set(types, (byShape = new Map<string, string>()));
-  const key = `${postgres}|${table}|${onConflict}|${derived.map(([c, d]) => `${c}=${d.sql}`).join("|")}`;
+  const key = `${dialect.name}|${table}|${onConflict}|${derived.map(([c, d]) => `${c}=${d.sql}`).join("|")}`;
   let text = byShape.get(key);
   if (text !== undefined) return text;
   const q = (name: string) => `"${name}"`;
   const columns = Object.keys(types);
-  const source = postgres
-    ? `select * from unnest(${columns.map((c) => `?::${types[c]}[]`).join(", ")}) as u(${columns.map(q).join(", ")})`
-    : `select ${columns.map((c, i) => `json_extract(value, '$[${i}]') as ${q(c)}`).join(", ")} from json_each(?)`;
+  const source = dialect.bulkSource(columns, types);
   const targets = [...columns, ...derived.map(([c]) => c)].map(q).join(", ");
   const selected = [...columns.map((c) => `v.${q(c)}`), ...derived.map(([, d]) => d.sql)].join(", ");
   // SQLite reads "select … on conflict" as a join unless the select has a WHERE.
   text = `insert into ${q(table)} (${targets}) select ${selected} from (${source}) as v${onConflict ? " where true on conflict do nothing" : ""}`;
-  if (postgres) text = numberPlaceholders(text);
+  text = dialect.placeholders(text);
   byShape.set(key, text);
   return text;
 }
@@ -92,12 +65,12 @@ export async function insertRows<T extends keyof Database & string>(
   opts: { onConflict?: "nothing"; derived?: { [K in keyof Insertable<Database[T]> & string]?: DerivedColumn } } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
-  const postgres = isPostgres(db);
+  const dialect = dialectOf(db);
   const columns = Object.keys(types) as (keyof Insertable<Database[T]> & string)[];
   const derived = Object.entries(opts.derived ?? {}) as [string, DerivedColumn][];
-  const text = insertText(postgres, table, types, derived, opts.onConflict === "nothing");
+  const text = insertText(dialect, table, types, derived, opts.onConflict === "nothing");
   const values = rows.map((r) => columns.map((c) => r[c] ?? null));
   // In the order of the placeholders: the derived columns' (the select list), then the rows'.
-  const source = postgres ? columns.map((_, i) => values.map((r) => r[i])) : [JSON.stringify(values)];
+  const source = dialect.bulkParams(values, columns.length);
   await db.executeQuery(CompiledQuery.raw(text, [...derived.flatMap(([, d]) => d.params), ...source]));
 }

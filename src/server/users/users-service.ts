@@ -86,7 +86,7 @@ export function usersService(store: Store, clock: Clock, opts: { sessionHours: n
       if (await anyUser(db)) throw errors.conflict("Already set up");
       const passwordHash = await hashPassword(input.password);
       const user = await db.transaction().execute(async (trx) => {
-        await lockForTransaction(trx, store.dialect, LOCKS.setup);
+        await lockForTransaction(trx, LOCKS.setup);
         // Checked again under the lock: two first visitors racing make one admin, not two.
         if (await anyUser(trx)) throw errors.conflict("Already set up");
         const now = clock.now();
