@@ -5,6 +5,7 @@ import { systemClock } from "../clock.ts";
 import { openStore, type Store } from "../db/connect.ts";
 import { migrate } from "../db/migrate.ts";
 import { createServices, type Services } from "./services.ts";
+import { dialectOf } from "../db/dialect-of.ts";
 import { TestClock } from "../engine/test-clock.ts";
 
 export interface Roles {
@@ -32,7 +33,8 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
   const testClock = config.testClock ? new TestClock(store.db) : undefined;
   await testClock?.refresh();
   const services = createServices(store, config, testClock ?? systemClock, log, { testClock });
-  if (store.dialect === "postgres" && roles.worker) await services.wakeup.listen(config.databaseUrl, log);
+  // Other processes wake this one's workers through NOTIFY where the store is shared.
+  if (dialectOf(store.db).sharedByProcesses && roles.worker) await services.wakeup.listen(config.databaseUrl, log);
   if (config.bootstrapToken) await services.accounts.bootstrap(config.bootstrapToken);
 
   let app: FastifyInstance | null = null;

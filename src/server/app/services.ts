@@ -15,6 +15,7 @@ import { exportsService } from "../exports/exports-service.ts";
 import { templatesService } from "../templates/templates-service.ts";
 import { idempotency } from "../idempotency/idempotency.ts";
 import { jobRunner, type JobRunner } from "../background/job-runner.ts";
+import { dialectOf } from "../db/dialect-of.ts";
 import { automationsService } from "../automations/automations-service.ts";
 import { automationsUsingField } from "../automations/automations-repo.ts";
 import { dispatcher } from "../engine/dispatcher.ts";
@@ -58,14 +59,15 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
   const idem = idempotency(store, clock);
   jobs = jobRunner(store, clock, [imports.handler, exports.handler], log, { maintenance: async () => void (await idem.purgeExpired()) });
-  // PostgreSQL pays per statement (a round trip, planning): larger batches. SQLite holds its
-  // one write lock for a batch's transaction: smaller ones let API writes in between.
-  const engineBatch = config.engineBatch || (store.dialect === "postgres" ? 1000 : 200);
+  // Per database (docs/adr/0009): PostgreSQL pays per statement (a round trip, planning), so
+  // larger batches; SQLite holds its one write lock for a batch's transaction, so smaller
+  // ones let API writes in between, and one batch at a time (a second would only queue).
+  const defaults = dialectOf(store.db).defaults;
+  const engineBatch = config.engineBatch || defaults.engineBatch;
   const exec = executor(store, clock, log, { batchSize: engineBatch, leaseMs: config.engineLeaseMs, stats, ...opts.executor });
   const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota, stats }), exec, wakeup, log, {
-    idleMs: store.dialect === "sqlite" ? 250 : 1000,
-    // SQLite has one connection: a second batch would only queue behind the first.
-    concurrency: store.dialect === "sqlite" ? 1 : config.engineConcurrency,
+    idleMs: defaults.idleMs,
+    concurrency: Math.min(defaults.maxEngineConcurrency, config.engineConcurrency),
   });
   const links = trackingLinks(secret, config.publicUrl);
   // Per process (the one that sends); /metrics of the same process exports it.
@@ -87,7 +89,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     limits: { maxBytes: config.renderMaxBytes, timeoutMs: config.renderTimeoutMs },
     host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ""),
     defaultFrom: config.fromEmail,
-    idleMs: store.dialect === "sqlite" ? 250 : 1000,
+    idleMs: defaults.idleMs,
     ...(opts.senderRandom ? { random: opts.senderRandom } : {}),
     onAttempt: (seconds, outcome) => sendDuration.observe({ outcome }, seconds),
   });
