@@ -107,6 +107,16 @@ describe.each(DIALECTS)("dialect ports on %s", (name) => {
     });
   });
 
+  it("after a row inserted with an explicit id, the next generated id is past it", async () => {
+    const d = dialectOf(ts.store.db);
+    await ts.store.db.transaction().execute(async (trx) => {
+      await trx.insertInto("lists").values({ id: 500, account_id: account, name: "explicit", created_at: 1, updated_at: 1 }).execute();
+      await d.syncSequence(trx, "lists", "id");
+    });
+    const next = await ts.store.db.insertInto("lists").values({ account_id: account, name: "generated", created_at: 1, updated_at: 1 }).returning("id").executeTakeFirstOrThrow();
+    expect(next.id).toBe(501);
+  });
+
   it("a fixed text with ? placeholders runs as is on each database", async () => {
     const byEmail = fixedQuery<{ id: string }>("select id from contacts where account_id = ? and email = ?");
     expect(await byEmail(ts.store.db, [account, "c3@example.com"])).toEqual([{ id: "c3" }]);

@@ -1,5 +1,6 @@
-import { type Kysely, sql } from "kysely";
-import type { DialectName, Store } from "../db/connect.ts";
+import type { Kysely } from "kysely";
+import type { Store } from "../db/connect.ts";
+import { dialectOf } from "../db/dialect-of.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { hashToken } from "./tokens.ts";
@@ -24,14 +25,12 @@ export interface AccountsRepo {
 const tokenAccount = fixedQuery<{ account_id: number }>("select account_id from api_tokens where token_hash = ? and revoked_at is null");
 
 /** Makes sure account 1 exists (the bootstrap token's and the first admin's); call inside a transaction. */
-export async function ensureFirstAccount(trx: Kysely<Database>, dialect: DialectName, now: number): Promise<void> {
+export async function ensureFirstAccount(trx: Kysely<Database>, now: number): Promise<void> {
   const existing = await trx.selectFrom("accounts").select("id").where("id", "=", 1).executeTakeFirst();
   if (existing) return;
   await trx.insertInto("accounts").values({ id: 1, name: "Default", created_at: now }).execute();
-  if (dialect === "postgres") {
-    // An explicit id does not advance the sequence; keep the next one clear of it.
-    await sql`select setval(pg_get_serial_sequence('accounts', 'id'), (select max(id) from accounts))`.execute(trx);
-  }
+  // An explicit id does not advance PostgreSQL's sequence; keep the next one clear of it.
+  await dialectOf(trx).syncSequence(trx, "accounts", "id");
 }
 
 export function accountsRepo(store: Store, clock: Clock): AccountsRepo {
@@ -67,7 +66,7 @@ export function accountsRepo(store: Store, clock: Clock): AccountsRepo {
 
     async bootstrap(token) {
       await db.transaction().execute(async (trx) => {
-        await ensureFirstAccount(trx, store.dialect, clock.now());
+        await ensureFirstAccount(trx, clock.now());
         const hash = hashToken(token);
         const held = await trx.selectFrom("api_tokens").select(["account_id"]).where("token_hash", "=", hash).executeTakeFirst();
         if (held && held.account_id !== 1) throw new Error("MAILWRIGHT_BOOTSTRAP_TOKEN already belongs to another account");

@@ -41,6 +41,8 @@ export interface Dialect {
   removeFieldValues(db: Kysely<Database>, accountId: number, fieldId: number): Promise<void>;
   /** A condition on one custom field value inside `contacts.fields` (JSON text). */
   fieldValue(fieldId: number, value?: string | number | boolean): RawBuilder<boolean>;
+  /** After a row was inserted with an explicit id: keeps the table's next generated id clear of it. */
+  syncSequence(trx: Kysely<Database>, table: string, column: string): Promise<void>;
   /** Refreshes the planner's statistics of a table that grew fast, where the planner needs them. */
   analyze(db: Kysely<Database>, table: string): Promise<void>;
   /** How API writes that arrive together share a transaction: a savepoint each (one failing write undone alone), or none (a failure reruns each alone). */

@@ -38,6 +38,9 @@ export const postgresDialect: Dialect = {
     if (value === undefined) return sql<boolean>`coalesce(jsonb_typeof(${stored}), 'null') <> 'null'`;
     return sql<boolean>`${stored} = ${JSON.stringify(value)}::jsonb`;
   },
+  async syncSequence(trx, table, column) {
+    await sql`select setval(pg_get_serial_sequence(${table}, ${column}), (select max(${sql.ref(column)}) from ${sql.table(table)}))`.execute(trx);
+  },
   async analyze(db, table) {
     await sql`analyze ${sql.table(table)}`.execute(db);
   },

@@ -34,6 +34,8 @@ export const sqliteDialect: Dialect = {
     const types = typeof value === "number" ? sql`('integer', 'real')` : sql`('text')`;
     return sql<boolean>`(${type} in ${types} and json_extract(contacts.fields, ${jsonPath}) = ${value})`;
   },
+  // SQLite's next rowid is one past the largest.
+  syncSequence: async () => undefined,
   // SQLite plans from its indexes.
   analyze: async () => undefined,
   // A commit is most of what a small write costs, and there is one writer.

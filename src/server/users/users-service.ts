@@ -90,7 +90,7 @@ export function usersService(store: Store, clock: Clock, opts: { sessionHours: n
         // Checked again under the lock: two first visitors racing make one admin, not two.
         if (await anyUser(trx)) throw errors.conflict("Already set up");
         const now = clock.now();
-        await ensureFirstAccount(trx, store.dialect, now);
+        await ensureFirstAccount(trx, now);
         return insertUser(trx, { accountId: 1, email, passwordHash, now });
       });
       return signIn(user);
