@@ -165,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     automationsRoutes(scope, services.automations);
     reportsRoutes(scope, services.reports, services.activity);
     emailRoutes(scope, store.db);
-    tokensRoutes(scope, store.db, services.clock);
+    tokensRoutes(scope, services.tokens);
     settingsRoutes(scope, config, services.accounts);
     if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };

@@ -16,6 +16,7 @@ import { templatesService } from "../templates/templates-service.ts";
 import { idempotency } from "../idempotency/idempotency.ts";
 import { jobRunner, type JobRunner } from "../background/job-runner.ts";
 import { dialectOf } from "../db/dialect-of.ts";
+import { tokensService } from "../accounts/tokens-service.ts";
 import { automationsService } from "../automations/automations-service.ts";
 import { automationsUsingField } from "../automations/automations-repo.ts";
 import { dispatcher } from "../engine/dispatcher.ts";
@@ -95,6 +96,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   });
   return {
     accounts: accountsRepo(store, clock),
+    tokens: tokensService(store, clock),
     /** Web app users and their sessions. */
     users: usersService(store, clock, { sessionHours: config.sessionHours, testClock: config.testClock }),
     contacts: contactsService(store, clock, { maxContacts: config.maxContacts, onChange: wake }),
