@@ -1,10 +1,9 @@
 import type { Store } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
-import { removeContactFieldValues } from "../db/json-fields.ts";
 import { errors, Problems } from "../errors.ts";
 import type { FieldDataType } from "../../core/contacts/field-value.ts";
-import { type FieldRow, findField, listFields } from "./fields-repo.ts";
+import { deleteFieldAndValues, type FieldRow, findField, insertField, listFields, renameField } from "./fields-repo.ts";
 
 export interface ContactFieldView {
   id: number;
@@ -80,11 +79,7 @@ export function fieldsService(store: Store, clock: Clock, opts: { maxFields: num
       problems.throwIfAny();
       const now = clock.now();
       const row = await guardUnique(() =>
-        db
-          .insertInto("fields")
-          .values({ account_id: accountId, name: input.name, merge_tag: input.merge_tag, data_type: input.data_type, created_at: now, updated_at: now })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
+        insertField(db, { account_id: accountId, name: input.name, merge_tag: input.merge_tag, data_type: input.data_type, created_at: now, updated_at: now }),
       );
       return toFieldView(row);
     },
@@ -99,13 +94,7 @@ export function fieldsService(store: Store, clock: Clock, opts: { maxFields: num
       await checkTaken(problems, accountId, input.name, input.merge_tag, id);
       problems.throwIfAny();
       const row = await guardUnique(() =>
-        db
-          .updateTable("fields")
-          .set({ name: input.name ?? existing.name, merge_tag: input.merge_tag ?? existing.merge_tag, updated_at: clock.now() })
-          .where("account_id", "=", accountId)
-          .where("id", "=", id)
-          .returningAll()
-          .executeTakeFirstOrThrow(),
+        renameField(db, accountId, id, { name: input.name ?? existing.name, merge_tag: input.merge_tag ?? existing.merge_tag, updated_at: clock.now() }),
       );
       return toFieldView(row);
     },
@@ -117,10 +106,7 @@ export function fieldsService(store: Store, clock: Clock, opts: { maxFields: num
       if (usedBy.length > 0) {
         throw errors.validation({ usage: [`This field is used in the steps of automation(s): ${usedBy.join(", ")}.`] });
       }
-      await db.transaction().execute(async (trx) => {
-        await removeContactFieldValues(trx, store.dialect, accountId, id);
-        await trx.deleteFrom("fields").where("account_id", "=", accountId).where("id", "=", id).execute();
-      });
+      await deleteFieldAndValues(db, accountId, id);
     },
   };
 }
