@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from "node:child_process";
+import { fork } from "node:child_process";
 import { stopChild } from "./server-process.ts";
 
 const READY_TIMEOUT_MS = 60_000;

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import pino from "pino";
 import { SMTPServer } from "smtp-server";
 import { loadConfig } from "../../src/server/config.ts";
@@ -29,7 +30,7 @@ async function startSink(): Promise<{ url: string; count: () => number; close: (
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   // A real relay answers promptly; Nagle on the sink's replies would add a delayed-ACK wait per command.
-  server.server.on("connection", (socket: import("node:net").Socket) => socket.setNoDelay(true));
+  server.server.on("connection", (socket: Socket) => socket.setNoDelay(true));
   const port = (server.server.address() as { port: number }).port;
   return { url: `smtp://127.0.0.1:${port}`, count: () => n, close: () => new Promise((r) => server.close(() => r())) };
 }

@@ -53,13 +53,13 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   // HMAC key of tracking and unsubscribe links: MAILWRIGHT_SECRET, or kept in the data dir.
   const secret = loadSecret(config.secret, config.dataDir);
   const wake = () => wakeup.signal();
-  let jobs: JobRunner | undefined;
-  const kick = () => jobs?.kick();
+  // Called only once a job is queued, after `jobs` below exists.
+  const kick = () => jobs.kick();
   const stats = plannerStats(store);
   const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick, onApplied: wake, stats });
   const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
   const idem = idempotency(store, clock);
-  jobs = jobRunner(store, clock, [imports.handler, exports.handler], log, { maintenance: async () => void (await idem.purgeExpired()) });
+  const jobs: JobRunner = jobRunner(store, clock, [imports.handler, exports.handler], log, { maintenance: async () => void (await idem.purgeExpired()) });
   // Per database (docs/adr/0009): PostgreSQL pays per statement (a round trip, planning), so
   // larger batches; SQLite holds its one write lock for a batch's transaction, so smaller
   // ones let API writes in between, and one batch at a time (a second would only queue).

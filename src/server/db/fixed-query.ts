@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import { dialectOf } from "./dialect-of.ts";
+import type { Database } from "./schema.ts";
 
 /**
  * A hot statement whose text never changes, written once in SQL with `?` placeholders and
@@ -8,7 +9,7 @@ import { dialectOf } from "./dialect-of.ts";
  * few statements every API request runs (bulk inserts build theirs once per shape, in
  * rows-relation.ts); everything else uses the query builder.
  */
-export function fixedQuery<Row>(text: string): (db: Kysely<any>, params?: readonly unknown[]) => Promise<Row[]> {
+export function fixedQuery<Row>(text: string): (db: Kysely<Database>, params?: readonly unknown[]) => Promise<Row[]> {
   const texts = new Map<string, string>();
   return async (db, params = []) => {
     const dialect = dialectOf(db);

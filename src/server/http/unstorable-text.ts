@@ -5,6 +5,7 @@ import { toFieldErrors } from "./validation-errors.ts";
 // NUL cannot be stored in a PostgreSQL text column (the driver fails: a 500), and an unpaired
 // surrogate is not Unicode at all (each database silently replaces it with something else).
 // With the `u` flag a surrogate pair is one code point, so only unpaired halves match.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /[\u0000\ud800-\udfff]/u;
 
 export function isUnstorable(s: string): boolean {
