@@ -15,7 +15,7 @@ import { bumpCounters } from "../db/counters.ts";
 import { groupCommit } from "../db/group-commit.ts";
 import { fixedQuery } from "../db/fixed-query.ts";
 import { countContacts, type ContactSearch, findContact, isContactId, listIdsOf, searchContacts, toState } from "./contacts-repo.ts";
-import { type ContactBatch, readContacts, withContactRaces } from "./contact-writer.ts";
+import { type ContactBatch, ContactChangedMeanwhile, readContacts, withContactRaces } from "./contact-writer.ts";
 import type { ContactView } from "../../core/contacts/contact-view.ts";
 import { fieldsByTag, resolveFieldInput } from "./field-input.ts";
 import { suppress, suppressedAmong, unsuppress } from "./suppressions.ts";
@@ -133,13 +133,17 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
     return view(applied.after, defs, now, now);
   }
 
-  /** Runs a write; a unique-email race between two requests becomes a 422, never a 500. */
+  /**
+   * Runs a write; a unique-email race between two requests becomes a 422, and a contact
+   * still changing under every one of the writer's attempts a 409 (try again), never a 500.
+   */
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err) {
       if (err instanceof ApiError) throw err;
       if (isUniqueViolation(err)) throw errors.validation({ email: ["has already been taken"] });
+      if (err instanceof ContactChangedMeanwhile) throw errors.conflict("the contact kept changing meanwhile; try again");
       throw err;
     }
   }
