@@ -4,7 +4,7 @@ import type { AppliedChange, ContactState } from "../../core/contacts/contact-ch
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { normalizeEmail } from "../../core/contacts/email.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
-import { inList, insertRows, isPostgres, rowsRelation } from "../db/rows-relation.ts";
+import { inList, insertRows, rowsRelation } from "../db/rows-relation.ts";
 import { dialectOf } from "../db/dialect-of.ts";
 import { fixedQuery } from "../db/fixed-query.ts";
 
@@ -180,15 +180,15 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
 }
 
 /**
- * Writes many contacts' email, status and fields in one statement. On PostgreSQL the ids
- * also restrict the scan: the join alone may be planned as a hash join over every contact
- * (SQLite, given the same restriction, scanned the contacts once per row instead). A write
+ * Writes many contacts' email, status and fields in one statement, looked up by key
+ * (`Dialect.joinedUpdateKeys`). A write
  * that carries the version it was computed from only lands on that version; if any missed
  * it (changed or deleted meanwhile), ContactChangedMeanwhile: the caller's transaction must
  * roll back (docs/adr/0010). Where the dialect has no row versions no write carries one.
  */
 async function updateContactRows(db: Db, accountId: number, writes: readonly ContactWrite[], now: number): Promise<void> {
   if (writes.length === 0) return;
+  const dialect = dialectOf(db);
   const states = writes.map((w) => w.applied.after);
   const checked = writes.some((w) => w.readVersion !== undefined);
   const relation = rowsRelation(
@@ -199,9 +199,9 @@ async function updateContactRows(db: Db, accountId: number, writes: readonly Con
   const result = await sql<{ id: string }>`
     with v(id, email, status, fields, read_version) as (${relation})
     update contacts set email = v.email, status = v.status, fields = v.fields, updated_at = ${now}
-    from v where contacts.account_id = ${accountId} and contacts.id = v.id${
-      isPostgres(db) ? sql` and ${inList(db, "contacts.id", states.map((c) => c.id), "text")}` : sql``
-    }${checked ? sql` and (v.read_version is null or ${dialectOf(db).rowVersion()} = v.read_version)` : sql``}
+    from v where contacts.account_id = ${accountId} and contacts.id = v.id${dialect.joinedUpdateKeys("contacts.id", states.map((c) => c.id), "text")}${
+      checked ? sql` and (v.read_version is null or ${dialect.rowVersion()} = v.read_version)` : sql``
+    }
     returning contacts.id`.execute(db);
   if (checked && result.rows.length < writes.length) {
     const written = new Set(result.rows.map((r) => r.id));
