@@ -48,7 +48,7 @@ interface Entry {
  * batch that changes no field needs none.
  */
 export async function readContacts(db: Db, accountId: number, keys: { ids?: readonly string[]; emails?: readonly string[] }, mergeTags: ReadonlyMap<number, string> = new Map()): Promise<ContactBatch> {
-  const read = [...(await readStates(db, accountId, "id", [...new Set(keys.ids ?? [])])), ...(await readStates(db, accountId, "email", [...new Set(keys.emails ?? [])]))];
+  const read = await readStates(db, accountId, { ids: [...new Set(keys.ids ?? [])], emails: [...new Set(keys.emails ?? [])] });
   const byId = new Map<string, Entry>();
   const idByEmail = new Map<string, string>();
   for (const { state, version, createdAt, updatedAt } of read) {

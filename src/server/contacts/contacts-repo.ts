@@ -69,15 +69,19 @@ export interface ReadState {
   updatedAt: number;
 }
 
-/** Current states of the account's contacts with these ids or (normalised) emails. */
-export async function readStates(db: Db, accountId: number, by: "id" | "email", keys: readonly string[]): Promise<ReadState[]> {
-  if (keys.length === 0) return [];
+/** Current states of the account's contacts with these ids or (normalised) emails, in one read. */
+export async function readStates(db: Db, accountId: number, keys: { ids: readonly string[]; emails: readonly string[] }): Promise<ReadState[]> {
+  const named = (["id", "email"] as const).flatMap((column) => {
+    const values = column === "id" ? keys.ids : keys.emails;
+    return values.length > 0 ? [inList(db, column, values, "text")] : [];
+  });
+  if (named.length === 0) return [];
   const rows = await db
     .selectFrom("contacts")
     .selectAll()
     .select(dialectOf(db).rowVersion().as("row_version"))
     .where("account_id", "=", accountId)
-    .where(inList(db, by, keys, "text"))
+    .where((eb) => eb.or(named))
     .execute();
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
   return rows.map(({ row_version, ...r }) => ({ state: toState(r, lists.get(r.id) ?? []), version: row_version ?? undefined, createdAt: r.created_at, updatedAt: r.updated_at }));
