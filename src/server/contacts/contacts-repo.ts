@@ -212,3 +212,37 @@ async function updateContactRows(db: Db, accountId: number, writes: readonly Con
     throw new ContactChangedMeanwhile(states.map((c) => c.id).filter((id) => !written.has(id)));
   }
 }
+
+// The ingestion endpoint's insert (POST /api/contacts/{id}/events).
+const insertEvent = fixedQuery<{ id: number | string }>("insert into contact_events (account_id, contact_id, name, params, created_at) values (?, ?, ?, ?, ?) returning id");
+
+/** Records a custom event of a contact; answers its id. */
+export async function insertContactEvent(db: Db, accountId: number, contactId: string, name: string, params: Record<string, unknown>, now: number): Promise<number> {
+  const [inserted] = await insertEvent(db, [accountId, contactId, name, JSON.stringify(params), now]);
+  return Number(inserted!.id);
+}
+
+/**
+ * Removes a contact and its personal data: memberships, custom events, the payloads of
+ * its trigger events, and the address and render context of its messages (their counts stay).
+ */
+export async function eraseContact(db: Db, accountId: number, contactId: string): Promise<void> {
+  await db.updateTable("trigger_events").set({ payload: JSON.stringify({ v: 1, erased: true }) }).where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+  await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+  await db.deleteFrom("contact_events").where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+  await db.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", contactId).execute();
+  await db.updateTable("messages").set({ to_email: "", context: "{}" }).where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+}
+
+/** A deleted contact's active runs exit now, except one mid-step (under a live lease): it exits at its next step. Answers the runs exited. */
+export function exitRunsOfDeletedContact(db: Db, accountId: number, contactId: string, now: number) {
+  return db
+    .updateTable("runs")
+    .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null, lease_token: null, lease_until: null })
+    .where("account_id", "=", accountId)
+    .where("contact_id", "=", contactId)
+    .where("status", "=", "active")
+    .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+    .returning(["automation_id", "step_id", "phase"])
+    .execute();
+}

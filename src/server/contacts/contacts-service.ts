@@ -13,12 +13,22 @@ import { missingListIds } from "../lists/lists-service.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
 import { bumpCounters } from "../db/counters.ts";
 import { groupCommit } from "../db/group-commit.ts";
-import { fixedQuery } from "../db/fixed-query.ts";
-import { countContacts, type ContactSearch, findContact, isContactId, listIdsOf, searchContacts, toState } from "./contacts-repo.ts";
+import {
+  countContacts,
+  type ContactSearch,
+  eraseContact,
+  exitRunsOfDeletedContact,
+  findContact,
+  insertContactEvent,
+  isContactId,
+  listIdsOf,
+  searchContacts,
+  toState,
+} from "./contacts-repo.ts";
 import { type ContactBatch, ContactChangedMeanwhile, readContacts, withContactRaces } from "./contact-writer.ts";
 import type { ContactView } from "../../core/contacts/contact-view.ts";
 import { fieldsByTag, resolveFieldInput } from "./field-input.ts";
-import { suppress, suppressedAmong, unsuppress } from "./suppressions.ts";
+import { suppress, suppressedAmong, unsuppress } from "./suppressions-repo.ts";
 
 export type { ContactView };
 
@@ -55,9 +65,6 @@ export interface EventInput {
 }
 
 type Db = Kysely<Database>;
-
-// The ingestion endpoint's insert (POST /api/contacts/{id}/events).
-const insertEvent = fixedQuery<{ id: number | string }>("insert into contact_events (account_id, contact_id, name, params, created_at) values (?, ?, ?, ?, ?) returning id");
 
 function mergeTags(defs: readonly FieldRow[]): Map<number, string> {
   return new Map(defs.map((d) => [d.id, d.merge_tag]));
@@ -250,27 +257,11 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         const row = await findContact(trx, accountId, identifier);
         if (!row) throw errors.contactsNotFound();
         const now = clock.now();
-        await trx
-          .updateTable("trigger_events")
-          .set({ payload: JSON.stringify({ v: 1, erased: true }) })
-          .where("account_id", "=", accountId)
-          .where("contact_id", "=", row.id)
-          .execute();
+        await eraseContact(trx, accountId, row.id);
         await recordTriggerEvents(trx, accountId, [{ type: "contact_deleted", contactId: row.id }], now);
-        await trx.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
-        await trx.deleteFrom("contact_events").where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
-        await trx.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", row.id).execute();
         await suppress(trx, accountId, row.email, "deleted", now);
         // Its runs leave now (a run mid-step leaves at its next step); messages keep counts, not the address.
-        const exited = await trx
-          .updateTable("runs")
-          .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null, lease_token: null, lease_until: null })
-          .where("account_id", "=", accountId)
-          .where("contact_id", "=", row.id)
-          .where("status", "=", "active")
-          .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
-          .returning(["automation_id", "step_id", "phase"])
-          .execute();
+        const exited = await exitRunsOfDeletedContact(trx, accountId, row.id, now);
         await bumpCounters(
           trx,
           exited.flatMap((r) => [
@@ -278,7 +269,6 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
             ...(r.phase === "waiting" && r.step_id ? [{ account_id: accountId, automation_id: r.automation_id, step_id: r.step_id, metric: "abandoned", at: now }] : []),
           ]),
         );
-        await trx.updateTable("messages").set({ to_email: "", context: "{}" }).where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
       }));
     },
 
@@ -288,8 +278,8 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         const row = await findContact(trx, accountId, identifier);
         if (!row) throw errors.notFound();
         const now = clock.now();
-        const [inserted] = await insertEvent(trx, [accountId, row.id, input.name, JSON.stringify(params), now]);
-        await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId: Number(inserted!.id), name: input.name, params }], now);
+        const eventId = await insertContactEvent(trx, accountId, row.id, input.name, params, now);
+        await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId, name: input.name, params }], now);
         return { contact_id: row.id, contact_email: row.email, name: input.name, params };
       }));
     },

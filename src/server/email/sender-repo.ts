@@ -4,7 +4,7 @@ import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { fieldsByTag } from "../contacts/field-input.ts";
 import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
-import { suppress, suppressedAmong } from "../contacts/suppressions.ts";
+import { suppress, suppressedAmong } from "../contacts/suppressions-repo.ts";
 import { bumpCounters, type Bump } from "../db/counters.ts";
 import type { ClaimedMessage } from "../db/claim-messages.ts";
 import type { EmailParts } from "./render.ts";

@@ -10,7 +10,7 @@ import { missingListIds } from "../lists/lists-service.ts";
 import { countContacts } from "../contacts/contacts-repo.ts";
 import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
 import { resolveFieldInput } from "../contacts/field-input.ts";
-import { suppressedAmong } from "../contacts/suppressions.ts";
+import { suppressedAmong } from "../contacts/suppressions-repo.ts";
 import type { JobHandler } from "../background/job-runner.ts";
 
 export const IMPORT_MAX = 50_000;
