@@ -9,6 +9,7 @@ import { listFields } from "../fields/fields-repo.ts";
 import { missingListIds } from "../lists/lists-service.ts";
 import { countContacts } from "../contacts/contacts-repo.ts";
 import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
+import { failImport, findImport, finishImport, insertImport, nextChunk, recordChunk } from "./imports-repo.ts";
 import { resolveFieldInput } from "../contacts/field-input.ts";
 import { suppressedAmong } from "../contacts/suppressions-repo.ts";
 import type { JobHandler } from "../background/job-runner.ts";
@@ -85,9 +86,7 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
   async function applyNextChunk(job: { id: number; account_id: number }, leaseUntil: number): Promise<number> {
     const accountId = job.account_id;
     return await db.transaction().execute(async (trx) => {
-      const { processed } = await trx.selectFrom("imports").select("processed").where("id", "=", job.id).executeTakeFirstOrThrow();
-      // Applied chunks are deleted with their progress: the first left is the next.
-      const chunk = await trx.selectFrom("import_chunks").select(["seq", "contacts"]).where("import_id", "=", job.id).orderBy("seq").limit(1).executeTakeFirst();
+      const { processed, chunk } = await nextChunk(trx, job.id);
       if (!chunk) return 0;
       const batch = JSON.parse(chunk.contacts) as QueuedContact[];
       const now = clock.now();
@@ -120,22 +119,8 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
         }
       }
       await contacts.persist(now);
-      await trx.deleteFrom("import_chunks").where("import_id", "=", job.id).where("seq", "=", chunk.seq).execute();
-      const fenced = await trx
-        .updateTable("imports")
-        .set((eb) => ({
-          processed: processed + batch.length,
-          lease_until: Math.max(leaseUntil, now + 60_000),
-          updated_at: now,
-          created_count: eb("created_count", "+", created),
-          updated_count: eb("updated_count", "+", updated),
-          over_limit_count: eb("over_limit_count", "+", overLimit),
-        }))
-        .where("id", "=", job.id)
-        .where("processed", "=", processed)
-        .where("status", "=", "started")
-        .executeTakeFirst();
-      if (Number(fenced.numUpdatedRows) !== 1) throw new Error("import lease lost");
+      const applied = { seq: chunk.seq, processed, size: batch.length, created, updated, overLimit, leaseUntil: Math.max(leaseUntil, now + 60_000) };
+      if (!(await recordChunk(trx, job.id, applied, now))) throw new Error("import lease lost");
       return batch.length;
     });
   }
@@ -153,13 +138,10 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
         await opts.stats?.wrote("trigger_events", applied);
         opts.onApplied?.();
       }
-      await db.updateTable("imports").set({ status: "finished", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).where("status", "=", "started").execute();
+      await finishImport(db, job.id, clock.now());
     },
     async fail(job) {
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom("import_chunks").where("import_id", "=", job.id).execute();
-        await trx.updateTable("imports").set({ status: "failed", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).execute();
-      });
+      await failImport(db, job.id, clock.now());
     },
   };
 
@@ -169,26 +151,15 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
     async create(accountId: number, contacts: ImportContactInput[]): Promise<ImportView> {
       const queued = await validate(accountId, contacts);
       const now = clock.now();
-      const row = await db.transaction().execute(async (trx) => {
-        const created = await trx
-          .insertInto("imports")
-          .values({ account_id: accountId, status: "created", processed: 0, created_count: 0, updated_count: 0, over_limit_count: 0, lease_until: null, created_at: now, updated_at: now })
-          .returning(["id", "status"])
-          .executeTakeFirstOrThrow();
-        const chunks = [];
-        for (let seq = 0; seq * IMPORT_CHUNK < queued.length; seq++) {
-          chunks.push({ import_id: created.id, seq, contacts: JSON.stringify(queued.slice(seq * IMPORT_CHUNK, (seq + 1) * IMPORT_CHUNK)) });
-        }
-        // 100 rows of 3 values per statement, well under SQLite's bound-parameter limit.
-        for (let i = 0; i < chunks.length; i += 100) await trx.insertInto("import_chunks").values(chunks.slice(i, i + 100)).execute();
-        return created;
-      });
+      const chunks: string[] = [];
+      for (let seq = 0; seq * IMPORT_CHUNK < queued.length; seq++) chunks.push(JSON.stringify(queued.slice(seq * IMPORT_CHUNK, (seq + 1) * IMPORT_CHUNK)));
+      const row = await db.transaction().execute((trx) => insertImport(trx, accountId, chunks, now));
       opts.onQueued?.();
       return { id: row.id, status: row.status };
     },
 
     async get(accountId: number, id: number): Promise<ImportView> {
-      const row = await db.selectFrom("imports").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+      const row = await findImport(db, accountId, id);
       if (!row) throw errors.notFound();
       if (row.status !== "finished") return { id: row.id, status: row.status };
       return {
