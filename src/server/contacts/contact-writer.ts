@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import { isConflict } from "../db/connect.ts";
-import { type AppliedChange, applyContactChange, type ContactChange, type ContactState, type ContactStatus, type TriggerEvent } from "../../core/contacts/contact-change.ts";
+import { type AppliedChange, applyContactChange, type ContactChange, type ContactState, type ContactStatus, foldChanges } from "../../core/contacts/contact-change.ts";
 import { ContactChangedMeanwhile, type ContactWrite, MAX_CONTACT_RACES, persistContactWrites, readStates } from "./contacts-repo.ts";
 
 type Db = Kysely<Database>;
@@ -34,12 +34,10 @@ export interface ContactBatch {
 interface Entry {
   /** As read (null: created in this batch). */
   before: ContactState | null;
-  after: ContactState;
+  /** Every change of the batch to this contact, folded into one (null: none yet). */
+  applied: AppliedChange | null;
   version: string | undefined;
   stamps: { createdAt: number; updatedAt: number } | undefined;
-  events: TriggerEvent[];
-  rowChanged: boolean;
-  touched: boolean;
 }
 
 /**
@@ -53,50 +51,39 @@ export async function readContacts(db: Db, accountId: number, keys: { ids?: read
   const idByEmail = new Map<string, string>();
   for (const { state, version, createdAt, updatedAt } of read) {
     if (byId.has(state.id)) continue;
-    byId.set(state.id, { before: state, after: state, version, stamps: { createdAt, updatedAt }, events: [], rowChanged: false, touched: false });
+    byId.set(state.id, { before: state, applied: null, version, stamps: { createdAt, updatedAt } });
     idByEmail.set(state.email, state.id);
   }
   const entry = (key: string) => byId.get(key) ?? byId.get(idByEmail.get(key) ?? "");
-
-  function writeOf(e: Entry): ContactWrite {
-    const had = new Set(e.before?.listIds ?? []);
-    const has = new Set(e.after.listIds);
-    return {
-      isNew: e.before === null,
-      ...(e.version !== undefined ? { readVersion: e.version } : {}),
-      applied: {
-        after: e.after,
-        events: e.events,
-        added: e.after.listIds.filter((l) => !had.has(l)),
-        removed: (e.before?.listIds ?? []).filter((l) => !has.has(l)),
-        rowChanged: e.rowChanged,
-      },
-    };
-  }
+  const touched = (a: AppliedChange | null): a is AppliedChange => a !== null && (a.rowChanged || a.events.length > 0);
 
   const batch: ContactBatch = {
-    current: (key) => entry(key)?.after,
+    current(key) {
+      const e = entry(key);
+      return e ? (e.applied?.after ?? e.before ?? undefined) : undefined;
+    },
     stamps: (key) => entry(key)?.stamps,
 
     change(key, change) {
       const e = entry(key);
-      if (!e) return undefined;
-      const applied = applyContactChange(e.after, null, change, mergeTags);
-      e.after = applied.after;
-      e.rowChanged ||= applied.rowChanged;
-      e.touched ||= applied.rowChanged || applied.events.length > 0;
-      e.events.push(...applied.events);
+      const current = e?.applied?.after ?? e?.before;
+      if (!e || !current) return undefined;
+      const applied = applyContactChange(current, null, change, mergeTags);
+      e.applied = e.applied ? foldChanges(e.before, e.applied, applied) : applied;
       return applied;
     },
 
     create(contact, change) {
       const applied = applyContactChange(null, contact, change, mergeTags);
-      byId.set(contact.id, { before: null, after: applied.after, version: undefined, stamps: undefined, events: [...applied.events], rowChanged: true, touched: true });
+      byId.set(contact.id, { before: null, applied, version: undefined, stamps: undefined });
       idByEmail.set(contact.email, contact.id);
       return applied;
     },
 
-    writes: () => [...byId.values()].filter((e) => e.touched).map(writeOf),
+    writes: () =>
+      [...byId.values()].flatMap((e) =>
+        touched(e.applied) ? [{ isNew: e.before === null, ...(e.version !== undefined ? { readVersion: e.version } : {}), applied: e.applied }] : [],
+      ),
 
     async persist(now) {
       await persistContactWrites(db, accountId, batch.writes(), now);
