@@ -1,6 +1,7 @@
 import type { Store } from "../db/connect.ts";
 import type { RunStatus } from "../db/schema.ts";
-import { errors, Problems } from "../errors.ts";
+import { errors } from "../errors.ts";
+import { decodeIdCursor, encodeIdCursor } from "../http/cursor.ts";
 import { findContact, parseStoredFields } from "../contacts/contacts-repo.ts";
 import { findAutomation } from "./automations-repo.ts";
 import { findRun, listRuns, NAME_TAGS, nameFieldIds, runJournal, runMessages, type RunListRow } from "./runs-read-repo.ts";
@@ -16,18 +17,6 @@ export interface RunsQuery {
   contact?: string;
   limit?: number;
   cursor?: string;
-}
-
-/** The cursor is the last id of the page, opaque to clients. */
-function encodeCursor(id: number): string {
-  return Buffer.from(String(id), "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): number | null {
-  const raw = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^[1-9]\d{0,15}$/.test(raw)) return null;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : null;
 }
 
 /** "Ann Lee" from the name fields the contact has (`name`, or `first_name` + `last_name`); null without any. */
@@ -73,14 +62,7 @@ export function runsService(store: Store) {
   return {
     async list(accountId: number, automationId: number, q: RunsQuery) {
       if (!(await findAutomation(db, accountId, automationId))) throw errors.notFound();
-      const problems = new Problems();
-      let beforeId: number | undefined;
-      if (q.cursor !== undefined) {
-        const id = decodeCursor(q.cursor);
-        if (id === null) problems.add("cursor", "is invalid");
-        else beforeId = id;
-      }
-      problems.throwIfAny();
+      const beforeId = q.cursor === undefined ? undefined : decodeIdCursor(q.cursor);
       const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
       let contactId: string | undefined;
       if (q.contact) {
@@ -101,7 +83,7 @@ export function runsService(store: Store) {
       const page = rows.slice(0, limit);
       const names = await nameFieldIds(db, accountId);
       const last = page.at(-1);
-      return { data: page.map((r) => runView(r, names)), next_cursor: rows.length > limit && last ? encodeCursor(Number(last.id)) : null };
+      return { data: page.map((r) => runView(r, names)), next_cursor: rows.length > limit && last ? encodeIdCursor(Number(last.id)) : null };
     },
 
     async get(accountId: number, runId: number) {
