@@ -81,10 +81,21 @@ describe.each(DIALECTS)("the run inspector on %s", (dialect) => {
     const res = await t.call(acc, "GET", `/api/runs/${run!.id}`);
     expect(res.statusCode).toBe(200);
     const r = res.json().data;
-    expect(r).toMatchObject({ id: run!.id, automation_id: id, automation_name: "Welcome series", contact_id: c.id, contact_email: "journey@example.com", status: "completed" });
+    expect(r).toMatchObject({
+      id: run!.id,
+      automation_id: id,
+      automation_name: "Welcome series",
+      contact_id: c.id,
+      contact_email: "journey@example.com",
+      status: "completed",
+    });
     expect(r.journal.map((j: { step_id: string }) => j.step_id)).toEqual(["s1", "s2", "s3", "s4"]);
     const [email, delay, condition] = r.journal;
-    expect(email).toMatchObject({ step_name: "Email “Welcome”", type: "send_email", message: { status: "sent", to: "journey@example.com" } });
+    expect(email).toMatchObject({
+      step_name: "Email “Welcome”",
+      type: "send_email",
+      message: { status: "sent", to: "journey@example.com" },
+    });
     expect(delay).toMatchObject({ step_name: "Wait 2 days", type: "delay", outcome: "done" });
     // A delay's end is when the wait was over, two days after it began.
     expect(Date.parse(delay.completed_at) - Date.parse(delay.at)).toBeGreaterThanOrEqual(2 * DAY * 1000);

@@ -119,12 +119,22 @@ export async function nameFieldIds(db: Db, accountId: number): Promise<Map<strin
 /** Template names by id, for step labels. */
 export async function templateNames(db: Db, accountId: number, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom("email_templates").select(["id", "name"]).where("account_id", "=", accountId).where("id", "in", [...ids]).execute();
+  const rows = await db
+    .selectFrom("email_templates")
+    .select(["id", "name"])
+    .where("account_id", "=", accountId)
+    .where("id", "in", [...ids])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** The definitions of the given versions of an automation, by version. */
-export async function definitionsOf(db: Db, accountId: number, automationId: number, versions: readonly number[]): Promise<Map<number, string>> {
+export async function definitionsOf(
+  db: Db,
+  accountId: number,
+  automationId: number,
+  versions: readonly number[],
+): Promise<Map<number, string>> {
   if (versions.length === 0) return new Map();
   const rows = await db
     .selectFrom("automation_versions")

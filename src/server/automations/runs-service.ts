@@ -83,16 +83,27 @@ export function runsService(store: Store) {
       const page = rows.slice(0, limit);
       const names = await nameFieldIds(db, accountId);
       const last = page.at(-1);
-      return { data: page.map((r) => runView(r, names)), next_cursor: rows.length > limit && last ? encodeIdCursor(Number(last.id)) : null };
+      return {
+        data: page.map((r) => runView(r, names)),
+        next_cursor: rows.length > limit && last ? encodeIdCursor(Number(last.id)) : null,
+      };
     },
 
     async get(accountId: number, runId: number) {
       const run = await findRun(db, accountId, runId);
       if (!run) throw errors.notFound();
-      const [journal, messages, names] = await Promise.all([runJournal(db, accountId, runId), runMessages(db, accountId, runId), nameFieldIds(db, accountId)]);
+      const [journal, messages, names] = await Promise.all([
+        runJournal(db, accountId, runId),
+        runMessages(db, accountId, runId),
+        nameFieldIds(db, accountId),
+      ]);
       const automationId = Number(run.automation_id);
       const versions = new Set([run.version, ...journal.map((j) => j.version)]);
-      const label = await loadStepLabels(db, accountId, [...versions].map((version) => ({ automationId, version })));
+      const label = await loadStepLabels(
+        db,
+        accountId,
+        [...versions].map((version) => ({ automationId, version })),
+      );
       const byStep = new Map(messages.map((m) => [m.step_id, m]));
       return {
         ...runView(run, names),

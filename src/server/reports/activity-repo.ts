@@ -41,7 +41,18 @@ export function contactMessages(db: Db, accountId: number, contactId: string, p:
   return db
     .selectFrom("messages as m")
     .innerJoin("runs as r", (j) => j.onRef("r.account_id", "=", "m.account_id").onRef("r.id", "=", "m.run_id"))
-    .select(["m.id", "m.run_id", "m.step_id", "m.automation_id", "r.version", "m.subject", "m.status", "m.created_at", "m.sent_at", "m.error"])
+    .select([
+      "m.id",
+      "m.run_id",
+      "m.step_id",
+      "m.automation_id",
+      "r.version",
+      "m.subject",
+      "m.status",
+      "m.created_at",
+      "m.sent_at",
+      "m.error",
+    ])
     .where("m.account_id", "=", accountId)
     .where("m.contact_id", "=", contactId)
     .where("m.created_at", "<", p.before)

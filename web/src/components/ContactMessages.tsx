@@ -28,7 +28,7 @@ export function ContactMessages({ contactId }: { contactId: string }) {
               <td>
                 {m.subject ?? <span className="muted">not rendered yet</span>}
                 <div className="muted">
-                  <Link to={`/runs/${m.run_id}`} aria-label={`Journey of the run that sent “${m.subject ?? "this email"}”`}>
+                  <Link to={`/runs/${m.run_id}`} aria-label={`See the journey of “${m.subject ?? "this email"}”`}>
                     See the journey
                   </Link>
                 </div>

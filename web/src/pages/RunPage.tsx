@@ -14,13 +14,23 @@ function isCondition(detail: unknown): detail is ConditionOutcome {
 
 function EmailLine({ message }: { message: NonNullable<JournalEntry["message"]> }) {
   const parts = [
-    message.status === "sent" ? `sent ${formatDateTime(message.sent_at)}` : message.status === "queued" ? "waiting to be sent" : message.status,
+    message.status === "sent"
+      ? `sent ${formatDateTime(message.sent_at)}`
+      : message.status === "queued"
+        ? "waiting to be sent"
+        : message.status,
     message.opened_at ? `opened ${formatDateTime(message.opened_at)}` : null,
     message.clicked_at ? `clicked ${formatDateTime(message.clicked_at)}` : null,
   ].filter((p) => p !== null);
   return (
     <p className="muted">
-      {message.subject ? <>“{message.subject}” to {message.to}: </> : <>To {message.to}: </>}
+      {message.subject ? (
+        <>
+          “{message.subject}” to {message.to}:{" "}
+        </>
+      ) : (
+        <>To {message.to}: </>
+      )}
       {parts.join(" · ")}
       {message.error ? <> ({message.error})</> : null}
     </p>
@@ -64,7 +74,14 @@ export function RunPage() {
   const who = r.contact_email ?? "a deleted contact";
   return (
     <>
-      <PageHeader title={`Journey of ${who}`} description={<>Run {r.id} of <Link to={`/automations/${r.automation_id}?tab=runs`}>{r.automation_name}</Link> (version {r.version})</>}>
+      <PageHeader
+        title={`Journey of ${who}`}
+        description={
+          <>
+            Run {r.id} of <Link to={`/automations/${r.automation_id}?tab=runs`}>{r.automation_name}</Link> (version {r.version})
+          </>
+        }
+      >
         <StatusBadge status={r.status} />
       </PageHeader>
       <p>

@@ -81,7 +81,13 @@ export function RunsTab({ automationId, definition, names }: { automationId: num
           <label className="fb-field-label" htmlFor="runs-email">
             Search by email
           </label>
-          <input id="runs-email" type="search" value={emailInput} onChange={(e) => setEmailInput(e.target.value)} placeholder="part of an address" />
+          <input
+            id="runs-email"
+            type="search"
+            value={emailInput}
+            onChange={(e) => setEmailInput(e.target.value)}
+            placeholder="part of an address"
+          />
         </div>
         <div className="fb-field fb-inline">
           <label className="fb-field-label" htmlFor="runs-step">
@@ -113,10 +119,15 @@ export function RunsTab({ automationId, definition, names }: { automationId: num
       <ErrorNotice error={first.error} />
       {first.loading && !list ? <Loading /> : null}
       {list && list.length === 0 ? (
-        <EmptyState title={filtered ? "No runs match these filters" : "No runs yet"}>{filtered ? "Try another address, step or status." : "Runs appear when contacts enter the automation."}</EmptyState>
+        <EmptyState title={filtered ? "No runs match these filters" : "No runs yet"}>
+          {filtered ? "Try another address, step or status." : "Runs appear when contacts enter the automation."}
+        </EmptyState>
       ) : null}
       {list && list.length > 0 ? (
-        <DataTable caption="Runs" columns={["Contact", "Status", "Step now", "Entered", "Finished or wakes", "Why it left", { label: "Journey", hidden: true }]}>
+        <DataTable
+          caption="Runs"
+          columns={["Contact", "Status", "Step now", "Entered", "Finished or wakes", "Why it left", { label: "Journey", hidden: true }]}
+        >
           {list.map((r) => (
             <tr key={r.id} data-testid={`run-${r.id}`}>
               <td>
