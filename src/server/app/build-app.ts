@@ -162,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     importsRoutes(scope, services.imports);
     exportsRoutes(scope, services.exports);
     templatesRoutes(scope, services.templates);
-    automationsRoutes(scope, services.automations);
+    automationsRoutes(scope, services.automations, services.runs);
     reportsRoutes(scope, services.reports, services.activity);
     emailRoutes(scope, store.db);
     tokensRoutes(scope, services.tokens);

@@ -18,6 +18,7 @@ import { jobRunner, type JobRunner } from "../background/job-runner.ts";
 import { dialectOf } from "../db/dialect-of.ts";
 import { tokensService } from "../accounts/tokens-service.ts";
 import { automationsService } from "../automations/automations-service.ts";
+import { runsService } from "../automations/runs-service.ts";
 import { automationsUsingField } from "../automations/automations-repo.ts";
 import { dispatcher } from "../engine/dispatcher.ts";
 import { executor, type ExecutorOptions } from "../engine/executor.ts";
@@ -110,6 +111,8 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     lists: listsService(store, clock),
     templates: templatesService(store, clock, { transport, from: config.fromEmail, host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, "") }),
     automations: automationsService(store, clock, { maxAutomations: config.maxAutomations, onChange: wake }),
+    /** The run inspector: runs by contact, step and status, and one run's journal. */
+    runs: runsService(store),
     imports,
     exports,
     idempotency: idem,

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../db/connect.ts";
-import type { Database, RunStatus } from "../db/schema.ts";
+import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { errors, type FieldErrors } from "../errors.ts";
 import type { Definition } from "../../core/flow/schema.ts";
@@ -251,30 +251,6 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
         .orderBy("version")
         .execute();
       return rows.map((r) => ({ version: r.version, created_at: iso(r.created_at)!, definition: JSON.parse(r.definition) as Definition }));
-    },
-
-    async runs(accountId: number, id: number, filter: { status?: RunStatus; contact?: string; limit?: number }) {
-      await mustFind(db, accountId, id);
-      let q = db.selectFrom("runs").selectAll().where("account_id", "=", accountId).where("automation_id", "=", id);
-      if (filter.status) q = q.where("status", "=", filter.status);
-      if (filter.contact) {
-        const contact = filter.contact.includes("@")
-          ? await db.selectFrom("contacts").select("id").where("account_id", "=", accountId).where("email", "=", filter.contact.trim().toLowerCase()).executeTakeFirst()
-          : { id: filter.contact };
-        q = q.where("contact_id", "=", contact?.id ?? "");
-      }
-      const rows = await q.orderBy("id", "desc").limit(Math.min(Math.max(filter.limit ?? 100, 1), 1000)).execute();
-      return rows.map((r) => ({
-        id: r.id,
-        contact_id: r.contact_id,
-        status: r.status,
-        version: r.version,
-        current_step_id: r.status === "active" ? r.step_id : null,
-        wake_at: r.status === "active" ? iso(r.wake_at) : null,
-        entered_at: iso(r.entered_at)!,
-        finished_at: iso(r.finished_at),
-        exit_reason: r.exit_reason,
-      }));
     },
   };
 }
