@@ -8,6 +8,7 @@ import { type Issue, validateDefinition } from "../../core/flow/validate.ts";
 import { type AutomationRow, findAutomation, loadCatalog, loadDefinition } from "./automations-repo.ts";
 import { simulate, type SimulateInput } from "./simulate.ts";
 import { type Bump, bumpCounters } from "../db/counters.ts";
+import type { Renderer } from "../email/render-pool.ts";
 
 type Db = Kysely<Database>;
 
@@ -94,7 +95,7 @@ async function exitIdleRuns(
   }
 }
 
-export function automationsService(store: Store, clock: Clock, opts: { maxAutomations: number; onChange?: () => void }) {
+export function automationsService(store: Store, clock: Clock, renderer: Renderer, opts: { maxAutomations: number; onChange?: () => void }) {
   const { db } = store;
 
   async function mustFind(trx: Db, accountId: number, id: number): Promise<AutomationRow> {
@@ -237,7 +238,7 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
 
     async simulate(accountId: number, id: number, input: SimulateInput) {
       const row = await mustFind(db, accountId, id);
-      const result = await simulate(db, accountId, await loadDefinition(db, accountId, id, row.version), input, clock.now());
+      const result = await simulate(db, renderer, accountId, await loadDefinition(db, accountId, id, row.version), input, clock.now());
       return { path: result.path, emails: result.emails, end: result.end };
     },
 
