@@ -234,4 +234,42 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
     expect(unknown.json()).toEqual({ errors: { toString: ["is not a permitted attribute"], constructor: ["is not a permitted attribute"] } });
     expect(await snapshotDb(t.store)).toEqual(before);
   });
+  it.each([
+    ["from_email", "news@example.com\r\nBcc: victim@example.org"],
+    ["from_email", "news@example.com\nSubject: forged"],
+    ["from_email", "a@example.com, b@example.org"],
+    ["from_email", "a@example.com; b@example.org"],
+    ["from_email", "team: a@example.com, b@example.org;"],
+    ["from_email", "Evil <a@example.com>"],
+    ["reply_to", "a@example.com,b@example.org"],
+    ["reply_to", "reply@example.com\r\n"],
+    ["reply_to", "undisclosed-recipients:;"],
+  ])("refuses a %s that is not one mailbox (%j) at save and at activation, naming the step and field", async (key, value) => {
+    const step = (email: Record<string, string>) => ({ id: "mail", type: "send_email", email: { subject: "s", html: "<p>x</p>", ...email }, next: null });
+    const def = { name: "Senders", trigger: { type: "custom_event", event: "go" }, entry_step_id: "mail", steps: [step({})] };
+    const before = await snapshotDb(t.store);
+    const created = await t.call(acct, "POST", "/api/automations", { ...def, steps: [step({ [key]: value })] });
+    expect(created.statusCode, created.body).toBe(422);
+    expect(created.json().errors.steps).toEqual([expect.stringMatching(new RegExp(`^mail: email\\.${key} must be a single email address`))]);
+    expect(await snapshotDb(t.store)).toEqual(before);
+
+    const draft = await must("POST", "/api/automations", def);
+    const edited = await t.call(acct, "PATCH", `/api/automations/${draft.data.id}`, { steps: [step({ [key]: value })] });
+    expect(edited.statusCode, edited.body).toBe(422);
+    expect(edited.json().errors.steps[0]).toMatch(new RegExp(`^mail: email\\.${key} `));
+    // A definition stored before this check: activation refuses it too.
+    await t.store.db.updateTable("automation_versions").set({ definition: JSON.stringify({ ...def, steps: [step({ [key]: value })] }) }).where("automation_id", "=", draft.data.id).execute();
+    const activated = await t.call(acct, "POST", `/api/automations/${draft.data.id}/activate`);
+    expect(activated.statusCode, activated.body).toBe(422);
+    expect(activated.json().errors.steps).toContainEqual(expect.stringMatching(new RegExp(`^mail: email\\.${key} `)));
+    expect((await t.call(acct, "DELETE", `/api/automations/${draft.data.id}`)).statusCode).toBeLessThan(300);
+    current = await snapshotDb(t.store);
+  });
+
+  it("accepts one plain mailbox as from_email and reply_to", async () => {
+    const def = { name: "Fine", trigger: { type: "custom_event", event: "go" }, entry_step_id: "m", steps: [{ id: "m", type: "send_email", email: { subject: "s", html: "x", from_email: "News@Example.com", reply_to: "help+x@example.org" }, next: null }] };
+    const created = await must("POST", "/api/automations", def);
+    expect((await t.call(acct, "POST", `/api/automations/${created.data.id}/activate`)).statusCode).toBe(200);
+    current = await snapshotDb(t.store);
+  });
 });

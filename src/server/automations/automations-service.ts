@@ -5,6 +5,7 @@ import type { Clock } from "../clock.ts";
 import { errors, type FieldErrors } from "../errors.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { type Issue, validateDefinition } from "../../core/flow/validate.ts";
+import { senderAddressIssues } from "../../core/flow/sender-addresses.ts";
 import { type AutomationRow, findAutomation, loadCatalog, loadDefinition } from "./automations-repo.ts";
 import { simulate, type SimulateInput } from "./simulate.ts";
 import { type Bump, bumpCounters } from "../db/counters.ts";
@@ -108,6 +109,12 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
     return view(row, await loadDefinition(trx, row.account_id, row.id, row.version));
   }
 
+  /** Even a draft may not hold a From or Reply-To that is not one mailbox. */
+  function refuseUnsafeSenders(def: Definition): void {
+    const issues = senderAddressIssues(def);
+    if (issues.length > 0) throw errors.validation(toFieldErrors(issues));
+  }
+
   async function checkValid(trx: Db, accountId: number, def: Definition): Promise<void> {
     const issues = validateDefinition(def, await loadCatalog(trx, accountId));
     if (issues.length > 0) throw errors.validation(toFieldErrors(issues));
@@ -147,6 +154,7 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
     },
 
     async create(accountId: number, def: Definition): Promise<AutomationView> {
+      refuseUnsafeSenders(def);
       return db.transaction().execute(async (trx) => {
         const count = await trx
           .selectFrom("automations")
@@ -176,6 +184,7 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
         const row = await mustFind(trx, accountId, id);
         const before = await loadDefinition(trx, accountId, id, row.version);
         const def: Definition = { ...before, ...patch };
+        refuseUnsafeSenders(def);
         const now = clock.now();
         if (!row.published) {
           await trx
