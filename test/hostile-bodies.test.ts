@@ -272,4 +272,50 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
     expect((await t.call(acct, "POST", `/api/automations/${created.data.id}/activate`)).statusCode).toBe(200);
     current = await snapshotDb(t.store);
   });
+  it.each([5_000, 100_000])("refuses a body nested %i deep with a 400, with or without an Idempotency-Key, on every write", async (depth) => {
+    const before = await snapshotDb(t.store);
+    const deep = (key: string) => `{"${key}":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+    const writes: [string, string][] = [
+      ["/api/contacts", deep("contact")],
+      [`/api/contacts/${seed.contactId}/events`, `{"name":"e","params":{"p":${"[".repeat(depth)}${"]".repeat(depth)}}}`],
+      ["/api/contacts/lists", deep("name")],
+      ["/api/contacts/fields", deep("name")],
+      ["/api/email_templates", deep("email_template")],
+      ["/api/automations", deep("steps")],
+      [`/api/accounts/${acct.accountId}/contacts/exports`, deep("filters")],
+    ];
+    for (const [url, body] of writes) {
+      for (const headers of [{ "idempotency-key": `deep-${depth}-${url}` }, {}]) {
+        const res = await t.call(acct, "POST", url, body, headers);
+        expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 400, body: { error: "Malformed JSON: nested deeper than 64 levels" } });
+      }
+    }
+    expect(await snapshotDb(t.store)).toEqual(before);
+  });
+
+  it("refuses raw invalid UTF-8 in a JSON body with a 4xx naming the attribute, and stores nothing", async () => {
+    const before = await snapshotDb(t.store);
+    const raw = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
+    const cases: [string, Buffer, unknown][] = [
+      ["/api/contacts/lists", raw('{"name":"caf', [0xe9], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
+      ["/api/contacts/lists", raw('{"name":"', [0xc3, 0x28], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
+      ["/api/contacts/lists", raw('{"name":"', [0xed, 0xa0, 0x80], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
+      ["/api/contacts/lists", raw('{"name":"', [0xf0, 0x82, 0x82, 0xac], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
+      ["/api/contacts", raw('{"contact":{"email":"u@example.com","fields":{"nickname":"', [0xff], '"}}}'), { errors: { fields: ["value for 'nickname' is not valid UTF-8"] } }],
+      [`/api/contacts/${seed.contactId}/events`, raw('{"name":"e","params":{"k', [0xfe], '":1}}'), { errors: { params: ["is not valid UTF-8"] } }],
+      ["/api/email_templates", raw('{"email_template":{"name":"x","subject":"', [0x80], '","category":"c"}}'), { errors: { subject: ["is not valid UTF-8"] } }],
+      ["/api/contacts/lists", raw('{"name":"x"}', [0xff]), { error: "Malformed JSON: the body is not valid UTF-8" }],
+    ];
+    for (const [url, payload, body] of cases) {
+      const res = await t.app.inject({ method: "POST", url, headers: { ...acct.headers, "content-type": "application/json" }, payload });
+      expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: res.statusCode < 422 ? 400 : 422, body });
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    }
+    // A real U+FFFD sent as valid UTF-8 is text like any other.
+    const ok = await t.app.inject({ method: "POST", url: "/api/contacts/lists", headers: { ...acct.headers, "content-type": "application/json" }, payload: Buffer.from('{"name":"\ufffd ok"}') });
+    expect(ok.statusCode, ok.body).toBeLessThan(300);
+    expect(ok.json().name).toBe("\ufffd ok");
+    await t.call(acct, "DELETE", `/api/contacts/lists/${ok.json().id}`);
+    expect(await snapshotDb(t.store)).toEqual(before);
+  });
 });

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import sjson from "secure-json-parse";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -13,6 +12,7 @@ import type { ApiApp } from "../http/api-app.ts";
 import { authenticate } from "./auth.ts";
 import { type SchemaError, toFieldErrors } from "../http/validation-errors.ts";
 import { refuseUnstorableText } from "../http/unstorable-text.ts";
+import { parseJsonBody } from "../http/json-body.ts";
 import { contactsRoutes } from "../contacts/contacts-routes.ts";
 import { fieldsRoutes } from "../fields/fields-routes.ts";
 import { listsRoutes } from "../lists/lists-routes.ts";
@@ -85,13 +85,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // An empty JSON body (curl -H 'Content-Type: application/json' -X POST …/activate) means no body;
   // anything else must parse, with prototype poisoning refused.
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    const text = typeof body === "string" ? body : body.toString("utf8");
-    if (text.trim() === "") return done(null, undefined);
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => {
     try {
-      done(null, sjson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }));
+      done(null, parseJsonBody(typeof body === "string" ? Buffer.from(body) : body));
     } catch (err) {
-      done(errors.badRequest(`Malformed JSON: ${(err as Error).message}`), undefined);
+      done(err as Error, undefined);
     }
   });
 
