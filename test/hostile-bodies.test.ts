@@ -285,7 +285,7 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
       [`/api/accounts/${acct.accountId}/contacts/exports`, deep("filters")],
     ];
     for (const [url, body] of writes) {
-      for (const headers of [{ "idempotency-key": `deep-${depth}-${url}` }, {}]) {
+      for (const headers of [{ "idempotency-key": `deep-${depth}-${url}` }, {}] as Record<string, string>[]) {
         const res = await t.call(acct, "POST", url, body, headers);
         expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 400, body: { error: "Malformed JSON: nested deeper than 64 levels" } });
       }
