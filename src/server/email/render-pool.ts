@@ -72,7 +72,7 @@ function startWorker(resourceLimits: { maxOldGenerationSizeMb: number; maxYoungG
  * (a 100 KB template can take seconds and hundreds of MB), so no render runs on the event
  * loop: each runs in a thread with a heap limit and a wall-clock limit, and a thread past
  * either is terminated and replaced (the render fails with the limit it broke). Threads
- * start on first use and do not keep the process alive. A render costs one message round
+ * start on first use and keep the process alive only while they render. A render costs one message round
  * trip (~0.1 ms) over rendering in place.
  */
 export function renderPool(opts: RenderPoolOptions): Renderer {
@@ -81,6 +81,12 @@ export function renderPool(opts: RenderPoolOptions): Renderer {
   let nextId = 1;
   let closed = false;
   const resourceLimits = { maxOldGenerationSizeMb: opts.memoryMb, maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.floor(opts.memoryMb / 8))) };
+
+  /** A thread keeps the process alive only while it renders (or starts up for a waiting render). */
+  function holdOpen(thread: Thread): void {
+    if (thread.task) thread.worker.ref();
+    else thread.worker.unref();
+  }
 
   function settle(thread: Thread): Task | null {
     const task = thread.task;
@@ -99,11 +105,11 @@ export function renderPool(opts: RenderPoolOptions): Renderer {
   function spawn(): void {
     const thread: Thread = { worker: startWorker(resourceLimits), ready: false, task: null, timer: null };
     threads.push(thread);
-    thread.worker.unref();
     thread.worker.on("message", (reply: RenderReply) => {
       if ("ready" in reply) {
         thread.ready = true;
-        return dispatch();
+        dispatch();
+        return holdOpen(thread);
       }
       const task = settle(thread);
       if (task && task.id === reply.id) {
@@ -111,6 +117,7 @@ export function renderPool(opts: RenderPoolOptions): Renderer {
         else task.reject(reply.limit ? new RenderLimitError(reply.message) : new Error(reply.message));
       }
       dispatch();
+      holdOpen(thread);
     });
     thread.worker.on("error", (err: Error & { code?: string }) => {
       const task = settle(thread);
@@ -155,6 +162,7 @@ export function renderPool(opts: RenderPoolOptions): Renderer {
       }, opts.limits.timeoutMs + GRACE_MS);
       const request: RenderRequest = task.job.kind === "render" ? { id: task.id, ...task.job, limits: opts.limits } : { id: task.id, ...task.job };
       idle.worker.postMessage(request);
+      holdOpen(idle);
     }
   }
 
