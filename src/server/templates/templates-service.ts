@@ -1,4 +1,3 @@
-import Handlebars from "handlebars";
 import { v7 as uuidv7 } from "uuid";
 import type { Selectable } from "kysely";
 import type { Store } from "../db/connect.ts";
@@ -9,6 +8,8 @@ import { errors, Problems } from "../errors.ts";
 import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import type { Transport } from "../email/transport.ts";
 import { type PreviewInput, previewTemplate } from "./template-preview.ts";
+import type { Renderer } from "../email/render-pool.ts";
+import { RenderLimitError } from "../email/render.ts";
 
 export interface TemplateInput {
   name?: string;
@@ -44,26 +45,25 @@ function toView(row: Selectable<EmailTemplatesTable>): TemplateView {
   };
 }
 
-/** Handlebars (Mailtrap's template language) must parse; the message says where it broke. */
-function checkSyntax(problems: Problems, attribute: string, source: string | undefined): void {
-  if (source === undefined || source === "") return;
-  try {
-    Handlebars.parse(source);
-  } catch (err) {
-    const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    problems.add(attribute, `has invalid Handlebars syntax: ${message}`);
-  }
-}
-
-function checkInput(input: TemplateInput, creating: boolean): void {
+/**
+ * Handlebars (Mailtrap's template language) must parse, without partials; the message says
+ * where it broke. Parsed in a render thread: parsing a large template can take seconds.
+ */
+async function checkInput(renderer: Renderer, input: TemplateInput, creating: boolean): Promise<void> {
   const problems = new Problems();
   for (const attr of ["name", "subject", "category"] as const) {
     const v = input[attr];
     if ((creating || v !== undefined) && (v === undefined || v.trim() === "")) problems.add(attr, "can't be blank");
   }
-  checkSyntax(problems, "subject", input.subject);
-  checkSyntax(problems, "body_html", input.body_html);
-  checkSyntax(problems, "body_text", input.body_text);
+  const sources = Object.fromEntries((["subject", "body_html", "body_text"] as const).flatMap((a) => (input[a] ? [[a, input[a]]] : [])));
+  if (Object.keys(sources).length > 0) {
+    try {
+      for (const [attr, problem] of Object.entries(await renderer.check(sources))) problems.add(attr, problem);
+    } catch (err) {
+      if (!(err instanceof RenderLimitError)) throw err;
+      for (const attr of Object.keys(sources)) problems.add(attr, `cannot be parsed within the limits: ${err.message}`);
+    }
+  }
   problems.throwIfAny();
 }
 
@@ -73,7 +73,7 @@ export interface TestSendDeps {
   host: string;
 }
 
-export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps) {
+export function templatesService(store: Store, clock: Clock, renderer: Renderer, deps?: TestSendDeps) {
   const { db } = store;
 
   async function find(accountId: number, id: number) {
@@ -93,7 +93,7 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
     },
 
     async create(accountId: number, input: TemplateInput): Promise<TemplateView> {
-      checkInput(input, true);
+      await checkInput(renderer, input, true);
       const now = clock.now();
       const row = await db
         .insertInto("email_templates")
@@ -115,7 +115,7 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
 
     async update(accountId: number, id: number, input: TemplateInput): Promise<TemplateView> {
       await find(accountId, id);
-      checkInput(input, false);
+      await checkInput(renderer, input, false);
       const row = await db
         .updateTable("email_templates")
         .set({ ...input, updated_at: clock.now() })
@@ -130,7 +130,7 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
     async preview(accountId: number, id: number, input: PreviewInput & { email_template?: Pick<TemplateInput, "subject" | "body_html" | "body_text"> }) {
       const row = await find(accountId, id);
       const draft = input.email_template ?? {};
-      return previewTemplate(db, accountId, { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text }, input);
+      return previewTemplate(db, renderer, accountId, { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text }, input);
     },
 
     /** Renders as `preview` does and sends it to one address, marked as a test; records nothing. */
