@@ -172,4 +172,33 @@ describe("the builder never changes a live automation behind the user's back", (
     await row.waitFor({ state: "detached" });
     expect(await count()).toBe(1);
   });
+
+  it("previews an email written in the step, as the template editor does, and sends a test of it", async () => {
+    await call("POST", "/api/contacts/fields", { name: "Plan", data_type: "text", merge_tag: "plan" });
+    const created = await call<{ data: { id: number } }>("POST", "/api/automations", {
+      name: "Inline hello",
+      trigger: { type: "contact_created" },
+      entry_step_id: "s1",
+      steps: [{ id: "s1", type: "send_email", email: { subject: "Hello {{email}}", html: "<p>Your plan: {{plan}}</p>", text: "Plan {{plan}}" }, next: null }],
+      settings: { reentry_hours: 24 },
+    });
+    await page.goto(`/automations/${created.data.id}`);
+    await page.getByTestId("flow-node-s1").click();
+    const panel = page.getByTestId("step-panel");
+    await panel.getByLabel("HTML body (optional)").fill("<p>Your plan, today: {{plan}}</p>");
+    await panel.getByRole("button", { name: "Preview and test" }).click();
+    const preview = page.getByRole("dialog", { name: "Email preview" });
+    await preview.waitFor();
+    // The unsaved text, rendered by the server with sample values.
+    await expect.poll(() => preview.frameLocator('iframe[title="HTML preview"]').locator("body").textContent()).toContain("Your plan, today: Sample");
+    expect(await preview.getByTestId("preview-subject").textContent()).toBe("Hello jane.doe@example.com");
+    await checkA11y(page, "inline email preview");
+    await preview.getByLabel("Send a test to").fill("me@example.com");
+    await preview.getByRole("button", { name: "Send test" }).click();
+    await preview.getByRole("status").filter({ hasText: "Test sent to me@example.com." }).waitFor();
+    const outbox = await call<{ data: { subject: string }[] }>("GET", "/api/outbox/messages?to=me%40example.com");
+    expect(outbox.data.map((m) => m.subject)).toEqual(["[Test] Hello jane.doe@example.com"]);
+    await preview.getByRole("button", { name: "Close" }).click();
+    await preview.waitFor({ state: "hidden" });
+  });
 });
