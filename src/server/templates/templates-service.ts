@@ -141,7 +141,7 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
 
     /** An email written in an automation step (no template): rendered as `preview` renders a template. */
     previewInline(accountId: number, parts: Partial<EmailParts>, input: PreviewInput) {
-      return previewTemplate(db, accountId, { subject: parts.subject ?? "", html: parts.html ?? "", text: parts.text ?? "" }, input);
+      return previewTemplate(db, renderer, accountId, { subject: parts.subject ?? "", html: parts.html ?? "", text: parts.text ?? "" }, input);
     },
 
     async testSendInline(accountId: number, parts: Partial<EmailParts>, to: string, input: PreviewInput) {
