@@ -1,6 +1,7 @@
 import { type FieldDataType, parseFieldValue } from "../contacts/field-value.ts";
-import { EMAIL_OPERATORS, LIST_OPERATORS, OPERATORS, operatorNeedsValue, PARAM_OPERATORS } from "./operators.ts";
-import type { Definition, Rule, Step } from "./schema.ts";
+import { EMAIL_OPERATORS, isOneOf, LIST_OPERATORS, OPERATORS, operatorNeedsValue, PARAM_OPERATORS } from "./operators.ts";
+import { successors } from "./ports.ts";
+import { type Definition, type Rule, type Step, unreachable } from "./schema.ts";
 
 /** One problem that blocks activation; `step_id` is null for trigger or graph-wide problems. */
 export interface Issue {
@@ -14,11 +15,6 @@ export interface Catalog {
   /** Field data types by merge tag. */
   fields: ReadonlyMap<string, FieldDataType>;
   templates: ReadonlySet<number>;
-}
-
-export function successors(step: Step): string[] {
-  const refs = step.type === "condition" ? [step.yes, step.no] : [step.next];
-  return refs.filter((r): r is string => typeof r === "string");
 }
 
 function checkLists(issues: Issue[], stepId: string | null, ids: readonly number[] | undefined, catalog: Catalog, what: string): void {
@@ -40,13 +36,13 @@ function checkValue(issues: Issue[], stepId: string | null, type: FieldDataType,
 
 function checkRule(issues: Issue[], step: Step, rule: Rule, index: number, catalog: Catalog, emailSteps: ReadonlySet<string>, ancestors: ReadonlySet<string>): void {
   const at = `rule ${index + 1}`;
-  const op = rule.op ?? "";
+  const op = "op" in rule ? rule.op : undefined;
   const add = (message: string): void => void issues.push({ step_id: step.id, message: `${at}: ${message}` });
   switch (rule.kind) {
     case "field": {
       const type = rule.field === undefined ? undefined : catalog.fields.get(rule.field);
       if (type === undefined) return add(`field ${JSON.stringify(rule.field ?? "")} does not exist`);
-      if (!OPERATORS[type].includes(op)) return add(`operator ${JSON.stringify(op)} does not apply to a ${type} field (use ${OPERATORS[type].join(", ")})`);
+      if (!isOneOf(OPERATORS[type], op)) return add(`operator ${JSON.stringify(op)} does not apply to a ${type} field (use ${OPERATORS[type].join(", ")})`);
       if (!operatorNeedsValue(op)) return;
       if (op === "within_last_days") {
         if (typeof rule.value !== "number" || !Number.isInteger(rule.value) || rule.value < 0) add("within_last_days needs a whole number of days");
@@ -55,7 +51,7 @@ function checkRule(issues: Issue[], step: Step, rule: Rule, index: number, catal
       return checkValue(issues, step.id, type, rule.value, at);
     }
     case "list":
-      if (!(LIST_OPERATORS as readonly string[]).includes(op)) add(`operator must be in_list or not_in_list`);
+      if (!isOneOf(LIST_OPERATORS, op)) add(`operator must be in_list or not_in_list`);
       if (rule.list_id === undefined || !catalog.lists.has(rule.list_id)) add(`list ${rule.list_id ?? "(none)"} does not exist`);
       return;
     case "status":
@@ -64,7 +60,7 @@ function checkRule(issues: Issue[], step: Step, rule: Rule, index: number, catal
       return;
     case "event_param":
       if (!rule.param) add("name the event param");
-      if (!PARAM_OPERATORS.includes(op)) add(`operator ${JSON.stringify(op)} is not one of ${PARAM_OPERATORS.join(", ")}`);
+      if (!isOneOf(PARAM_OPERATORS, op)) add(`operator ${JSON.stringify(op)} is not one of ${PARAM_OPERATORS.join(", ")}`);
       else if (operatorNeedsValue(op) && (rule.value === undefined || rule.value === null)) add("a value is required");
       return;
     case "event_history":
@@ -73,10 +69,12 @@ function checkRule(issues: Issue[], step: Step, rule: Rule, index: number, catal
       if (rule.days === undefined) add("days is required");
       return;
     case "email":
-      if (!(EMAIL_OPERATORS as readonly string[]).includes(op)) add(`operator must be one of ${EMAIL_OPERATORS.join(", ")}`);
+      if (!isOneOf(EMAIL_OPERATORS, op)) add(`operator must be one of ${EMAIL_OPERATORS.join(", ")}`);
       if (!rule.step_id || !emailSteps.has(rule.step_id)) add(`step ${JSON.stringify(rule.step_id ?? "")} is not a send_email step`);
       else if (!ancestors.has(rule.step_id)) add(`email step ${rule.step_id} does not come before this condition`);
       return;
+    default:
+      return unreachable(rule);
   }
 }
 
@@ -113,6 +111,8 @@ function checkStep(issues: Issue[], step: Step, catalog: Catalog, emailSteps: Re
       return;
     case "unsubscribe":
       return;
+    default:
+      return unreachable(step);
   }
 }
 
