@@ -1,5 +1,5 @@
 import type { Operator } from "./operators.ts";
-import { type Rule, type Step, type Trigger, unreachable } from "./schema.ts";
+import { type Rule, type Step, type StepType, type Trigger, unreachable } from "./schema.ts";
 
 /**
  * One-line descriptions of steps, rules and triggers, for the builder's nodes and for the
@@ -43,7 +43,7 @@ function plural(n: number, one: string): string {
   return `${n} ${n === 1 ? one : `${one}s`}`;
 }
 
-function quoted(s: string): string {
+export function quoted(s: string): string {
   return `“${s}”`;
 }
 
@@ -65,7 +65,71 @@ function opLabel(op: Operator | undefined): string {
   return op === undefined ? "(operator)" : OPERATOR_LABELS[op];
 }
 
-export function describeRule(rule: Rule, names: Names): string {
+/**
+ * A step as a marketer would point at it: by its email's subject or template, or by what it
+ * does (`the “Wait 2 days” delay`); a step with nothing set yet by its kind, counted when
+ * there are several (`the 2nd delay`). `steps` is the definition the step belongs to.
+ */
+export function stepName(step: Step, names: Names, steps: readonly Step[] = [step]): string {
+  const noun = STEP_NOUNS[step.type];
+  switch (step.type) {
+    case "send_email": {
+      const e = step.email;
+      if (e?.template_id !== undefined) {
+        const name = names.template(e.template_id);
+        if (name) return `the email ${quoted(name)}`;
+      } else if (e?.subject) return `the email ${quoted(e.subject)}`;
+      break;
+    }
+    case "delay":
+      if (step.amount !== undefined && step.amount > 0 && step.unit !== undefined) return `the ${quoted(summarizeStep(step, names))} delay`;
+      break;
+    case "condition": {
+      // Named by its rule when that reads as a short phrase (no quotes of its own inside).
+      const summary = step.rules?.length === 1 ? summarizeStep(step, names, steps) : "";
+      if (summary !== "" && !/[“”]/.test(summary)) return `the condition ${quoted(summary)}`;
+      break;
+    }
+    case "update_field":
+      if (step.field) return `the ${quoted(summarizeStep(step, names))} step`;
+      break;
+    case "add_to_lists":
+    case "remove_from_lists":
+      if (step.list_ids !== undefined && step.list_ids.length > 0) return `the ${quoted(summarizeStep(step, names))} step`;
+      break;
+    case "unsubscribe":
+      break;
+    default:
+      return unreachable(step);
+  }
+  const same = steps.filter((s) => s.type === step.type);
+  const index = same.findIndex((s) => s.id === step.id);
+  return same.length > 1 && index >= 0 ? `the ${ordinal(index + 1)} ${noun}` : `the ${noun}`;
+}
+
+/** What each kind of step is called in a sentence. */
+const STEP_NOUNS: Record<StepType, string> = {
+  send_email: "email step",
+  update_field: "field update",
+  unsubscribe: "unsubscribe step",
+  add_to_lists: "add-to-list step",
+  remove_from_lists: "remove-from-list step",
+  delay: "delay",
+  condition: "condition",
+};
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
+/** A sentence's first letter in capitals. */
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function describeRule(rule: Rule, names: Names, steps: readonly Step[] = []): string {
   const op = rule.kind === "event_history" ? undefined : rule.op;
   const needsValue = op !== "is_set" && op !== "is_not_set";
   switch (rule.kind) {
@@ -81,14 +145,21 @@ export function describeRule(rule: Rule, names: Names): string {
     case "event_history":
       return `did ${quoted(rule.event || "(event)")} at least ${plural(rule.min_count ?? 1, "time")} in ${plural(rule.days ?? 0, "day")}`;
     case "email":
-      return `${opLabel(op)} the email of ${rule.step_id || "(step)"}`;
+      if (!rule.step_id) return `${opLabel(op)} the email of (choose a step)`;
+      return `${opLabel(op)} ${emailName(rule.step_id, names, steps)}`;
     default:
       return unreachable(rule);
   }
 }
 
-/** One line that says what a step does. */
-export function summarizeStep(step: Step, names: Names): string {
+/** The email a rule looks at, by subject or template when the step is known. */
+export function emailName(stepId: string, names: Names, steps: readonly Step[]): string {
+  const step = steps.find((s) => s.id === stepId);
+  return step ? stepName(step, names, steps) : `the email of ${stepId}`;
+}
+
+/** One line that says what a step does (`steps`: its definition's, to name the emails rules look at). */
+export function summarizeStep(step: Step, names: Names, steps: readonly Step[] = []): string {
   switch (step.type) {
     case "send_email": {
       const e = step.email;
@@ -112,7 +183,7 @@ export function summarizeStep(step: Step, names: Names): string {
     case "condition": {
       const rules = step.rules ?? [];
       if (rules.length === 0) return "If … (add a rule)";
-      const first = describeRule(rules[0]!, names);
+      const first = describeRule(rules[0]!, names, steps);
       const more = rules.length > 1 ? ` ${step.match === "any" ? "or" : "and"} ${rules.length - 1} more` : "";
       return `If ${first}${more}`;
     }
