@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { errors, Problems } from "../errors.ts";
 import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import type { Transport } from "../email/transport.ts";
-import { type PreviewInput, previewTemplate } from "./template-preview.ts";
+import { finishParts } from "../email/compose-message.ts";
+import { type PreviewInput, PREVIEW_UNSUBSCRIBE_URL, previewTemplate } from "./template-preview.ts";
 
 export interface TemplateInput {
   name?: string;
@@ -133,13 +134,17 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
       return previewTemplate(db, accountId, { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text }, input);
     },
 
-    /** Renders as `preview` does and sends it to one address, marked as a test; records nothing. */
+    /**
+     * Renders as `preview` does, finishes it as a real send is (CSS inlined, unsubscribe URL
+     * in the text part; no tracking: there is no message to count against) and sends it to
+     * one address, marked as a test; records nothing.
+     */
     async testSend(accountId: number, id: number, to: string, input: PreviewInput) {
       const address = normalizeEmail(to);
       const problem = emailProblem(address);
       if (problem) throw errors.validation({ to: [problem] });
       if (!deps) throw errors.validation({ base: ["no transport is configured"] });
-      const parts = await this.preview(accountId, id, input);
+      const parts = finishParts(await this.preview(accountId, id, input), { unsubscribeUrl: PREVIEW_UNSUBSCRIBE_URL });
       const messageId = `<test.${randomUUID()}@${deps.host}>`;
       try {
         const result = await deps.transport.send({
