@@ -53,9 +53,19 @@ export function fieldsUsedBy(def: Definition): Set<string> {
   return used;
 }
 
-/** Names of the account's automations whose current version uses the merge tag. */
-export async function automationsUsingField(db: Db, accountId: number, mergeTag: string): Promise<string[]> {
-  const rows = await db
+/** List ids a definition reads or writes: its trigger, list steps and list rules. */
+export function listsUsedBy(def: Definition): Set<number> {
+  const used = new Set<number>(def.trigger.list_ids ?? []);
+  for (const s of def.steps) {
+    if (s.type === "add_to_lists" || s.type === "remove_from_lists") for (const id of s.list_ids ?? []) used.add(id);
+    if (s.type === "condition") for (const r of s.rules ?? []) if (r.kind === "list" && r.list_id !== undefined) used.add(r.list_id);
+  }
+  return used;
+}
+
+/** Name and current definition of every automation of the account that is not deleted. */
+function currentDefinitions(db: Db, accountId: number) {
+  return db
     .selectFrom("automations as a")
     .innerJoin("automation_versions as v", (j) =>
       j.onRef("v.account_id", "=", "a.account_id").onRef("v.automation_id", "=", "a.id").onRef("v.version", "=", "a.version"),
@@ -63,6 +73,18 @@ export async function automationsUsingField(db: Db, accountId: number, mergeTag:
     .select(["a.name", "v.definition"])
     .where("a.account_id", "=", accountId)
     .where("a.deleted_at", "is", null)
+    .orderBy("a.id")
     .execute();
+}
+
+/** Names of the account's automations whose current version uses the merge tag. */
+export async function automationsUsingField(db: Db, accountId: number, mergeTag: string): Promise<string[]> {
+  const rows = await currentDefinitions(db, accountId);
   return rows.filter((r) => fieldsUsedBy(JSON.parse(r.definition) as Definition).has(mergeTag)).map((r) => r.name);
+}
+
+/** Names of the account's automations whose current version uses the list. */
+export async function automationsUsingList(db: Db, accountId: number, listId: number): Promise<string[]> {
+  const rows = await currentDefinitions(db, accountId);
+  return rows.filter((r) => listsUsedBy(JSON.parse(r.definition) as Definition).has(listId)).map((r) => r.name);
 }
