@@ -5,6 +5,8 @@ import { api, query } from "../api/client.ts";
 import type { ActivityItem, ActivityPage } from "../api/contacts.ts";
 import { useDataVersion } from "../lib/data-refresh.ts";
 import { formatDateTime, formatValue } from "../lib/format.ts";
+import { reasonText } from "../lib/reason-text.ts";
+import { ruleOutcomeText } from "../lib/rule-outcome-text.ts";
 import { ErrorNotice, Loading } from "./PageState.tsx";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : formatValue(v));
@@ -20,7 +22,7 @@ function ConditionWhy({ why }: { why: ConditionOutcome }) {
     <ul className="why">
       {why.rules.map((r, i) => (
         <li key={i}>
-          {r.subject} {r.op} {formatValue(r.expected)} — was {formatValue(r.actual)}: <strong>{r.result ? "true" : "false"}</strong>
+          {ruleOutcomeText(r)}
         </li>
       ))}
     </ul>
@@ -62,7 +64,7 @@ function describe(item: ActivityItem, listName: (id: unknown) => string): ReactN
       return (
         <>
           {item.kind === "run_failed" ? "Failed in" : "Left"} automation {automationLink(item)}
-          {item["reason"] ? <> ({str(item["reason"])})</> : null}
+          {item["reason"] ? <> ({reasonText(str(item["reason"]))})</> : null}
         </>
       );
     case "step": {

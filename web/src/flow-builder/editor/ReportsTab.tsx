@@ -1,3 +1,4 @@
+import { reasonText } from "../../lib/reason-text.ts";
 import { useCallback, useMemo } from "react";
 import type { Definition, Step } from "../../../../src/core/flow/schema.ts";
 import { DataTable } from "../../components/DataTable.tsx";
@@ -41,7 +42,7 @@ function ByReason({ counts }: { counts: Record<string, number> }) {
     <ul className="fb-reasons">
       {entries.map(([reason, n]) => (
         <li key={reason} data-testid={`reason-${reason}`}>
-          <code>{reason}</code> {formatNumber(n)}
+          {reasonText(reason)}: {formatNumber(n)}
         </li>
       ))}
     </ul>

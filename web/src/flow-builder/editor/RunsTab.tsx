@@ -1,3 +1,4 @@
+import { reasonText } from "../../lib/reason-text.ts";
 import { useState } from "react";
 import { Link } from "react-router";
 import { query } from "../../api/client.ts";
@@ -64,7 +65,7 @@ export function RunsTab({ automationId }: { automationId: number }) {
               <td>{formatDateTime(r.wake_at)}</td>
               <td>{formatDateTime(r.entered_at)}</td>
               <td>{formatDateTime(r.finished_at)}</td>
-              <td>{r.exit_reason ?? "—"}</td>
+              <td>{r.exit_reason ? reasonText(r.exit_reason) : "—"}</td>
             </tr>
           ))}
         </DataTable>
