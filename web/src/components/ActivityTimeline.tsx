@@ -17,12 +17,12 @@ function automationLink(item: ActivityItem): ReactNode {
 }
 
 /** Why a condition went yes or no: each rule with the values it compared. */
-function ConditionWhy({ why }: { why: ConditionOutcome }) {
+function ConditionWhy({ why, listName }: { why: ConditionOutcome; listName: (id: unknown) => string }) {
   return (
     <ul className="why">
       {why.rules.map((r, i) => (
         <li key={i}>
-          {ruleOutcomeText(r)}
+          {ruleOutcomeText(r, { list: listName })}
         </li>
       ))}
     </ul>
@@ -72,7 +72,7 @@ function describe(item: ActivityItem, listName: (id: unknown) => string): ReactN
       return (
         <>
           {str(item["automation"])}: step <code>{str(item["step_id"])}</code> ({str(item["type"]).replaceAll("_", " ")}) → <strong>{str(item["outcome"])}</strong>
-          {why && Array.isArray(why.rules) ? <ConditionWhy why={why} /> : null}
+          {why && Array.isArray(why.rules) ? <ConditionWhy why={why} listName={listName} /> : null}
         </>
       );
     }
