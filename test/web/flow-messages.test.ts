@@ -3,7 +3,7 @@ import type { RuleOutcome } from "../../src/core/engine/evaluate-condition.ts";
 import { stepName } from "../../src/core/flow/describe.ts";
 import type { Step } from "../../src/core/flow/schema.ts";
 import { fieldErrorText, fieldErrorTexts } from "../../web/src/lib/error-text.ts";
-import { reasonText } from "../../web/src/lib/reason-text.ts";
+import { exitWords, refusalWords } from "../../web/src/lib/run-words.ts";
 import { ruleOutcomeText } from "../../web/src/lib/rule-outcome-text.ts";
 
 const names = {
@@ -12,17 +12,17 @@ const names = {
   field: (tag: string) => (tag === "plan" ? "Plan" : undefined),
 };
 
-describe("reason codes in words", () => {
-  it("translates the exit, refusal and skip codes the API answers", () => {
-    expect(reasonText("automation_disabled")).toBe("The automation was disabled");
-    expect(reasonText("step_removed")).toBe("An edit removed the step they were on");
-    expect(reasonText("contact_deleted")).toBe("The contact was deleted");
-    expect(reasonText("reentry")).toBe("Entered too recently (re-entry window)");
-    expect(reasonText("quota")).toBe("The monthly run quota was used up");
+describe("reason codes in words (web/src/lib/run-words.ts, the one map the Runs tab, run page, timeline and Reports use)", () => {
+  it("translates the exit and refusal codes the API answers", () => {
+    expect(exitWords("automation_disabled")).toBe("the automation was disabled");
+    expect(exitWords("step_removed")).toBe("its step was removed when the automation was edited");
+    expect(exitWords(null)).toBe("");
+    expect(refusalWords("quota")).toBe("the account reached its monthly limit of automation runs");
+    expect(refusalWords("reentry", 48)).toBe("already went through this automation in the last 2 days");
   });
 
   it("still reads an unknown code as words", () => {
-    expect(reasonText("brand_new_reason")).toBe("Brand new reason");
+    expect(exitWords("brand_new_reason")).toBe("brand new reason");
   });
 });
 

@@ -4,6 +4,7 @@ import { EMAIL_OPERATORS, isOneOf, LIST_OPERATORS, type Operator, OPERATORS, ope
 import { successors } from "./ports.ts";
 export { issueText } from "./issue-text.ts";
 import { type Definition, type Rule, type Step, unreachable } from "./schema.ts";
+import { senderAddressIssues } from "./sender-addresses.ts";
 
 /**
  * One problem that blocks activation; `step_id` is null for trigger or graph-wide problems.
@@ -250,5 +251,6 @@ export function validateDefinition(def: Definition, catalog: Catalog): Issue[] {
   }
 
   for (const s of byId.values()) for (const m of stepProblems(s, ancestors.get(s.id) ?? new Set(), ctx)) issues.push(at(s, m));
+  issues.push(...senderAddressIssues(def));
   return issues;
 }

@@ -32,7 +32,7 @@ export function PublishBar({
       if (err instanceof ApiError && err.status === 422) {
         const messages = serverMessages(err.fieldErrors);
         onRefused(messages);
-        throw new Error(`Not published: ${messages.map((m) => issueText(m)).join(" ")}`);
+        throw new Error(`Not published: ${messages.map((m) => issueText(m)).join(" ")}`, { cause: err });
       }
       throw err;
     }

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { DELAY_UNITS, type DelayUnit, type EmailConfig, type StepOf, type StepType } from "../../../../src/core/flow/schema.ts";
 import type { CatalogData } from "../editor/use-catalog.ts";
+import { InlineEmailPreview } from "./InlineEmailPreview.tsx";
 import { Field, FieldPicker, ListPicker, NumberInput, ValueInput } from "./PanelControls.tsx";
 
 /** The settings form of a step of type `K` (each form edits its own member of the step union). */
@@ -56,6 +57,7 @@ export function SendEmailForm({ step, catalog, onChange }: StepFormProps<"send_e
           <Field label="HTML body (optional)">
             <textarea rows={5} className="code" value={email.html ?? ""} onChange={(e) => set({ html: e.target.value })} />
           </Field>
+          <InlineEmailPreview email={email} />
         </>
       ) : null}
       <details className="fb-details">
