@@ -164,10 +164,11 @@ function compareParam(op: string, actual: unknown, expected: unknown): boolean {
 }
 
 export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
+  // An unfinished rule (no operator) compares as none of them; event history has no operator.
+  const op: string = (rule.kind === "event_history" ? undefined : rule.op) ?? "";
   const out = (op: string, subject: string, actual: unknown, expected: unknown, result: boolean): RuleOutcome => ({ kind: rule.kind, op, subject, actual, expected, result });
   switch (rule.kind) {
     case "field": {
-      const op = rule.op ?? "";
       const tag = rule.field ?? "";
       const actual = ctx.contact.fields[tag] ?? null;
       const type = ctx.contact.fieldTypes[tag];
@@ -175,16 +176,13 @@ export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
       return out(op, `field.${tag}`, actual, rule.value ?? null, result);
     }
     case "list": {
-      const op = rule.op ?? "";
       const member = rule.list_id !== undefined && ctx.contact.listIds.includes(rule.list_id);
       return out(op, `list.${rule.list_id}`, member, op === "in_list", op === "in_list" ? member : !member);
     }
     case "status": {
-      const op = rule.op ?? "";
       return out(op, "status", ctx.contact.status, rule.value ?? null, op === "neq" ? ctx.contact.status !== rule.value : ctx.contact.status === rule.value);
     }
     case "event_param": {
-      const op = rule.op ?? "";
       const param = rule.param ?? "";
       const actual = ctx.event ? (ctx.event.params[param] ?? null) : null;
       return out(op, `event.params.${param}`, actual, rule.value ?? null, compareParam(op, actual, rule.value));
@@ -195,7 +193,6 @@ export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
       return out("", `events.${rule.event}.last_${rule.days}_days`, count, min, count >= min);
     }
     case "email": {
-      const op = rule.op ?? "";
       const e = (rule.step_id === undefined ? undefined : ctx.engagement[rule.step_id]) ?? { opened: false, clicked: false };
       const value = op === "opened" || op === "not_opened" ? e.opened : e.clicked;
       const result = op.startsWith("not_") ? !value : value;

@@ -31,14 +31,19 @@ export async function loadDefinition(db: Db, accountId: number, automationId: nu
 /** The lists, fields and templates an account holds, for reference checks. */
 export async function loadCatalog(db: Db, accountId: number): Promise<Catalog> {
   const [lists, fields, templates] = await Promise.all([
-    db.selectFrom("lists").select("id").where("account_id", "=", accountId).execute(),
+    db.selectFrom("lists").select(["id", "name"]).where("account_id", "=", accountId).execute(),
     listFields(db, accountId),
-    db.selectFrom("email_templates").select("id").where("account_id", "=", accountId).execute(),
+    db.selectFrom("email_templates").select(["id", "name"]).where("account_id", "=", accountId).execute(),
   ]);
+  // Names too, so the 422 of an activation names steps and lists the way the builder shows them.
+  const listNames = new Map(lists.map((l) => [l.id, l.name]));
+  const templateNames = new Map(templates.map((t) => [t.id, t.name]));
+  const fieldNames = new Map(fields.map((f) => [f.merge_tag, f.name]));
   return {
-    lists: new Set(lists.map((l) => l.id)),
+    lists: new Set(listNames.keys()),
     fields: new Map(fields.map((f) => [f.merge_tag, f.data_type])),
-    templates: new Set(templates.map((t) => t.id)),
+    templates: new Set(templateNames.keys()),
+    names: { list: (id) => listNames.get(id), template: (id) => templateNames.get(id), field: (tag) => fieldNames.get(tag) },
   };
 }
 
