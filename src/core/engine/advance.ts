@@ -1,6 +1,7 @@
 import { type FieldValue, parseFieldValue } from "../contacts/field-value.ts";
 import type { Definition, EmailConfig, Step } from "../flow/schema.ts";
 import { type ConditionContext, type ConditionOutcome, evaluateCondition } from "./evaluate-condition.ts";
+import type { ExitReason } from "./counter-names.ts";
 
 /** What the executor must carry out, as data. */
 export type Effect =
@@ -28,7 +29,7 @@ export interface Position {
   wake_at: number | null;
 }
 
-export type End = { status: "completed" } | { status: "exited"; reason: string };
+export type End = { status: "completed" } | { status: "exited"; reason: ExitReason };
 
 export interface Transition {
   effects: Effect[];

@@ -11,7 +11,7 @@ import { type FieldValue, parseFieldValue } from "../../core/contacts/field-valu
 import { type FieldRow, listFields } from "../fields/fields-repo.ts";
 import { missingListIds } from "../lists/lists-service.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
-import { bumpCounters } from "../db/counters.ts";
+import { exitRunsOfContact } from "../db/runs-repo.ts";
 import { groupCommit } from "../db/group-commit.ts";
 import { fixedQuery } from "../db/fixed-query.ts";
 import { countContacts, type ContactSearch, findContact, listIdsOf, persistContactWrites, searchContacts, toState } from "./contacts-repo.ts";
@@ -251,22 +251,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         await trx.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", row.id).execute();
         await suppress(trx, accountId, row.email, "deleted", now);
         // Its runs leave now (a run mid-step leaves at its next step); messages keep counts, not the address.
-        const exited = await trx
-          .updateTable("runs")
-          .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null, lease_token: null, lease_until: null })
-          .where("account_id", "=", accountId)
-          .where("contact_id", "=", row.id)
-          .where("status", "=", "active")
-          .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
-          .returning(["automation_id", "step_id", "phase"])
-          .execute();
-        await bumpCounters(
-          trx,
-          exited.flatMap((r) => [
-            { account_id: accountId, automation_id: r.automation_id, step_id: "", metric: "exited:contact_deleted", at: now },
-            ...(r.phase === "waiting" && r.step_id ? [{ account_id: accountId, automation_id: r.automation_id, step_id: r.step_id, metric: "abandoned", at: now }] : []),
-          ]),
-        );
+        await exitRunsOfContact(trx, accountId, row.id, now);
         await trx.updateTable("messages").set({ to_email: "", context: "{}" }).where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
       }));
     },

@@ -6,6 +6,7 @@ import { listFields } from "../fields/fields-repo.ts";
 import { findContact, listIdsOf, persistContactWrites, toState } from "../contacts/contacts-repo.ts";
 import { looksAutomated } from "./bot-detection.ts";
 import { bumpCounters } from "../db/counters.ts";
+import type { CounterName } from "../../core/engine/counter-names.ts";
 
 export interface Hit {
   token: string;
@@ -56,7 +57,7 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
           created_at: now,
         })
         .execute();
-      const bump = (metric: string) => ({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
+      const bump = (metric: CounterName) => ({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
       const bumps = [bump(kind === "open" ? "email:opens" : "email:clicks")];
       if (!bot) {
         // A click is also an open: the reader saw the email. Each counts once per message.
