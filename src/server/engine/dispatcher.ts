@@ -25,6 +25,25 @@ type Db = Kysely<Database>;
 
 const BATCH = 1000;
 
+/** The live automations and field types of each account with events. */
+async function loadAutomations(trx: Db, events: readonly EntryEvent[]) {
+  const automations = new Map<number, LiveAutomation[]>();
+  const fieldTypes = new Map<number, Map<string, FieldDataType>>();
+  for (const accountId of new Set(events.map((e) => e.account_id))) {
+    automations.set(accountId, await liveAutomations(trx, accountId));
+    fieldTypes.set(accountId, new Map((await listFields(trx, accountId)).map((f) => [f.merge_tag, f.data_type])));
+  }
+  return { automations, fieldTypes };
+}
+
+async function persist(trx: Db, plan: EntryPlan, events: readonly EntryEvent[], month: string, now: number): Promise<void> {
+  await insertRuns(trx, plan.runs);
+  await insertRefusals(trx, plan.refusals);
+  await bumpCounters(trx, plan.bumps);
+  for (const [accountId, used] of plan.quotaUsed) await saveQuotaUsed(trx, accountId, month, used);
+  await markDispatched(trx, events.map((e) => e.id), now);
+}
+
 /**
  * Turns trigger events into runs, in event order, a batch per transaction: every active
  * automation whose trigger matches enrolls the contact unless it entered the same
@@ -34,17 +53,6 @@ const BATCH = 1000;
  */
 export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuota: number; stats?: PlannerStats }) {
   const { db } = store;
-
-  /** The live automations and field types of each account with events. */
-  async function loadAutomations(trx: Db, events: readonly EntryEvent[]) {
-    const automations = new Map<number, LiveAutomation[]>();
-    const fieldTypes = new Map<number, Map<string, FieldDataType>>();
-    for (const accountId of new Set(events.map((e) => e.account_id))) {
-      automations.set(accountId, await liveAutomations(trx, accountId));
-      fieldTypes.set(accountId, new Map((await listFields(trx, accountId)).map((f) => [f.merge_tag, f.data_type])));
-    }
-    return { automations, fieldTypes };
-  }
 
   /** The facts the entry rules need, in bulk per account: which contacts exist, last entries, the month's quota. */
   async function loadFacts(trx: Db, candidates: readonly EntryCandidate[], month: string): Promise<EntryFacts> {
@@ -61,14 +69,6 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
       quota.set(accountId, { limit: await monthlyQuota(trx, accountId, opts.defaultMonthlyQuota), used });
     }
     return { contacts, lastEntered, quota };
-  }
-
-  async function persist(trx: Db, plan: EntryPlan, events: readonly EntryEvent[], month: string, now: number): Promise<void> {
-    await insertRuns(trx, plan.runs);
-    await insertRefusals(trx, plan.refusals);
-    await bumpCounters(trx, plan.bumps);
-    for (const [accountId, used] of plan.quotaUsed) await saveQuotaUsed(trx, accountId, month, used);
-    await markDispatched(trx, events.map((e) => e.id), now);
   }
 
   return async function dispatchBatch(): Promise<number> {
