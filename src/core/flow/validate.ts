@@ -1,6 +1,7 @@
 import { type FieldDataType, parseFieldValue } from "../contacts/field-value.ts";
 import { EMAIL_OPERATORS, LIST_OPERATORS, OPERATORS, operatorNeedsValue, PARAM_OPERATORS } from "./operators.ts";
 import type { Definition, Rule, Step } from "./schema.ts";
+import { senderAddressIssues } from "./sender-addresses.ts";
 
 /** One problem that blocks activation; `step_id` is null for trigger or graph-wide problems. */
 export interface Issue {
@@ -192,5 +193,6 @@ export function validateDefinition(def: Definition, catalog: Catalog): Issue[] {
 
   const emailSteps = new Set(def.steps.filter((s) => s.type === "send_email").map((s) => s.id));
   for (const s of byId.values()) checkStep(issues, s, catalog, emailSteps, ancestors.get(s.id) ?? new Set());
+  issues.push(...senderAddressIssues(def));
   return issues.map((i) => (i.step_id !== null && !i.message.startsWith(`${i.step_id}:`) ? { ...i, message: `${i.step_id}: ${i.message}` } : i));
 }

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { DELAY_UNITS, type EmailConfig, type Step } from "../../../../src/core/flow/schema.ts";
 import type { CatalogData } from "../editor/use-catalog.ts";
+import { InlineEmailPreview } from "./InlineEmailPreview.tsx";
 import { Field, FieldPicker, ListPicker, NumberInput, ValueInput } from "./PanelControls.tsx";
 
 export interface StepFormProps {
@@ -55,6 +56,7 @@ export function SendEmailForm({ step, catalog, onChange }: StepFormProps) {
           <Field label="HTML body (optional)">
             <textarea rows={5} className="code" value={email.html ?? ""} onChange={(e) => set({ html: e.target.value })} />
           </Field>
+          <InlineEmailPreview email={email} />
         </>
       ) : null}
       <details className="fb-details">
