@@ -68,7 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: config.bodyLimit,
     // Mailtrap's validation is strict: unknown attributes are refused, nothing is coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
+    // `discriminator`: a step (or rule) is checked against the member its `type` (`kind`) names only.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false, discriminator: true } },
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     // A path may name a contact by its URL-encoded address: up to 254 characters, 3 bytes each encoded.

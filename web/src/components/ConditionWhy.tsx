@@ -6,7 +6,7 @@ const shown = (v: unknown): string => (v === null || v === undefined || v === ""
 
 /** One rule as a sentence with what the contact had: "plan equals pro — it was “pro”". */
 function ruleWords(r: RuleOutcome, listName: (id: unknown) => string): string {
-  const op = OPERATOR_LABELS[r.op] ?? r.op.replaceAll("_", " ");
+  const op = (OPERATOR_LABELS as Record<string, string | undefined>)[r.op] ?? r.op.replaceAll("_", " ");
   const needsValue = r.op !== "is_set" && r.op !== "is_not_set";
   switch (r.kind) {
     case "field":
