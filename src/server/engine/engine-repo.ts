@@ -56,6 +56,11 @@ export async function monthlyQuota(trx: Db, accountId: number, defaultQuota: num
   return row?.monthly_run_quota ?? defaultQuota;
 }
 
+/** The ids of the account's lists (an action's list that was deleted meanwhile is skipped). */
+export async function accountListIds(db: Db, accountId: number): Promise<number[]> {
+  return (await db.selectFrom("lists").select("id").where("account_id", "=", accountId).execute()).map((l) => l.id);
+}
+
 /** The automations' status (`deleted` once deleted), read FOR SHARE on PostgreSQL: a disable waits for this step, then removes the run. */
 export async function automationStatuses(trx: Db, ids: readonly number[]): Promise<Map<number, string>> {
   const rows = await trx

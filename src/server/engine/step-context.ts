@@ -5,6 +5,7 @@ import type { ContactChange, ContactState } from "../../core/contacts/contact-ch
 import type { FieldRow } from "../fields/fields-repo.ts";
 import type { ContactWrite } from "../contacts/contacts-repo.ts";
 import { readContacts } from "../contacts/contact-writer.ts";
+import { accountListIds } from "./engine-repo.ts";
 
 type Db = Kysely<Database>;
 
@@ -38,7 +39,7 @@ export async function loadLedger(db: Db, accountId: number, contactIds: string[]
       } else if (effect.type === "unsubscribe") {
         change = { unsubscribed: true };
       } else {
-        accountLists ??= new Set((await db.selectFrom("lists").select("id").where("account_id", "=", accountId).execute()).map((l) => l.id));
+        accountLists ??= new Set(await accountListIds(db, accountId));
         const ids = effect.listIds.filter((id) => accountLists!.has(id));
         change = effect.type === "add_to_lists" ? { listsIncluded: ids } : { listsExcluded: ids };
       }
