@@ -4,6 +4,7 @@ import { type TokenPayload, verifyToken } from "../email/tokens.ts";
 import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
 import { looksAutomated } from "./bot-detection.ts";
 import { bumpCounters } from "../db/counters.ts";
+import type { CounterName } from "../../core/engine/counter-names.ts";
 
 export interface Hit {
   token: string;
@@ -54,7 +55,7 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
           created_at: now,
         })
         .execute();
-      const bump = (metric: string) => ({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
+      const bump = (metric: CounterName) => ({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
       const bumps = [bump(kind === "open" ? "email:opens" : "email:clicks")];
       if (!bot) {
         // A click is also an open: the reader saw the email. Each counts once per message.
