@@ -154,3 +154,9 @@ export async function listVersions(db: Db, accountId: number, automationId: numb
     .orderBy("version")
     .execute();
 }
+
+/** The parts of one of the account's templates, as a step that names it sends them. */
+export async function templateParts(db: Db, accountId: number, id: number): Promise<{ subject: string; html: string; text: string } | undefined> {
+  const t = await db.selectFrom("email_templates").select(["subject", "body_html", "body_text"]).where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  return t && { subject: t.subject, html: t.body_html, text: t.body_text };
+}
