@@ -1,5 +1,6 @@
 import type { Store } from "../db/connect.ts";
 import { errors } from "../errors.ts";
+import { counterRows } from "../db/counters.ts";
 import { findAutomation, loadDefinition } from "../automations/automations-repo.ts";
 import { type CounterName, countersWith, type CounterSuffix } from "../../core/engine/counter-names.ts";
 import type { DailyFigures, EmailFigures, Report } from "../../core/reports/report-shape.ts";
@@ -54,14 +55,7 @@ export function reportsService(store: Store) {
   async function load(accountId: number, automationId: number, from?: string, to?: string) {
     const auto = await findAutomation(db, accountId, automationId);
     if (!auto) throw errors.notFound();
-    let q = db
-      .selectFrom("automation_counters")
-      .select(["step_id", "metric", "day", "n"])
-      .where("account_id", "=", accountId)
-      .where("automation_id", "=", automationId);
-    if (from) q = q.where("day", ">=", from);
-    if (to) q = q.where("day", "<=", to);
-    return { auto, rows: await q.execute() };
+    return { auto, rows: await counterRows(db, accountId, automationId, from, to) };
   }
 
   return {
