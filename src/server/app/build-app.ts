@@ -164,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     templatesRoutes(scope, services.templates);
     automationsRoutes(scope, services.automations, services.runs);
     reportsRoutes(scope, services.reports, services.activity);
-    emailRoutes(scope, store.db);
+    emailRoutes(scope, services.outbox);
     tokensRoutes(scope, services.tokens);
     settingsRoutes(scope, config, services.accounts);
     if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal(), store.db);
