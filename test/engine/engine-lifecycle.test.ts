@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClaimedRun } from "../../src/server/db/claim.ts";
+import type { ClaimedRun } from "../../src/server/db/runs-repo.ts";
 import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestApp, testApp } from "../helpers/test-app.ts";
 import { advance, contact, createActive, DAY, journalOf, refusalsOf, runsOf, seedAccount, settle } from "./engine-helpers.ts";

@@ -139,12 +139,26 @@ export function compareTyped(type: FieldDataType, op: string, actual: unknown, e
   }
 }
 
-/** Event params have no declared type: numbers compare as numbers, anything else as text. */
+/** A param as a number under the fields' lenient rule ("500" and " 4.5 " are numbers), else NaN. */
+function asNumber(v: unknown): number {
+  const parsed = v === null || v === undefined ? null : parseFieldValue("float", v);
+  return parsed?.ok && typeof parsed.value === "number" ? parsed.value : Number.NaN;
+}
+
+/**
+ * Event params have no declared type, and Zapier, Make and n8n send every value as a
+ * string: a value that spells a number compares as a number (the rule fields use),
+ * "true"/"false" as a boolean, anything else as text.
+ */
 function compareParam(op: string, actual: unknown, expected: unknown): boolean {
-  if (["gt", "gte", "lt", "lte"].includes(op)) return compareNumber(op, actual, expected);
-  if (typeof actual === "number" && typeof expected === "number") return compareNumber(op, actual, expected);
+  if (op === "is_set" || op === "is_not_set") return compareText(op, actual, expected);
+  const a = asNumber(actual);
+  const e = asNumber(expected);
+  if (["gt", "gte", "lt", "lte"].includes(op)) return compareNumber(op, a, e);
+  if ((op === "eq" || op === "neq") && !Number.isNaN(a) && !Number.isNaN(e)) return compareNumber(op, a, e);
   if (typeof actual === "boolean" || typeof expected === "boolean") {
-    if (op === "eq" || op === "neq") return compareBoolean(op, actual, expected);
+    const b = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
+    if (op === "eq" || op === "neq") return compareBoolean(op, b(actual), b(expected));
   }
   return compareText(op, actual, expected);
 }
