@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { type ConditionContext, evaluateRule } from "../../src/core/engine/evaluate-condition.ts";
 import { triggerMatches } from "../../src/core/engine/trigger-match.ts";
-import type { Rule, Trigger } from "../../src/core/flow/schema.ts";
+import type { RuleOf, Trigger } from "../../src/core/flow/schema.ts";
+
+type ParamRule = RuleOf<"event_param">;
 
 function withParams(params: Record<string, unknown>): ConditionContext {
   return {
@@ -13,7 +15,8 @@ function withParams(params: Record<string, unknown>): ConditionContext {
     now: 0,
   };
 }
-const param = (op: string, value: Rule["value"], actual: unknown) => evaluateRule({ kind: "event_param", param: "amount", op, value }, withParams({ amount: actual })).result;
+const param = (op: NonNullable<ParamRule["op"]>, value: ParamRule["value"], actual: unknown) =>
+  evaluateRule({ kind: "event_param", param: "amount", op, value }, withParams({ amount: actual })).result;
 
 describe("event params sent as strings (Zapier, Make, n8n)", () => {
   it('compare as numbers when they spell one: "500" gte 100', () => {
