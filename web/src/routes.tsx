@@ -6,7 +6,6 @@ import { Layout } from "./components/Layout.tsx";
 import { AutomationsPage } from "./pages/AutomationsPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage, RouteErrorPage } from "./pages/NotFoundPage.tsx";
-import { RunPage } from "./pages/RunPage.tsx";
 import { SetupPage } from "./pages/SetupPage.tsx";
 
 /** The signed-in area: first start goes to /setup, a visitor without a session to /login. */
@@ -70,7 +69,7 @@ export const router = createBrowserRouter([
       { index: true, loader: () => redirect("/automations") },
       { path: "automations", Component: AutomationsPage },
       { path: "automations/:id", Component: AutomationEditorRoute },
-      { path: "runs/:id", Component: RunPage },
+      { path: "runs/:id", lazy: () => import("./pages/RunPage.tsx").then((m) => ({ Component: m.RunPage })) },
       { path: "contacts", lazy: () => import("./pages/ContactsPage.tsx").then((m) => ({ Component: m.ContactsPage })) },
       { path: "contacts/import", lazy: () => import("./pages/ImportPage.tsx").then((m) => ({ Component: m.ImportPage })) },
       { path: "contacts/:id", lazy: () => import("./pages/ContactDetailPage.tsx").then((m) => ({ Component: m.ContactDetailPage })) },
