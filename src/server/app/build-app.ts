@@ -118,6 +118,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const internal = errors.internal();
     return reply.code(internal.status).send(internal.body);
   });
+  // A request answered before its body was read (a 401, a 413, a 404) would otherwise keep
+  // its connection open while Node reads and discards the rest: up to the request timeout
+  // of whatever the client sends. Such a connection is closed once the answer is out.
+  app.addHook("onResponse", async (req) => {
+    if (!req.raw.complete && typeof req.raw.socket?.destroy === "function") req.raw.socket.destroy();
+  });
   // Parses the web session cookie before anything (auth and the rate limiter read it).
   await app.register(cookie);
 
