@@ -26,7 +26,7 @@ describe("template injection", () => {
     "{{first_name.toString}}",
     "{{@root.constructor.name}}",
   ])("%s renders nothing of the runtime", (source) => {
-    let out = "";
+    let out: string;
     try {
       out = render(`[${source}]`);
     } catch {
