@@ -121,9 +121,14 @@ describe("a new user's first welcome series, in the browser", () => {
   it("builds the welcome series on the canvas and activates it", async () => {
     await nav("Automations");
     await page.getByRole("button", { name: "New automation" }).click();
+    // Name first; nothing exists until "Create".
+    const named = page.getByRole("dialog", { name: "New automation" });
+    await named.getByLabel("Name").fill("Welcome series");
+    await checkA11y(page, "new automation dialog");
+    await named.getByRole("button", { name: "Create" }).click();
     await expect.poll(() => page.url()).toMatch(/\/automations\/\d+$/);
     automationId = /\/automations\/(\d+)$/.exec(page.url())?.[1] ?? "";
-    await page.getByLabel("Automation name").fill("Welcome series");
+    expect(await page.getByLabel("Automation name").inputValue()).toBe("Welcome series");
     // Email → 2 days → plan is pro? Yes: the pro tips email; No: the upgrade prospects list.
     await buildWelcomeSeries(page, { templateName: "Welcome", secondTemplateName: "Pro tips", fieldMergeTag: "plan", fieldValue: "pro", listName: "Upgrade prospects" });
     await checkA11y(page, "builder");
@@ -209,7 +214,7 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("table", { name: "Contacts" }).getByRole("link", { name: "ann@example.com" }).click();
     await page.getByRole("heading", { name: "ann@example.com" }).waitFor();
     const activity = page.getByRole("region", { name: "Activity" });
-    await activity.getByText("field.plan eq pro — was pro: true").waitFor();
+    await activity.getByText("plan equals “pro” — it was “pro”: yes").waitFor();
     const messages = page.getByRole("region", { name: "Messages" });
     await messages.getByText("Welcome aboard, ann@example.com").waitFor();
     await messages.getByText("Tips for pro users").waitFor();

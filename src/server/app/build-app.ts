@@ -86,7 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Timeouts and the connection cap (http-server.ts); tests that only inject never listen on it.
     serverFactory: (handler) => createHttpServer(config, handler),
     // Mailtrap's validation is strict: unknown attributes are refused, nothing is coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
+    // `discriminator`: a step (or rule) is checked against the member its `type` (`kind`) names only.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false, discriminator: true } },
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     // A path may name a contact by its URL-encoded address: up to 254 characters, 3 bytes each encoded.
@@ -185,12 +186,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     importsRoutes(scope, services.imports);
     exportsRoutes(scope, services.exports);
     templatesRoutes(scope, services.templates);
-    automationsRoutes(scope, services.automations);
+    automationsRoutes(scope, services.automations, services.runs);
     reportsRoutes(scope, services.reports, services.activity);
     emailRoutes(scope, store.db);
     tokensRoutes(scope, services.tokens);
     settingsRoutes(scope, config, services.accounts);
-    if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
+    if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal(), store.db);
   };
   await app.register(async (scope) => {
     capBodies(scope, PUBLIC_BODY_LIMIT);

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../db/connect.ts";
-import type { Database, RunStatus } from "../db/schema.ts";
+import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { errors, type FieldErrors } from "../errors.ts";
 import type { Definition } from "../../core/flow/schema.ts";
@@ -8,7 +8,7 @@ import { type Issue, validateDefinition } from "../../core/flow/validate.ts";
 import { senderAddressIssues } from "../../core/flow/sender-addresses.ts";
 import { type AutomationRow, findAutomation, loadCatalog, loadDefinition } from "./automations-repo.ts";
 import { simulate, type SimulateInput } from "./simulate.ts";
-import { type Bump, bumpCounters } from "../db/counters.ts";
+import { exitIdleRuns, moveRunsToVersion } from "../db/runs-repo.ts";
 import type { Renderer } from "../email/render-pool.ts";
 
 type Db = Kysely<Database>;
@@ -49,51 +49,6 @@ function toFieldErrors(issues: Issue[]): FieldErrors {
   const out: FieldErrors = {};
   for (const i of issues) (out[i.message.startsWith("trigger:") ? "trigger" : "steps"] ??= []).push(i.message);
   return out;
-}
-
-/**
- * Ends the automation's live runs that no worker holds right now (the executor ends the
- * rest), optionally only those on `version` whose step is not in `keepSteps`. Works in
- * chunks chosen by the database, so disabling an automation with a million waiting runs
- * never holds them all in memory; bumps are summed per key, so one counter row per reason.
- */
-async function exitIdleRuns(
-  trx: Db,
-  accountId: number,
-  automationId: number,
-  reason: string,
-  now: number,
-  only?: { version: number; keepSteps: readonly string[] },
-) {
-  for (;;) {
-    let chunk = trx
-      .selectFrom("runs")
-      .select("id")
-      .where("account_id", "=", accountId)
-      .where("automation_id", "=", automationId)
-      .where("status", "=", "active")
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]));
-    if (only) {
-      chunk = chunk.where("version", "=", only.version).where("step_id", "is not", null);
-      if (only.keepSteps.length > 0) chunk = chunk.where("step_id", "not in", [...only.keepSteps]);
-    }
-    const ids = (await chunk.limit(1000).execute()).map((r) => r.id);
-    if (ids.length === 0) return;
-    const gone = await trx
-      .updateTable("runs")
-      .set({ status: "exited", exit_reason: reason, finished_at: now, wake_at: null, lease_token: null, lease_until: null })
-      .where("account_id", "=", accountId)
-      .where("id", "in", ids)
-      .where("status", "=", "active")
-      .returning(["step_id", "phase"])
-      .execute();
-    const bumps: Bump[] = gone.map(() => ({ account_id: accountId, automation_id: automationId, step_id: "", metric: `exited:${reason}`, at: now }));
-    // A run leaving a delay never completes it: the step's "waiting" must drop.
-    for (const r of gone) {
-      if (r.phase === "waiting" && r.step_id) bumps.push({ account_id: accountId, automation_id: automationId, step_id: r.step_id, metric: "abandoned", at: now });
-    }
-    await bumpCounters(trx, bumps);
-  }
 }
 
 export function automationsService(store: Store, clock: Clock, renderer: Renderer, opts: { maxAutomations: number; onChange?: () => void }) {
@@ -209,14 +164,7 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
         if (inFlight === "move") {
           // Runs on the version being replaced move; runs an earlier edit kept stay kept.
           await exitIdleRuns(trx, accountId, id, "step_removed", now, { version: row.version, keepSteps: def.steps.map((s) => s.id) });
-          await trx
-            .updateTable("runs")
-            .set({ version })
-            .where("account_id", "=", accountId)
-            .where("automation_id", "=", id)
-            .where("version", "=", row.version)
-            .where("status", "=", "active")
-            .execute();
+          await moveRunsToVersion(trx, accountId, id, row.version, version);
         }
         const updated = await trx
           .updateTable("automations")
@@ -261,30 +209,6 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
         .orderBy("version")
         .execute();
       return rows.map((r) => ({ version: r.version, created_at: iso(r.created_at)!, definition: JSON.parse(r.definition) as Definition }));
-    },
-
-    async runs(accountId: number, id: number, filter: { status?: RunStatus; contact?: string; limit?: number }) {
-      await mustFind(db, accountId, id);
-      let q = db.selectFrom("runs").selectAll().where("account_id", "=", accountId).where("automation_id", "=", id);
-      if (filter.status) q = q.where("status", "=", filter.status);
-      if (filter.contact) {
-        const contact = filter.contact.includes("@")
-          ? await db.selectFrom("contacts").select("id").where("account_id", "=", accountId).where("email", "=", filter.contact.trim().toLowerCase()).executeTakeFirst()
-          : { id: filter.contact };
-        q = q.where("contact_id", "=", contact?.id ?? "");
-      }
-      const rows = await q.orderBy("id", "desc").limit(Math.min(Math.max(filter.limit ?? 100, 1), 1000)).execute();
-      return rows.map((r) => ({
-        id: r.id,
-        contact_id: r.contact_id,
-        status: r.status,
-        version: r.version,
-        current_step_id: r.status === "active" ? r.step_id : null,
-        wake_at: r.status === "active" ? iso(r.wake_at) : null,
-        entered_at: iso(r.entered_at)!,
-        finished_at: iso(r.finished_at),
-        exit_reason: r.exit_reason,
-      }));
     },
   };
 }

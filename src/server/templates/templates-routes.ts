@@ -32,6 +32,13 @@ const Template = Type.Object({
 });
 
 const tags = ["Templates"];
+const PreviewFor = {
+  contact_id: Type.Optional(Type.String({ maxLength: 320 })),
+  contact: Type.Optional(Strict({ email: Type.Optional(Type.String({ maxLength: 320 })), fields: Type.Optional(FreeObject) })),
+  event: Type.Optional(Strict({ name: Type.Optional(Type.String({ maxLength: 255 })), params: Type.Optional(FreeObject) })),
+};
+// An email written inline in an automation step, as `EmailConfig` names its parts.
+const InlineEmail = Strict({ subject: Type.Optional(Short), html: Type.Optional(Body), text: Type.Optional(Body) });
 const ById = Params("email_template_id");
 
 export function templatesRoutes(app: ApiApp, templates: TemplatesService): void {
@@ -85,6 +92,15 @@ export function templatesRoutes(app: ApiApp, templates: TemplatesService): void 
       return { data: await templates.testSend(req.accountId, parseId(req.params.email_template_id), to, input) };
     },
   );
+  // The builder's inline emails get the template editor's preview and test send.
+  app.post("/email_preview", { schema: { tags, body: Strict({ email: InlineEmail, ...PreviewFor }) } }, async (req) => {
+    const { email, ...input } = req.body;
+    return { data: await templates.previewInline(req.accountId, email, input) };
+  });
+  app.post("/email_preview/test_send", { schema: { tags, body: Strict({ to: Type.String({ maxLength: 320 }), email: InlineEmail, ...PreviewFor }) } }, async (req) => {
+    const { to, email, ...input } = req.body;
+    return { data: await templates.testSendInline(req.accountId, email, to, input) };
+  });
   app.delete("/email_templates/:email_template_id", { schema: { params: ById, tags, operationId: "deleteEmailTemplate" } }, async (req, reply) => {
     await templates.delete(req.accountId, parseId(req.params.email_template_id));
     return reply.code(204).send();

@@ -16,13 +16,20 @@ interface Parts {
  * after typing stops; the last good render stays visible while a new one is on its way.
  */
 export function TemplatePreview({ templateId, draft, contactId }: { templateId: string; draft: Parts; contactId: string }) {
-  const request = useDebounced(
-    JSON.stringify({
-      email_template: { subject: draft.subject, body_html: draft.body_html, body_text: draft.body_text },
-      ...(contactId ? { contact_id: contactId } : {}),
-    }),
-    400,
+  return (
+    <EmailPreview
+      path={`/api/email_templates/${templateId}/preview`}
+      body={{ email_template: { subject: draft.subject, body_html: draft.body_html, body_text: draft.body_text }, ...(contactId ? { contact_id: contactId } : {}) }}
+    />
   );
+}
+
+/**
+ * The rendering behind every preview: `body` POSTed to `path` (a template's preview, or an
+ * inline email's, `/api/email_preview`) a moment after it stops changing.
+ */
+export function EmailPreview({ path, body, label = "HTML preview" }: { path: string; body: unknown; label?: string }) {
+  const request = useDebounced(JSON.stringify(body), 400);
   const [rendered, setRendered] = useState<RenderedEmail | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,7 +37,7 @@ export function TemplatePreview({ templateId, draft, contactId }: { templateId: 
   useEffect(() => {
     let current = true;
     setBusy(true);
-    api<{ data: RenderedEmail }>("POST", `/api/email_templates/${templateId}/preview`, JSON.parse(request) as unknown).then(
+    api<{ data: RenderedEmail }>("POST", path, JSON.parse(request) as unknown).then(
       (answer) => {
         if (!current) return;
         setRendered(answer.data);
@@ -46,7 +53,7 @@ export function TemplatePreview({ templateId, draft, contactId }: { templateId: 
     return () => {
       current = false;
     };
-  }, [templateId, request]);
+  }, [path, request]);
 
   return (
     <div className="template-preview" aria-busy={busy}>
@@ -57,7 +64,7 @@ export function TemplatePreview({ templateId, draft, contactId }: { templateId: 
             <span className="muted">Subject: </span>
             <strong data-testid="preview-subject">{rendered.subject}</strong>
           </p>
-          <SandboxedHtml html={rendered.html} title="HTML preview" />
+          <SandboxedHtml html={rendered.html} title={label} />
           <details>
             <summary>Text part</summary>
             <pre className="text-part">{rendered.text}</pre>

@@ -1,22 +1,14 @@
-import { useState } from "react";
-import { Link, useNavigate } from "react-router";
-import type { Definition, Trigger } from "../../../src/core/flow/schema.ts";
+import { Link } from "react-router";
+import type { Trigger } from "../../../src/core/flow/schema.ts";
 import type { Automation, AutomationReport } from "../api/automations.ts";
 import { api } from "../api/client.ts";
-import { DataTable } from "../components/DataTable.tsx";
+import { ConfirmButton } from "../components/ConfirmButton.tsx";
+import { ACTIONS_COLUMN, DataTable } from "../components/DataTable.tsx";
+import { NewAutomationButton } from "../components/NewAutomationDialog.tsx";
 import { EmptyState, ErrorNotice, Loading, PageHeader } from "../components/PageState.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatDateTime, formatNumber } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
-
-/** A new automation starts as an empty draft: drafts may be incomplete until activation. */
-const NEW_DRAFT: Definition = {
-  name: "Untitled automation",
-  trigger: { type: "contact_created" },
-  entry_step_id: null,
-  steps: [],
-  settings: { reentry_hours: 24 },
-};
 
 const TRIGGER_LABELS: Record<Trigger["type"], string> = {
   contact_created: "Contact created",
@@ -31,31 +23,6 @@ function describeTrigger(t: Trigger): string {
   if (t.type === "custom_event" && t.event) return `${label}: ${t.event}`;
   if (t.type === "contact_field_updated" && t.field) return `${label}: ${t.field}`;
   return label;
-}
-
-function NewAutomationButton({ primary = true }: { primary?: boolean }) {
-  const navigate = useNavigate();
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function create() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { data } = await api<{ data: Automation }>("POST", "/api/automations", NEW_DRAFT);
-      navigate(`/automations/${data.id}`);
-    } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
-      setBusy(false);
-    }
-  }
-  return (
-    <>
-      <button type="button" className={primary ? "button-primary" : undefined} onClick={create} disabled={busy}>
-        New automation
-      </button>
-      <ErrorNotice error={error} title="Could not create the automation" />
-    </>
-  );
 }
 
 /** Live figures from the automation's report; each row loads its own. */
@@ -104,7 +71,7 @@ export function AutomationsPage() {
         </EmptyState>
       ) : null}
       {list && list.length > 0 ? (
-        <DataTable caption="Automations" columns={["Name", "Status", "Trigger", { label: "Version", num: true }, { label: "Entered", num: true }, { label: "Active", num: true }, { label: "Completed", num: true }, "Updated"]}>
+        <DataTable caption="Automations" columns={["Name", "Status", "Trigger", { label: "Version", num: true }, { label: "Entered", num: true }, { label: "Active", num: true }, { label: "Completed", num: true }, "Updated", ACTIONS_COLUMN]}>
           {list.map((a) => (
             <tr key={a.id}>
               <td>
@@ -117,6 +84,19 @@ export function AutomationsPage() {
               <td className="num">v{a.version}</td>
               <ReportCells id={a.id} />
               <td>{formatDateTime(a.updated_at)}</td>
+              <td className="row-actions">
+                {/* Only a draft (never activated, so no contact ever ran it) is deleted from here. */}
+                {a.status === "draft" ? (
+                  <ConfirmButton
+                    label="Delete"
+                    ariaLabel={`Delete ${a.name}`}
+                    title={`Delete the draft “${a.name}”?`}
+                    onConfirm={() => api("DELETE", `/api/automations/${a.id}`).then(automations.reload)}
+                  >
+                    <p>It was never activated, so no contact has run it. It stops counting against your automation limit.</p>
+                  </ConfirmButton>
+                ) : null}
+              </td>
             </tr>
           ))}
         </DataTable>

@@ -76,6 +76,8 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
   const previousNodes = useRef(new Map<string, Kept<FlowNode>>());
   const previousEdges = useRef(new Map<string, Kept<FlowEdge>>());
   const nodes = useMemo<FlowNode[]>(() => {
+    // Rules that look at an email name it by subject, so summaries need the other steps.
+    const allSteps = graph.nodes.flatMap((n) => (n.step ? [n.step] : []));
     const built = graph.nodes.map((n): FlowNode => {
       const common = {
         id: n.id,
@@ -107,7 +109,7 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
         };
       }
       const step = n.step!;
-      const summary = summarizeStep(step, names);
+      const summary = summarizeStep(step, names, allSteps);
       const own = issues.get(step.id) ?? [];
       const f = figures?.(step.id, step) ?? null;
       return {
@@ -162,6 +164,7 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
       void flow.setViewport({ x: box.width / 2 - (graph.width / 2) * zoom, y: 24, zoom });
     },
     // Only the first drawing sets the view; later edits keep where the user panned to.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the graph of the first drawing, on purpose
     [],
   );
 
@@ -179,6 +182,7 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
     const below = 110 * zoom;
     if (left >= 0 && top >= 0 && left + node.width * zoom <= box.width && top + node.height * zoom + below <= box.height) return;
     void flow.setCenter(node.x + node.width / 2, node.y + node.height / 2 + 60, { zoom, duration: 0 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on a new selection only, never while the graph changes
   }, [selected]);
 
   return (

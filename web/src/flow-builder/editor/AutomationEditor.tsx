@@ -5,9 +5,11 @@ import { useCallback, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import type { Definition } from "../../../../src/core/flow/schema.ts";
 import { ErrorNotice, Loading } from "../../components/PageState.tsx";
+import { formatDateTime } from "../../lib/format.ts";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
 import { BuilderTab } from "./BuilderTab.tsx";
 import { collectIssues } from "../model/issues.ts";
+import { LeaveGuard } from "./LeaveGuard.tsx";
 import { PublishBar } from "./PublishBar.tsx";
 import { ReportsTab } from "./ReportsTab.tsx";
 import { RunsTab } from "./RunsTab.tsx";
@@ -42,6 +44,23 @@ function SaveIndicator({ state }: { state: DraftState }) {
         "Saved"
       )}
     </span>
+  );
+}
+
+/** An edit of this live automation left unpublished on an earlier visit, offered back. */
+function RestoreBanner({ state }: { state: DraftState }) {
+  const { offer, restoreOffer, dismissOffer } = state;
+  if (!offer) return null;
+  return (
+    <section className="fb-publish notice notice-warning" aria-label="Unpublished changes in this browser">
+      <span>You have unpublished changes from {formatDateTime(offer.savedAt)}, kept in this browser.</span>
+      <button type="button" className="button-primary" onClick={restoreOffer}>
+        Restore
+      </button>
+      <button type="button" onClick={dismissOffer}>
+        Discard
+      </button>
+    </section>
   );
 }
 
@@ -102,7 +121,9 @@ export function AutomationEditor({ automationId }: { automationId: string }) {
         <SaveIndicator state={state} />
         <StatusActions automation={automation} names={catalog.names} problems={problems} setStatus={state.setStatus} onRefused={setRefused} />
       </header>
-      {automation.status !== "draft" && state.dirty ? (
+      <LeaveGuard when={state.unpublished} version={automation.version} onDiscard={state.discard} />
+      <RestoreBanner state={state} />
+      {state.unpublished ? (
         <PublishBar version={automation.version} problems={problems} publish={state.publish} discard={state.discard} onRefused={setRefused} />
       ) : null}
       <nav className="fb-tabs" aria-label="Automation views">
@@ -133,7 +154,7 @@ export function AutomationEditor({ automationId }: { automationId: string }) {
         </>
       ) : null}
       {tab === "reports" ? <ReportsTab automationId={automation.id} definition={published} names={catalog.names} /> : null}
-      {tab === "runs" ? <RunsTab automationId={automation.id} /> : null}
+      {tab === "runs" ? <RunsTab automationId={automation.id} definition={published} names={catalog.names} /> : null}
       {tab === "versions" ? <VersionsTab key={automation.version} automationId={automation.id} current={automation.version} names={catalog.names} /> : null}
     </div>
   );

@@ -31,7 +31,8 @@ export function BuilderTab({
   issues: IssueMap;
   onEdit: (change: (d: Definition) => Definition) => void;
 }) {
-  const [selected, setSelected] = useState<string | null>(null);
+  // A new (empty) automation opens on its trigger, the first thing to choose.
+  const [selected, setSelected] = useState<string | null>(() => (definition.steps.length === 0 ? TRIGGER_NODE : null));
   const [menu, setMenu] = useState<Menu | null>(null);
   const graph = useMemo(() => toGraph(definition), [definition]);
 

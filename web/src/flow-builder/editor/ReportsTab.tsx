@@ -3,6 +3,7 @@ import type { Definition, Step } from "../../../../src/core/flow/schema.ts";
 import { DataTable } from "../../components/DataTable.tsx";
 import { ErrorNotice, Loading } from "../../components/PageState.tsx";
 import { formatNumber } from "../../lib/format.ts";
+import { exitWords, refusalWords } from "../../lib/run-words.ts";
 import { useApi } from "../../lib/use-api.ts";
 import { DailyChart } from "./DailyChart.tsx";
 import { FlowCanvas } from "../canvas/FlowCanvas.tsx";
@@ -13,6 +14,8 @@ import type { Names } from "../model/summarize.ts";
 import { toGraph } from "../model/to-graph.ts";
 
 const NO_ISSUES = new Map<string, string[]>();
+/** The figures follow the engine while the tab is visible: runs and sends go on after a test-clock jump. */
+const LIVE = { live: 2000 };
 
 function stepFigures(step: Step, f: StepFigures | undefined): Figure[] {
   const n = (key: string, label: string, value: number): Figure => ({ key, label, value: formatNumber(value) });
@@ -34,14 +37,20 @@ function stepFigures(step: Step, f: StepFigures | undefined): Figure[] {
   return out;
 }
 
-function ByReason({ counts }: { counts: Record<string, number> }) {
+/** A reason code in words, as a label: "The automation was disabled". */
+function reasonLabel(key: string, reason: string): string {
+  const words = key === "refused" ? refusalWords(reason) : exitWords(reason);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function ByReason({ counts, kind }: { counts: Record<string, number>; kind: string }) {
   const entries = Object.entries(counts);
   if (entries.length === 0) return null;
   return (
     <ul className="fb-reasons">
       {entries.map(([reason, n]) => (
         <li key={reason} data-testid={`reason-${reason}`}>
-          <code>{reason}</code> {formatNumber(n)}
+          {reasonLabel(kind, reason)}: {formatNumber(n)}
         </li>
       ))}
     </ul>
@@ -64,7 +73,7 @@ function SummaryBar({ report }: { report: Report }) {
           <dt>{label}</dt>
           <dd>
             <span className="fb-summary-value">{formatNumber(value)}</span>
-            {reasons ? <ByReason counts={reasons} /> : null}
+            {reasons ? <ByReason counts={reasons} kind={key} /> : null}
           </dd>
         </div>
       ))}
@@ -96,11 +105,11 @@ function RemovedSteps({ report, definition }: { report: Report; definition: Defi
 /**
  * The live version's canvas, read-only, each node with its figures from `/report`; the
  * totals above it and the day-by-day chart from `/report/daily` below. Both reload when
- * data changes (the test clock moved).
+ * data changes (the test clock moved) and every two seconds while the page is visible.
  */
 export function ReportsTab({ automationId, definition, names }: { automationId: number; definition: Definition; names: Names }) {
-  const report = useApi<{ data: Report }>(`/api/automations/${automationId}/report`);
-  const daily = useApi<{ data: DailyFigures[] }>(`/api/automations/${automationId}/report/daily`);
+  const report = useApi<{ data: Report }>(`/api/automations/${automationId}/report`, LIVE);
+  const daily = useApi<{ data: DailyFigures[] }>(`/api/automations/${automationId}/report/daily`, LIVE);
   const graph = useMemo(() => toGraph(definition, REPORT_SIZES), [definition]);
   const r = report.data?.data;
   const byStep = useMemo(() => new Map((r?.steps ?? []).map((s) => [s.step_id, s])), [r]);

@@ -43,7 +43,7 @@ function Explanation({ action, automation, names }: { action: Action; automation
         <p>No new contacts enter.</p>
         <p>
           Of the {inFlight} in it now, those waiting in a delay are removed at once; a contact whose step is executing at this moment finishes that step
-          and is then removed. They end with exit reason <code>automation_disabled</code>, and activating again does not bring them back.
+          and is then removed. Their runs show “The automation was disabled”, and activating again does not bring them back.
         </p>
       </>
     );
@@ -106,7 +106,7 @@ export function StatusActions({
       if (err instanceof ApiError && err.status === 422) {
         const messages = serverMessages(err.fieldErrors);
         onRefused(messages);
-        throw new Error(`Activation refused: ${messages.length === 1 ? "1 problem" : `${messages.length} problems`}, shown on the steps they name.`);
+        throw new Error(`Activation refused: ${messages.length === 1 ? "1 problem" : `${messages.length} problems`}, shown on the steps they name.`, { cause: err });
       }
       throw err;
     }

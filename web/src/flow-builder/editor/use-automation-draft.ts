@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Definition } from "../../../../src/core/flow/schema.ts";
 import type { Automation } from "../../api/automations.ts";
 import { api } from "../../api/client.ts";
+import { clearLocalDrafts, type LocalDraft, readLocalDraft, writeLocalDraft } from "./local-draft.ts";
 
 export type SaveState = { kind: "saved" } | { kind: "saving" } | { kind: "error"; error: Error };
 
@@ -16,7 +17,9 @@ const json = (d: Definition | null) => (d === null ? "" : JSON.stringify(d));
 /**
  * The automation being edited and its local draft. A draft automation autosaves (debounced
  * PATCH, one request at a time, the newest edit last); a live one keeps edits local until
- * `publish`, because every edit of a live automation is a new version that runs move onto.
+ * `publish`, because every edit of a live automation is a new version that contacts in flight
+ * may move onto: nothing but the Publish dialog ever sends a live automation's edit. Those
+ * edits are kept in this browser (`local-draft.ts`) and offered back (`offer`) on return.
  */
 export function useAutomationDraft(automationId: string) {
   const path = `/api/automations/${encodeURIComponent(automationId)}`;
@@ -25,6 +28,8 @@ export function useAutomationDraft(automationId: string) {
   const [draft, setDraft] = useState<Definition | null>(null);
   const [saved, setSaved] = useState("");
   const [save, setSave] = useState<SaveState>({ kind: "saved" });
+  const [offer, setOffer] = useState<LocalDraft | null>(null);
+  const isDraftRef = useRef(false);
   const savedRef = useRef("");
   const latest = useRef<Definition | null>(null);
   const pending = useRef<Definition | null>(null);
@@ -45,6 +50,8 @@ export function useAutomationDraft(automationId: string) {
         if (!current) return;
         adopt(data, definitionOf(data));
         setDraft(definitionOf(data));
+        const kept = data.status === "draft" ? null : readLocalDraft(data.id, data.version);
+        if (kept && json(kept.definition) !== json(definitionOf(data))) setOffer(kept);
       },
       (err: unknown) => current && setLoadError(err instanceof Error ? err : new Error(String(err))),
     );
@@ -81,7 +88,19 @@ export function useAutomationDraft(automationId: string) {
   );
 
   const isDraft = automation?.status === "draft";
+  isDraftRef.current = isDraft;
   const dirty = draft !== null && json(draft) !== saved;
+
+  // A live automation's edit is kept in this browser as it is typed, and forgotten once it is
+  // published or undone; while an earlier edit is on offer, it is left alone until answered.
+  const automationKey = automation && !isDraft ? { id: automation.id, version: automation.version } : null;
+  const keyId = automationKey?.id;
+  const keyVersion = automationKey?.version;
+  useEffect(() => {
+    if (keyId === undefined || keyVersion === undefined || offer !== null || draft === null) return;
+    if (dirty) writeLocalDraft(keyId, keyVersion, draft);
+    else clearLocalDrafts(keyId);
+  }, [keyId, keyVersion, offer, draft, dirty]);
 
   useEffect(() => {
     if (!isDraft || !dirty || draft === null) return;
@@ -90,10 +109,12 @@ export function useAutomationDraft(automationId: string) {
     return () => clearTimeout(timer.current);
   }, [draft, dirty, isDraft, enqueue]);
 
-  // Leaving the page with an edit still waiting for its debounce sends it anyway.
+  // Leaving a draft's page with an edit still waiting for its debounce sends it anyway. Never
+  // a live automation's: that would publish it (a new version, runs in flight moved onto it).
   useEffect(
     () => () => {
       clearTimeout(timer.current);
+      if (!isDraftRef.current) return;
       if (latest.current && json(latest.current) !== savedRef.current && pending.current === null && running.current === null) {
         void api("PATCH", path, latest.current).catch(() => undefined);
       }
@@ -125,6 +146,7 @@ export function useAutomationDraft(automationId: string) {
       const def = latest.current;
       if (!def) return;
       const { data } = await api<{ data: Automation }>("PATCH", path, { ...def, in_flight: inFlight });
+      clearLocalDrafts(data.id);
       adopt(data, def);
     },
     [path, adopt],
@@ -133,9 +155,27 @@ export function useAutomationDraft(automationId: string) {
   /** Applies an edit to the local draft (autosaved when the automation is a draft). */
   const edit = useCallback((change: (d: Definition) => Definition) => setDraft((d) => (d ? change(d) : d)), []);
 
+  /** Undoes the unpublished edits, here and in this browser's storage. */
   const discard = useCallback(() => {
-    if (automation) setDraft(definitionOf(automation));
+    if (!automation) return;
+    clearLocalDrafts(automation.id);
+    setDraft(definitionOf(automation));
   }, [automation]);
+
+  /** Takes up the edit kept in this browser from an earlier visit. */
+  const restoreOffer = useCallback(() => {
+    if (!offer) return;
+    setDraft(offer.definition);
+    setOffer(null);
+  }, [offer]);
+
+  const dismissOffer = useCallback(() => {
+    if (automation) clearLocalDrafts(automation.id);
+    setOffer(null);
+  }, [automation]);
+
+  /** Edits of a live automation that only the Publish dialog may send. */
+  const unpublished = dirty && !isDraft;
 
   const setStatus = useCallback(
     async (action: "activate" | "pause" | "disable") => {
@@ -148,8 +188,8 @@ export function useAutomationDraft(automationId: string) {
   );
 
   return useMemo(
-    () => ({ automation, loadError, draft, edit, dirty, save, flush, publish, discard, setStatus }),
-    [automation, loadError, draft, edit, dirty, save, flush, publish, discard, setStatus],
+    () => ({ automation, loadError, draft, edit, dirty, unpublished, save, flush, publish, discard, setStatus, offer, restoreOffer, dismissOffer }),
+    [automation, loadError, draft, edit, dirty, unpublished, save, flush, publish, discard, setStatus, offer, restoreOffer, dismissOffer],
   );
 }
 
