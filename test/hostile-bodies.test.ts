@@ -318,4 +318,20 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
     await t.call(acct, "DELETE", `/api/contacts/lists/${ok.json().id}`);
     expect(await snapshotDb(t.store)).toEqual(before);
   });
+  it("refuses integers JSON would round (beyond 2^53 - 1) in any field or parameter, naming it", async () => {
+    const cases: [string, string, Record<string, string[]>][] = [
+      ["/api/contacts", '{"contact":{"email":"big@example.com","fields":{"nickname":9007199254740993}}}', { fields: ["value for 'nickname' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] }],
+      ["/api/contacts", '{"contact":{"email":"big@example.com","fields":{"score":-18014398509481985}}}', { fields: ["value for 'score' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] }],
+      ["/api/contacts", '{"contact":{"email":"big@example.com","fields":{"age":12345678901234567890}}}', { fields: ["value for 'age' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] }],
+      [`/api/contacts/${seed.contactId}/events`, '{"name":"e","params":{"order":9007199254740993}}', { params: ["value for 'order' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] }],
+    ];
+    for (const [url, body, errors] of cases) {
+      const res = await t.call(acct, "POST", url, body);
+      expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 422, body: { errors } });
+    }
+    // The largest safe integer, floats with many digits and long digit strings in text are fine.
+    const fine = await t.call(acct, "POST", `/api/contacts/${seed.contactId}/events`, '{"name":"e","params":{"max":9007199254740991,"pi":3.14159265358979323846,"big":1e300,"id":"123456789012345678901234"}}');
+    expect(fine.statusCode, fine.body).toBeLessThan(300);
+    current = await snapshotDb(t.store);
+  });
 });

@@ -51,6 +51,18 @@ export interface Config {
   readonly renderThreads: number;
   /** Heap limit of each render thread, in MB; a render beyond it fails. */
   readonly renderMemoryMb: number;
+  /** Time a connection has to send a request's headers (slowloris), in ms. */
+  readonly headersTimeoutMs: number;
+  /** Time a connection has to send a whole request, body included, in ms; 0 = none. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long, in ms. */
+  readonly keepAliveTimeoutMs: number;
+  /** A connection that sends or receives nothing this long is closed, in ms. */
+  readonly idleTimeoutMs: number;
+  /** Open connections beyond which new ones are refused at once; 0 = from the file-descriptor limit. */
+  readonly maxConnections: number;
+  /** Bearer token /metrics requires; absent: /metrics answers loopback clients only. */
+  readonly metricsToken: string | null;
   /** How long a web app sign-in lasts (the session cookie and its row). */
   readonly sessionHours: number;
   /** `start`/`server` build web/dist first when it is missing or older than its sources. */
@@ -104,6 +116,12 @@ export const OPTIONS: readonly Option[] = [
   { key: "renderMaxBytes", env: "MAILWRIGHT_RENDER_MAX_BYTES", flag: "render-max-bytes", description: "largest template source and rendered part in bytes (1048576)" },
   { key: "renderThreads", env: "MAILWRIGHT_RENDER_THREADS", flag: "render-threads", description: "render threads per process (2)" },
   { key: "renderMemoryMb", env: "MAILWRIGHT_RENDER_MEMORY_MB", flag: "render-memory-mb", description: "heap limit of each render thread in MB (128)" },
+  { key: "headersTimeoutMs", env: "MAILWRIGHT_HEADERS_TIMEOUT_MS", flag: "headers-timeout-ms", description: "time to send a request's headers in ms (10000)" },
+  { key: "requestTimeoutMs", env: "MAILWRIGHT_REQUEST_TIMEOUT_MS", flag: "request-timeout-ms", description: "time to send a whole request in ms; 0 = none (120000)" },
+  { key: "keepAliveTimeoutMs", env: "MAILWRIGHT_KEEP_ALIVE_TIMEOUT_MS", flag: "keep-alive-timeout-ms", description: "idle keep-alive connections close after this many ms (5000)" },
+  { key: "idleTimeoutMs", env: "MAILWRIGHT_IDLE_TIMEOUT_MS", flag: "idle-timeout-ms", description: "a silent connection closes after this many ms (30000)" },
+  { key: "maxConnections", env: "MAILWRIGHT_MAX_CONNECTIONS", flag: "max-connections", description: "open connections; newer ones are refused; 0 = from the fd limit (0)" },
+  { key: "metricsToken", env: "MAILWRIGHT_METRICS_TOKEN", flag: "metrics-token", description: "bearer token /metrics requires (absent: loopback clients only)" },
   { key: "sessionHours", env: "MAILWRIGHT_SESSION_HOURS", flag: "session-hours", description: "hours a web app sign-in lasts (168)" },
   { key: "webBuild", env: "MAILWRIGHT_WEB_BUILD", flag: "web-build", description: "1 builds a missing or stale web/dist at start, 0 never (1)" },
 ];
@@ -197,6 +215,9 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
   })()}`;
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(fromEmail)) problems.push(`${name("fromEmail")} must be an email address, got "${fromEmail}"`);
 
+  const metricsToken = raw("metricsToken") ?? null;
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) problems.push(`${name("metricsToken")} must be 16 to 200 printable characters without spaces`);
+
   const logLevel = raw("logLevel") ?? "info";
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`${name("logLevel")} must be one of ${LOG_LEVELS.join(", ")}`);
 
@@ -231,9 +252,16 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     renderMaxBytes: int("renderMaxBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
     renderThreads: int("renderThreads", 2, 1, 64),
     renderMemoryMb: int("renderMemoryMb", 128, 16, 16_384),
+    headersTimeoutMs: int("headersTimeoutMs", 10_000, 100, 600_000),
+    requestTimeoutMs: int("requestTimeoutMs", 120_000, 0, 3_600_000),
+    keepAliveTimeoutMs: int("keepAliveTimeoutMs", 5_000, 100, 600_000),
+    idleTimeoutMs: int("idleTimeoutMs", 30_000, 100, 3_600_000),
+    maxConnections: int("maxConnections", 0, 0, 10_000_000),
+    metricsToken,
     sessionHours: int("sessionHours", 168, 1, 8760),
     webBuild: bool("webBuild", true),
   };
+  if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) problems.push(`${name("headersTimeoutMs")} must not exceed ${name("requestTimeoutMs")}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -30,6 +30,7 @@ import { settingsRoutes } from "../settings/settings-routes.ts";
 import { sessionRoutes } from "../users/session-routes.ts";
 import { sessionTokenOf } from "../users/session-cookie.ts";
 import { registerWebApp, type WebAppOptions } from "./web-app.ts";
+import { createHttpServer } from "./http-server.ts";
 
 export interface AppDeps {
   config: Config;
@@ -61,12 +62,29 @@ function toApiError(err: FastifyError, bodyLimit: number): ApiError | null {
   return null;
 }
 
+/**
+ * Bodies anyone may send, before any token is checked: the public links in emails (a
+ * one-click unsubscribe is 26 bytes) and sign-in or setup. Fastify refuses a body over its
+ * route's limit from Content-Length, before reading it, and closes the connection. The
+ * authenticated API answers 401 before reading any body.
+ */
+export const PUBLIC_BODY_LIMIT = 4 * 1024;
+export const PRE_AUTH_BODY_LIMIT = 16 * 1024;
+
+function capBodies(scope: FastifyInstance, limit: number): void {
+  scope.addHook("onRoute", (route) => {
+    route.bodyLimit = Math.min(route.bodyLimit ?? limit, limit);
+  });
+}
+
 /** The whole HTTP surface; never listens, so tests drive it through `inject()`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, store, services } = deps;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: config.bodyLimit,
+    // Timeouts and the connection cap (http-server.ts); tests that only inject never listen on it.
+    serverFactory: (handler) => createHttpServer(config, handler),
     // Mailtrap's validation is strict: unknown attributes are refused, nothing is coerced.
     // `discriminator`: a step (or rule) is checked against the member its `type` (`kind`) names only.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false, discriminator: true } },
@@ -95,11 +113,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const mapped = toApiError(err, config.bodyLimit);
+    const mapped = toApiError(err, req.routeOptions.bodyLimit ?? config.bodyLimit);
     if (mapped) return reply.code(mapped.status).send(mapped.body);
     req.log.error({ err }, "unhandled error");
     const internal = errors.internal();
     return reply.code(internal.status).send(internal.body);
+  });
+  // A request answered before its body was read (a 401, a 413, a 404) would otherwise keep
+  // its connection open while Node reads and discards the rest: up to the request timeout
+  // of whatever the client sends. Such a connection is closed once the answer is out.
+  app.addHook("onResponse", async (req) => {
+    if (!req.raw.complete && typeof req.raw.socket?.destroy === "function") req.raw.socket.destroy();
   });
   // Parses the web session cookie before anything (auth and the rate limiter read it).
   await app.register(cookie);
@@ -144,7 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  registerMetrics(app, store, services.clock, services.metrics);
+  registerMetrics(app, store, services.clock, services.metrics, config.metricsToken);
 
   // Every API path is served both token-scoped (/api/…) and account-scoped (/api/accounts/{id}/…).
   const api = async (scope: ApiApp) => {
@@ -169,10 +193,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settingsRoutes(scope, config, services.accounts);
     if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };
-  await app.register(async (scope) => trackingRoutes(scope, services.tracking));
+  await app.register(async (scope) => {
+    capBodies(scope, PUBLIC_BODY_LIMIT);
+    await trackingRoutes(scope, services.tracking);
+  });
   // Sign-in happens before there is a session or a token: outside the authenticated scope.
   await app.register(
     async (scope: ApiApp) => {
+      capBodies(scope, PRE_AUTH_BODY_LIMIT);
       scope.addHook("preValidation", refuseUnstorableText);
       sessionRoutes(scope, services.users, { secure: config.publicUrl.startsWith("https:") });
     },

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from "fastify";
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Counter, Gauge, Histogram, type Metric, Registry } from "prom-client";
 import type { Store } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
@@ -10,7 +11,22 @@ import { engineState } from "./metrics-repo.ts";
  * process reports the same shared truth, plus what this process measures itself (the
  * transport's time per delivery attempt). One registry per app: no global state.
  */
-export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock, own: readonly Metric[] = []): void {
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/**
+ * Who may scrape: with a token configured, a request bearing it (compared in constant
+ * time); without one, loopback clients only. The counts cover every tenant, so they are
+ * not for the open internet.
+ */
+function mayScrape(req: FastifyRequest, token: string | null): boolean {
+  if (token === null) return LOOPBACK.test(req.socket.remoteAddress ?? req.ip);
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
+  return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
+}
+
+export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock, own: readonly Metric[] = [], token: string | null = null): void {
   const registry = new Registry();
   for (const m of own) registry.registerMetric(m);
   const http = new Histogram({
@@ -33,7 +49,8 @@ export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock
     requests.inc(labels);
   });
 
-  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+  app.get("/metrics", { schema: { hide: true } }, async (req, reply) => {
+    if (!mayScrape(req, token)) return reply.code(token === null ? 403 : 401).send({ error: token === null ? "/metrics answers loopback clients only (set MAILWRIGHT_METRICS_TOKEN to scrape from elsewhere)" : "/metrics needs the metrics token" });
     const now = clock.now();
     const state = await engineState(store.db, now);
     dueRuns.set(state.dueRuns);

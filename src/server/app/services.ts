@@ -35,6 +35,7 @@ import { trackingService } from "../tracking/tracking-service.ts";
 import { reportsService } from "../reports/reports-service.ts";
 import { activityService } from "../reports/activity-service.ts";
 import { usersService } from "../users/users-service.ts";
+import { loadSetupCode } from "../users/setup-code.ts";
 
 export interface ServiceOptions {
   /** The test clock, when it is on (it is also `clock`). */
@@ -55,6 +56,8 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const wakeup = new Wakeup();
   // HMAC key of tracking and unsubscribe links: MAILWRIGHT_SECRET, or kept in the data dir.
   const secret = loadSecret(config.secret, config.dataDir);
+  // Asked by the first-run setup when the server listens beyond loopback (setup-code.ts).
+  const setupCode = loadSetupCode(config.host, config.dataDir);
   const wake = () => wakeup.signal();
   // Called only once a job is queued, after `jobs` below exists.
   const kick = () => jobs.kick();
@@ -105,7 +108,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     accounts: accountsRepo(store, clock),
     tokens: tokensService(store, clock),
     /** Web app users and their sessions. */
-    users: usersService(store, clock, { sessionHours: config.sessionHours, testClock: config.testClock }),
+    users: usersService(store, clock, { sessionHours: config.sessionHours, testClock: config.testClock, setupCode: setupCode?.code ?? null }),
     contacts: contactsService(store, clock, { maxContacts: config.maxContacts, onChange: wake }),
     fields: fieldsService(store, clock, {
       maxFields: config.maxFields,
@@ -137,6 +140,8 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     reports: reportsService(store),
     activity: activityService(store),
     testClock: opts.testClock ?? null,
+    /** Where the first-run setup code is kept, when one is asked for. */
+    setupCode,
     clock,
     /** Metrics this process measures itself (the rest /metrics reads from the database). */
     metrics: [sendDuration],

@@ -1,5 +1,7 @@
 import nodemailer from "nodemailer";
+import type { Kysely } from "kysely";
 import type { Store } from "../db/connect.ts";
+import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { type Envelope, mailOptions, type SendResult, type Transport } from "./transport.ts";
 
@@ -21,7 +23,9 @@ export function parseHeaderBlock(raw: string): Record<string, string> {
 /**
  * The default transport: composes the exact MIME an SMTP relay would get (nodemailer's
  * stream transport, the same composer the smtp transport uses) and keeps it in
- * `outbox_messages` with its parts and headers. Nothing leaves the machine.
+ * `outbox_messages` with its parts and headers, written in the transaction that marks the
+ * message sent (SendResult.commit): a crash or a lost lease in between captures nothing, and
+ * the retry captures it once. Nothing leaves the machine.
  */
 export function captureTransport(store: Store, clock: Clock): Transport {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "\r\n" });
@@ -30,23 +34,26 @@ export function captureTransport(store: Store, clock: Clock): Transport {
     async send(e: Envelope): Promise<SendResult> {
       const info = await composer.sendMail(mailOptions(e));
       const raw = (info.message as Buffer).toString("utf8");
-      await store.db
-        .insertInto("outbox_messages")
-        .values({
-          account_id: e.accountId,
-          message_row_id: e.messageRowId,
-          message_id: e.messageId,
-          from_addr: e.from.address,
-          to_addr: e.to,
-          subject: e.subject,
-          html: e.html,
-          text: e.text,
-          headers: JSON.stringify(parseHeaderBlock(raw)),
-          raw,
-          created_at: clock.now(),
-        })
-        .execute();
-      return { accepted: true, response: "250 captured" };
+      const capturedAt = clock.now();
+      const commit = async (db: Kysely<Database>) => {
+        await db
+          .insertInto("outbox_messages")
+          .values({
+            account_id: e.accountId,
+            message_row_id: e.messageRowId,
+            message_id: e.messageId,
+            from_addr: e.from.address,
+            to_addr: e.to,
+            subject: e.subject,
+            html: e.html,
+            text: e.text,
+            headers: JSON.stringify(parseHeaderBlock(raw)),
+            raw,
+            created_at: capturedAt,
+          })
+          .execute();
+      };
+      return { accepted: true, response: "250 captured", commit };
     },
     async close(): Promise<void> {
       composer.close();

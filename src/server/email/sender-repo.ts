@@ -60,7 +60,7 @@ export async function stillSubscribed(db: Db, batch: readonly ClaimedMessage[]):
 
 /** The result of one claimed message, to be committed. */
 export type Outcome =
-  | { kind: "sent"; messageId: string; subject: string; response: string }
+  | { kind: "sent"; messageId: string; subject: string; response: string; commit?: (db: Db) => Promise<void> }
   | { kind: "retry"; messageId: string; subject: string; at: number; error: string; response: string }
   | { kind: "failed"; messageId: string | null; subject: string | null; error: string; response: string | null; unknownUser?: boolean }
   | { kind: "skipped"; error: string }
@@ -80,6 +80,7 @@ export async function recordOutcomes(db: Db, token: string, now: number, batch: 
     const fenced: number[] = [];
     const bumps: Bump[] = [];
     const bounced: { msg: ClaimedMessage; outcome: Outcome }[] = [];
+    const commits: { id: number; commit: (db: Db) => Promise<void> }[] = [];
     for (const { msg, outcome } of batch) {
       const attempted = outcome.kind === "sent" || outcome.kind === "retry" || (outcome.kind === "failed" && outcome.messageId !== null);
       const base = { lease_token: null, lease_until: null, ...(attempted ? { attempts: (msg.attempts ?? 0) + 1, first_attempt_at: msg.first_attempt_at ?? now } : {}) };
@@ -98,10 +99,13 @@ export async function recordOutcomes(db: Db, token: string, now: number, batch: 
         fenced.push(msg.id);
         continue;
       }
+      if (outcome.kind === "sent" && outcome.commit) commits.push({ id: msg.id, commit: outcome.commit });
       const metric = outcome.kind === "sent" ? "email:sent" : outcome.kind === "failed" ? "email:failed" : outcome.kind === "skipped" ? "email:skipped" : null;
       if (metric) bumps.push({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
       if (outcome.kind === "failed" && outcome.unknownUser) bounced.push({ msg, outcome });
     }
+    // The deliveries' own writes (captured copies), in message order whatever order they finished in.
+    for (const c of commits.sort((a, b) => a.id - b.id)) await c.commit(trx);
     await unsubscribeBounced(trx, bounced, now);
     await bumpCounters(trx, bumps);
     return fenced;

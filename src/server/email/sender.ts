@@ -69,7 +69,7 @@ export function sender(store: Store, clock: Clock & { refresh?: () => Promise<vo
   async function attempt(envelope: Envelope, msg: ClaimedMessage): Promise<Outcome> {
     try {
       const result = await transport.send({ ...envelope, date: clock.now() });
-      if (result.accepted) return { kind: "sent", messageId: envelope.messageId, subject: envelope.subject, response: result.response.slice(0, 1000) };
+      if (result.accepted) return { kind: "sent", messageId: envelope.messageId, subject: envelope.subject, response: result.response.slice(0, 1000), ...(result.commit ? { commit: result.commit } : {}) };
       return { kind: "failed", messageId: envelope.messageId, subject: envelope.subject, error: "recipient rejected", response: result.response.slice(0, 1000) };
     } catch (err) {
       const e = err instanceof SendError ? err : new SendError(String(err), "transient", null, String(err), false);

@@ -1,3 +1,5 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.ts";
 import type Mail from "nodemailer/lib/mailer/index.js";
 
 /** One message, ready for the wire: rendered parts and every header we set ourselves. */
@@ -23,6 +25,12 @@ export interface SendResult {
   accepted: boolean;
   /** The server's final reply, e.g. `250 2.0.0 Ok: queued as …`. */
   response: string;
+  /**
+   * What the delivery still has to write (the capture transport's outbox row), run in the
+   * transaction that commits the message's outcome and only if that commits: capture is
+   * then exactly once, as the `sent` status is. Callers without such a transaction run it alone.
+   */
+  commit?: (db: Kysely<Database>) => Promise<void>;
 }
 
 /**

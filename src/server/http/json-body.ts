@@ -25,6 +25,33 @@ function depthExceeds(text: string, max: number): boolean {
   return false;
 }
 
+/**
+ * Whether the text holds an integer literal beyond ±(2^53 − 1), which JSON.parse would round
+ * silently (9007199254740993 becomes …992). Only literals written as integers count: `1e20`
+ * and `2.5` are floats by the sender's own choice.
+ */
+function unsafeIntegerLiteral(text: string): number | null {
+  const re = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.\deE])/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0][0] !== '"' && !Number.isSafeInteger(Number(m[0]))) return Number(m[0]);
+  }
+  return null;
+}
+
+/** The JSON-pointer path of the first number equal to `target` (what the literal parsed to). */
+function pathOfNumber(value: unknown, target: number): string | null {
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: "" }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === "number") {
+      if (v === target) return path;
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: `${path}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}` });
+    }
+  }
+  return null;
+}
+
 /** The JSON-pointer path of the first string (or object with a key) holding U+FFFD, what a bad byte decodes to. */
 function replacementPath(value: unknown): string | null {
   const stack: { v: unknown; path: string }[] = [{ v: value, path: "" }];
@@ -47,7 +74,7 @@ const parse = (text: string): unknown => sjson.parse(text, undefined, { protoAct
 
 /**
  * A JSON request body: UTF-8 only (a bad byte is a 422 on the attribute holding it, never a
- * silent U+FFFD), nested at most MAX_JSON_DEPTH deep (deeper bodies overflowed the stack of
+ * silent U+FFFD), no integer JSON.parse would round (a 422 likewise), nested at most MAX_JSON_DEPTH deep (deeper bodies overflowed the stack of
  * whatever walked them recursively), prototype poisoning refused. Empty means no body.
  */
 export function parseJsonBody(body: Buffer): unknown {
@@ -67,9 +94,13 @@ export function parseJsonBody(body: Buffer): unknown {
   }
   if (text.trim() === "") return undefined;
   if (depthExceeds(text, MAX_JSON_DEPTH)) throw errors.badRequest(`Malformed JSON: nested deeper than ${MAX_JSON_DEPTH} levels`);
+  let value: unknown;
   try {
-    return parse(text);
+    value = parse(text);
   } catch (err) {
     throw errors.badRequest(`Malformed JSON: ${(err as Error).message}`);
   }
+  const unsafe = unsafeIntegerLiteral(text);
+  if (unsafe !== null) throw errors.validation(toFieldErrors([{ keyword: "unsafe_integer", instancePath: pathOfNumber(value, unsafe) ?? "", params: {} }]));
+  return value;
 }

@@ -80,6 +80,9 @@ export function toFieldErrors(list: readonly SchemaError[]): FieldErrors {
         if (e.params["propertyName"] !== undefined) add(attr, `key '${String(e.params["propertyName"])}' is too long`);
         else add(attr, `${subject}is too long (maximum is ${String(e.params["limit"])} characters)`);
         break;
+      case "unsafe_integer":
+        add(attr, `${subject}is too large: integers must be within ±9007199254740991 (2^53 − 1)`);
+        break;
       case "utf8":
         add(attr, `${subject}is not valid UTF-8`);
         break;

@@ -80,10 +80,15 @@ export function idempotency(store: Store, clock: Clock) {
       .execute();
   }
 
+  /**
+   * The request as the account's API sees it: both path forms (`/api/…` and
+   * `/api/accounts/{id}/…`) are one request, so a retry through the other form replays.
+   */
   function fingerprintOf(req: FastifyRequest): string {
-    const route = req.routeOptions.url ?? req.url;
+    const route = (req.routeOptions.url ?? req.url).replace(/^\/api\/accounts\/:account_id(?=\/)/, "/api");
+    const { account_id: _scope, ...params } = req.params as Record<string, unknown>;
     return createHash("sha256")
-      .update(`${req.method} ${route} ${JSON.stringify(req.params)} ${JSON.stringify(req.body ?? null)}`)
+      .update(`${req.method} ${route} ${JSON.stringify(params)} ${JSON.stringify(req.body ?? null)}`)
       .digest("hex");
   }
 

@@ -175,6 +175,7 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
           headers: {},
           date: clock.now(),
         });
+        await result.commit?.(db);
         return { to: address, message_id: messageId, accepted: result.accepted, response: result.response };
       } catch (err) {
         throw errors.validation({ to: [`was not accepted: ${err instanceof Error ? err.message : String(err)}`] });

@@ -9,6 +9,21 @@ function html(reply: FastifyReply, status: number, body: string) {
 }
 
 /**
+ * A signed link as a Location header: the WHATWG serialisation (UTF-8 percent-encoding,
+ * punycode hosts, tabs and line breaks dropped), so every byte is ASCII — Node refuses other
+ * header bytes (a 500) or sends them as Latin-1 (`café` arriving as `caf%E9`). Null for a
+ * link that is not an http(s) URL at all.
+ */
+function locationOf(signed: string): string | null {
+  try {
+    const url = new URL(signed);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The public links in every email: no API token, no cookie. Open pixel; click redirect
  * (only to the URL signed into the token: never an open redirect); unsubscribe, where GET
  * and HEAD only show a confirmation page (scanners fetch every link) and POST unsubscribes
@@ -27,7 +42,8 @@ export async function trackingRoutes(app: FastifyInstance, tracking: TrackingSer
   });
 
   app.get<Params>("/t/c/:token", hide, async (req, reply) => {
-    const url = await tracking.click({ token: req.params.token, method: req.method, userAgent: ua(req.headers["user-agent"]) });
+    const signed = await tracking.click({ token: req.params.token, method: req.method, userAgent: ua(req.headers["user-agent"]) });
+    const url = signed === null ? null : locationOf(signed);
     if (url === null) return html(reply, 404, invalidPage);
     return reply.code(302).headers({ location: url, "cache-control": "no-store", "referrer-policy": "no-referrer" }).send();
   });

@@ -16,6 +16,11 @@ const SessionData = Type.Object({
 });
 const SessionResponse = Type.Object({ data: SessionData });
 const Credentials = Strict({ email: Type.String({ maxLength: 1000 }), password: Type.String({ maxLength: 1000 }) });
+const SetupBody = Strict({
+  email: Type.String({ maxLength: 1000 }),
+  password: Type.String({ maxLength: 1000 }),
+  setup_code: Type.Optional(Type.String({ maxLength: 200, description: "required when the server listens beyond loopback: printed at start, kept in <data dir>/setup-code" })),
+});
 const ErrorsBody = Type.Object({ errors: Type.String() });
 
 const tags = ["Session"];
@@ -79,7 +84,7 @@ export function sessionRoutes(app: ApiApp, users: UsersService, opts: SessionRou
   app.post(
     "/setup",
     {
-      schema: { tags, security, operationId: "setup", body: Credentials, response: { 201: SessionResponse, 409: Type.Object({ error: Type.String() }) } },
+      schema: { tags, security, operationId: "setup", body: SetupBody, response: { 201: SessionResponse, 409: Type.Object({ error: Type.String() }) } },
       config: { rateLimit: SIGN_IN_LIMIT },
     },
     async (req, reply) => signedIn(reply, await users.setup(req.body), 201),

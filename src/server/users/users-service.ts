@@ -8,6 +8,7 @@ import { LOCKS, lockForTransaction } from "../db/xact-lock.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { anyUser, findUser, findUserByEmail, insertUser, type UserRow } from "./users-repo.ts";
 import { deleteExpiredSessions, deleteSession, findSession, insertSession, type SessionRow } from "./sessions-repo.ts";
+import { setupCodeMatches } from "./setup-code.ts";
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 200;
@@ -29,7 +30,7 @@ export interface SignedIn {
 }
 
 /** Users of the web app and their sessions: first-start setup, login, logout, cookie checks. */
-export function usersService(store: Store, clock: Clock, opts: { sessionHours: number; testClock: boolean }) {
+export function usersService(store: Store, clock: Clock, opts: { sessionHours: number; testClock: boolean; setupCode?: string | null }) {
   const { db } = store;
   const sessionMs = opts.sessionHours * 3_600_000;
   // Made on first use, per service: unknown emails verify against it (see login).
@@ -75,7 +76,13 @@ export function usersService(store: Store, clock: Clock, opts: { sessionHours: n
     },
 
     /** Creates the first admin (in account 1) and signs them in; 409 once any user exists. */
-    async setup(input: { email: string; password: string }): Promise<SignedIn> {
+    /** Whether the first-run setup asks for the setup code (the server listens beyond loopback). */
+    setupCodeRequired: Boolean(opts.setupCode),
+
+    async setup(input: { email: string; password: string; setup_code?: string }): Promise<SignedIn> {
+      if (opts.setupCode && !setupCodeMatches(opts.setupCode, input.setup_code)) {
+        throw errors.validation({ setup_code: [input.setup_code === undefined ? "is required: it is printed at start and kept in the data dir's setup-code file" : "is wrong"] });
+      }
       const email = normalizeEmail(input.email);
       const problems = new Problems();
       const emailIssue = emailProblem(email);
