@@ -169,13 +169,17 @@ describe("a new user's first welcome series, in the browser", () => {
     expect(listed.slice(0, 2).sort()).toEqual([expect.stringContaining("ann@example.com"), expect.stringContaining("bob@example.com")]);
     await emails.filter({ hasText: "ann@example.com" }).click();
     const frame = page.locator("iframe.email-frame");
-    expect(await frame.getAttribute("sandbox")).toBe("");
+    // No scripts, forms or same-origin access; links may open a new tab.
+    expect(await frame.getAttribute("sandbox")).toBe("allow-popups allow-popups-to-escape-sandbox");
     await expect.poll(() => page.frameLocator("iframe.email-frame").locator("body").textContent()).toContain("your plan: pro");
     await page.getByRole("rowheader", { name: "list-unsubscribe", exact: true }).waitFor();
-    // Looking at an email is not reading it: no open is recorded, and a click in the preview
-    // goes nowhere (the sandbox refuses the new window every link is pointed at).
-    await page.frameLocator("iframe.email-frame").getByRole("link", { name: "Get started" }).click();
-    await page.waitForTimeout(500);
+    // Looking at an email is not reading it: no open is recorded, and a link in the preview
+    // opens its destination in a new tab straight away, not through the tracked redirect.
+    await page.context().route("https://example.com/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>Start</title>" }));
+    const [popup] = await Promise.all([page.context().waitForEvent("page"), page.frameLocator("iframe.email-frame").getByRole("link", { name: "Get started" }).click()]);
+    await expect.poll(() => popup.url()).toBe("https://example.com/start");
+    await popup.close();
+    expect(await page.frameLocator("iframe.email-frame").getByRole("link", { name: "Unsubscribe" }).getAttribute("href")).toBeNull();
     expect(await page.frameLocator("iframe.email-frame").locator("body").textContent()).toContain("your plan: pro");
     const activity = await apiGet<{ data: { kind: string }[] }>("/api/contacts/ann%40example.com/activity");
     expect(activity.data.map((a) => a.kind)).not.toContain("email_opened");

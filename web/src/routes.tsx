@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, createBrowserRouter, redirect, useParams } from "react-router";
+import { type LoaderFunctionArgs, Navigate, createBrowserRouter, redirect, useParams } from "react-router";
 import { fetchSession } from "./api/session.ts";
 import { safeNext } from "./lib/safe-next.ts";
 import { Layout } from "./components/Layout.tsx";
@@ -46,6 +46,11 @@ function AutomationEditorRoute() {
   return <AutomationEditor key={id} automationId={id} />;
 }
 
+/** `/` is the automations page; the loader redirects, and the component says so too (a route without one renders an empty page and a warning). */
+function ToAutomations() {
+  return <Navigate to="/automations" replace />;
+}
+
 function Booting() {
   return (
     <p className="loading boot" role="status">
@@ -67,7 +72,7 @@ export const router = createBrowserRouter([
     HydrateFallback: Booting,
     ErrorBoundary: RouteErrorPage,
     children: [
-      { index: true, loader: () => redirect("/automations") },
+      { index: true, loader: () => redirect("/automations"), Component: ToAutomations },
       { path: "automations", Component: AutomationsPage },
       { path: "automations/:id", Component: AutomationEditorRoute },
       { path: "contacts", Component: ContactsPage },
