@@ -1,0 +1,21 @@
+import { it } from "vitest";
+import { ensureWebBuild, launchBrowser, newPage, startMailwright } from "./browser.ts";
+it("probe", async () => {
+  await ensureWebBuild();
+  const server = await startMailwright();
+  const browser = await launchBrowser();
+  const { context, page } = await newPage(browser, server.baseUrl);
+  const setup = await context.request.post("/api/setup", { data: { email: "p@example.com", password: "a-long-password" } });
+  const csrf = ((await setup.json()) as { data: { csrf_token: string } }).data.csrf_token;
+  const a = await context.request.post("/api/automations", { headers: { "x-csrf-token": csrf }, data: { name: "Probe", trigger: { type: "contact_created" }, entry_step_id: "s1", steps: [{ id: "s1", type: "delay", amount: 1, unit: "days", next: "s2" }, { id: "s2", type: "condition", match: "all", rules: [{ kind: "field", field: "email", op: "contains", value: "a" }], yes: null, no: null }], settings: { reentry_hours: 24 } } });
+  const id = ((await a.json()) as { data: { id: number } }).data.id;
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto("/automations"); await page.waitForTimeout(1000);
+  await page.screenshot({ path: "/tmp/webui-390-automations.png" });
+  await page.goto(`/automations/${id}`); await page.waitForTimeout(1000);
+  await page.screenshot({ path: "/tmp/webui-390-builder.png" });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.getByTestId("flow-node-s1").click(); await page.waitForTimeout(800);
+  await page.screenshot({ path: "/tmp/webui-1024-builder.png" });
+  await browser.close(); await server.stop();
+}, 120000);
