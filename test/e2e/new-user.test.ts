@@ -242,7 +242,7 @@ describe("a new user's first welcome series, in the browser", () => {
   });
 
   it("shows on the Reports tab the same per-step figures as the API", async () => {
-    type Report = { entered: number; active: number; completed: number; steps: { step_id: string; type: string; entered: number; completed: number; waiting: number; email?: { sent: number } }[] };
+    type Report = { entered: number; active: number; completed: number; steps: { step_id: string; type: string; entered: number; completed: number; waiting: number; email?: { sent: number }; branches?: { yes: number; no: number } }[] };
     const report = (await apiGet<{ data: Report }>(`/api/automations/${automationId}/report`)).data;
     // Both got the welcome email, waited and were tested; then one went each way.
     const entered = (type: string) => report.steps.filter((s) => s.type === type).map((s) => s.entered).sort();
@@ -255,6 +255,12 @@ describe("a new user's first welcome series, in the browser", () => {
       expect(await shown(page, `figure-${step.step_id}-completed`), `${step.step_id} completed`).toBe(step.completed);
       if (step.type === "delay") expect(await shown(page, `figure-${step.step_id}-waiting`)).toBe(step.waiting);
       if (step.email) expect(await shown(page, `figure-${step.step_id}-sent`)).toBe(step.email.sent);
+      if (step.type === "condition") {
+        // ann (pro) took Yes, bob No; the node says so.
+        expect(step.branches).toEqual({ yes: 1, no: 1 });
+        expect(await shown(page, `figure-${step.step_id}-yes`)).toBe(1);
+        expect(await shown(page, `figure-${step.step_id}-no`)).toBe(1);
+      }
     }
     // The daily chart draws each series beside the others: none hides another on the same day.
     const bars = await page.locator(".fb-chart rect[data-day]").evaluateAll((rects) =>

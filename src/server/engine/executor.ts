@@ -253,7 +253,9 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
     await bumpCounters(trx, [
       ...journal.flatMap((j) => {
         const base = { account_id: j.account_id, automation_id: j.automation_id, step_id: j.step_id, at: now };
-        return j.completed_at === null ? [{ ...base, metric: "entered" }] : [{ ...base, metric: "entered" }, { ...base, metric: "completed" }];
+        // A condition also counts the branch each run took (the Reports tab's Yes / No).
+        const branch = j.type === "condition" && (j.outcome === "yes" || j.outcome === "no") ? [{ ...base, metric: `branch:${j.outcome}` }] : [];
+        return j.completed_at === null ? [{ ...base, metric: "entered" }] : [{ ...base, metric: "entered" }, { ...base, metric: "completed" }, ...branch];
       }),
       ...waited.map((w) => ({ account_id: w.account_id, automation_id: runById.get(w.run_id)!.automation_id, step_id: w.step_id, metric: "completed", at: now })),
       ...messages.filter((m) => m.status === "skipped").map((m) => ({ account_id: m.account_id, automation_id: m.automation_id, step_id: m.step_id, metric: "email:skipped", at: now })),
