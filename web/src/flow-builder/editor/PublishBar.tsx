@@ -31,7 +31,7 @@ export function PublishBar({
       if (err instanceof ApiError && err.status === 422) {
         const messages = serverMessages(err.fieldErrors);
         onRefused(messages);
-        throw new Error(`Not published: ${messages.join("; ")}`);
+        throw new Error(`Not published: ${messages.join("; ")}`, { cause: err });
       }
       throw err;
     }

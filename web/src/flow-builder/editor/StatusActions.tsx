@@ -106,7 +106,7 @@ export function StatusActions({
       if (err instanceof ApiError && err.status === 422) {
         const messages = serverMessages(err.fieldErrors);
         onRefused(messages);
-        throw new Error(`Activation refused: ${messages.length === 1 ? "1 problem" : `${messages.length} problems`}, shown on the steps they name.`);
+        throw new Error(`Activation refused: ${messages.length === 1 ? "1 problem" : `${messages.length} problems`}, shown on the steps they name.`, { cause: err });
       }
       throw err;
     }
