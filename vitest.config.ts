@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /** End-to-end tests in Chromium. */
-const BROWSER = ["test/e2e/new-user.test.ts", "test/e2e/builder-scale.test.ts"];
+const BROWSER = ["test/e2e/new-user.test.ts", "test/e2e/builder-scale.test.ts", "test/e2e/runs-inspector.test.ts"];
 
 export default defineConfig({
   test: {

@@ -43,7 +43,8 @@ async function build({ root, out, pointer }, startedAt) {
   const dir = `${Math.floor(startedAt)}-${process.pid}`;
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { cli: "src/server/app/cli.ts" },
+    // The render thread's entry (render-pool.ts starts it from beside cli.js).
+    entryPoints: { cli: "src/server/app/cli.ts", "render-worker": "src/server/email/render-worker.ts" },
     outdir: path.join(out, dir),
     bundle: true,
     splitting: true,

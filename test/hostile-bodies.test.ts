@@ -234,4 +234,88 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
     expect(unknown.json()).toEqual({ errors: { toString: ["is not a permitted attribute"], constructor: ["is not a permitted attribute"] } });
     expect(await snapshotDb(t.store)).toEqual(before);
   });
+  it.each([
+    ["from_email", "news@example.com\r\nBcc: victim@example.org"],
+    ["from_email", "news@example.com\nSubject: forged"],
+    ["from_email", "a@example.com, b@example.org"],
+    ["from_email", "a@example.com; b@example.org"],
+    ["from_email", "team: a@example.com, b@example.org;"],
+    ["from_email", "Evil <a@example.com>"],
+    ["reply_to", "a@example.com,b@example.org"],
+    ["reply_to", "reply@example.com\r\n"],
+    ["reply_to", "undisclosed-recipients:;"],
+  ])("refuses a %s that is not one mailbox (%j) at save and at activation, naming the step and field", async (key, value) => {
+    const step = (email: Record<string, string>) => ({ id: "mail", type: "send_email", email: { subject: "s", html: "<p>x</p>", ...email }, next: null });
+    const def = { name: "Senders", trigger: { type: "custom_event", event: "go" }, entry_step_id: "mail", steps: [step({})] };
+    const before = await snapshotDb(t.store);
+    const created = await t.call(acct, "POST", "/api/automations", { ...def, steps: [step({ [key]: value })] });
+    expect(created.statusCode, created.body).toBe(422);
+    expect(created.json().errors.steps).toEqual([expect.stringMatching(new RegExp(`^mail: email\\.${key} must be a single email address`))]);
+    expect(await snapshotDb(t.store)).toEqual(before);
+
+    const draft = await must("POST", "/api/automations", def);
+    const edited = await t.call(acct, "PATCH", `/api/automations/${draft.data.id}`, { steps: [step({ [key]: value })] });
+    expect(edited.statusCode, edited.body).toBe(422);
+    expect(edited.json().errors.steps[0]).toMatch(new RegExp(`^mail: email\\.${key} `));
+    // A definition stored before this check: activation refuses it too.
+    await t.store.db.updateTable("automation_versions").set({ definition: JSON.stringify({ ...def, steps: [step({ [key]: value })] }) }).where("automation_id", "=", draft.data.id).execute();
+    const activated = await t.call(acct, "POST", `/api/automations/${draft.data.id}/activate`);
+    expect(activated.statusCode, activated.body).toBe(422);
+    expect(activated.json().errors.steps).toContainEqual(expect.stringMatching(new RegExp(`^mail: email\\.${key} `)));
+    expect((await t.call(acct, "DELETE", `/api/automations/${draft.data.id}`)).statusCode).toBeLessThan(300);
+    current = await snapshotDb(t.store);
+  });
+
+  it("accepts one plain mailbox as from_email and reply_to", async () => {
+    const def = { name: "Fine", trigger: { type: "custom_event", event: "go" }, entry_step_id: "m", steps: [{ id: "m", type: "send_email", email: { subject: "s", html: "x", from_email: "News@Example.com", reply_to: "help+x@example.org" }, next: null }] };
+    const created = await must("POST", "/api/automations", def);
+    expect((await t.call(acct, "POST", `/api/automations/${created.data.id}/activate`)).statusCode).toBe(200);
+    current = await snapshotDb(t.store);
+  });
+  it.each([5_000, 100_000])("refuses a body nested %i deep with a 400, with or without an Idempotency-Key, on every write", async (depth) => {
+    const before = await snapshotDb(t.store);
+    const deep = (key: string) => `{"${key}":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+    const writes: [string, string][] = [
+      ["/api/contacts", deep("contact")],
+      [`/api/contacts/${seed.contactId}/events`, `{"name":"e","params":{"p":${"[".repeat(depth)}${"]".repeat(depth)}}}`],
+      ["/api/contacts/lists", deep("name")],
+      ["/api/contacts/fields", deep("name")],
+      ["/api/email_templates", deep("email_template")],
+      ["/api/automations", deep("steps")],
+      [`/api/accounts/${acct.accountId}/contacts/exports`, deep("filters")],
+    ];
+    for (const [url, body] of writes) {
+      for (const headers of [{ "idempotency-key": `deep-${depth}-${url}` }, {}] as Record<string, string>[]) {
+        const res = await t.call(acct, "POST", url, body, headers);
+        expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 400, body: { error: "Malformed JSON: nested deeper than 64 levels" } });
+      }
+    }
+    expect(await snapshotDb(t.store)).toEqual(before);
+  });
+
+  it("refuses raw invalid UTF-8 in a JSON body with a 4xx naming the attribute, and stores nothing", async () => {
+    const before = await snapshotDb(t.store);
+    const raw = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
+    const cases: [string, Buffer, unknown][] = [
+      ["/api/contacts/lists", raw('{"name":"caf', [0xe9], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
+      ["/api/contacts/lists", raw('{"name":"', [0xc3, 0x28], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
+      ["/api/contacts/lists", raw('{"name":"', [0xed, 0xa0, 0x80], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
+      ["/api/contacts/lists", raw('{"name":"', [0xf0, 0x82, 0x82, 0xac], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
+      ["/api/contacts", raw('{"contact":{"email":"u@example.com","fields":{"nickname":"', [0xff], '"}}}'), { errors: { fields: ["value for 'nickname' is not valid UTF-8"] } }],
+      [`/api/contacts/${seed.contactId}/events`, raw('{"name":"e","params":{"k', [0xfe], '":1}}'), { errors: { params: ["is not valid UTF-8"] } }],
+      ["/api/email_templates", raw('{"email_template":{"name":"x","subject":"', [0x80], '","category":"c"}}'), { errors: { subject: ["is not valid UTF-8"] } }],
+      ["/api/contacts/lists", raw('{"name":"x"}', [0xff]), { error: "Malformed JSON: the body is not valid UTF-8" }],
+    ];
+    for (const [url, payload, body] of cases) {
+      const res = await t.app.inject({ method: "POST", url, headers: { ...acct.headers, "content-type": "application/json" }, payload });
+      expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: res.statusCode < 422 ? 400 : 422, body });
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    }
+    // A real U+FFFD sent as valid UTF-8 is text like any other.
+    const ok = await t.app.inject({ method: "POST", url: "/api/contacts/lists", headers: { ...acct.headers, "content-type": "application/json" }, payload: Buffer.from('{"name":"\ufffd ok"}') });
+    expect(ok.statusCode, ok.body).toBeLessThan(300);
+    expect(ok.json().name).toBe("\ufffd ok");
+    await t.call(acct, "DELETE", `/api/contacts/lists/${ok.json().id}`);
+    expect(await snapshotDb(t.store)).toEqual(before);
+  });
 });

@@ -47,6 +47,10 @@ export interface Config {
   readonly renderTimeoutMs: number;
   /** Largest template source and rendered HTML or text, in bytes. */
   readonly renderMaxBytes: number;
+  /** Render threads per process (rendering never runs on the event loop). */
+  readonly renderThreads: number;
+  /** Heap limit of each render thread, in MB; a render beyond it fails. */
+  readonly renderMemoryMb: number;
   /** How long a web app sign-in lasts (the session cookie and its row). */
   readonly sessionHours: number;
   /** `start`/`server` build web/dist first when it is missing or older than its sources. */
@@ -98,6 +102,8 @@ export const OPTIONS: readonly Option[] = [
   { key: "senderConcurrency", env: "MAILWRIGHT_SENDER_CONCURRENCY", flag: "sender-concurrency", description: "messages in flight per worker (20)" },
   { key: "renderTimeoutMs", env: "MAILWRIGHT_RENDER_TIMEOUT_MS", flag: "render-timeout-ms", description: "time budget of one message's rendering in ms (1000)" },
   { key: "renderMaxBytes", env: "MAILWRIGHT_RENDER_MAX_BYTES", flag: "render-max-bytes", description: "largest template source and rendered part in bytes (1048576)" },
+  { key: "renderThreads", env: "MAILWRIGHT_RENDER_THREADS", flag: "render-threads", description: "render threads per process (2)" },
+  { key: "renderMemoryMb", env: "MAILWRIGHT_RENDER_MEMORY_MB", flag: "render-memory-mb", description: "heap limit of each render thread in MB (128)" },
   { key: "sessionHours", env: "MAILWRIGHT_SESSION_HOURS", flag: "session-hours", description: "hours a web app sign-in lasts (168)" },
   { key: "webBuild", env: "MAILWRIGHT_WEB_BUILD", flag: "web-build", description: "1 builds a missing or stale web/dist at start, 0 never (1)" },
 ];
@@ -223,6 +229,8 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     senderConcurrency: int("senderConcurrency", 20, 1, 1000),
     renderTimeoutMs: int("renderTimeoutMs", 1000, 10, 60_000),
     renderMaxBytes: int("renderMaxBytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    renderThreads: int("renderThreads", 2, 1, 64),
+    renderMemoryMb: int("renderMemoryMb", 128, 16, 16_384),
     sessionHours: int("sessionHours", 168, 1, 8760),
     webBuild: bool("webBuild", true),
   };

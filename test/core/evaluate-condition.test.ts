@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type ConditionContext, evaluateCondition, evaluateRule, eventCountKey } from "../../src/core/engine/evaluate-condition.ts";
-import type { Rule } from "../../src/core/flow/schema.ts";
+import type { FieldOperator } from "../../src/core/flow/operators.ts";
+import type { Rule, RuleOf } from "../../src/core/flow/schema.ts";
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");
 
@@ -20,7 +21,7 @@ function ctx(over: Partial<ConditionContext> = {}): ConditionContext {
   };
 }
 
-const field = (f: string, op: string, value?: Rule["value"]): Rule => ({ kind: "field", field: f, op, ...(value === undefined ? {} : { value }) });
+const field = (f: string, op: string, value?: RuleOf<"field">["value"]): Rule => ({ kind: "field", field: f, op: op as FieldOperator, ...(value === undefined ? {} : { value }) });
 const holds = (rule: Rule, c = ctx()) => evaluateRule(rule, c).result;
 
 describe("field rules by type", () => {

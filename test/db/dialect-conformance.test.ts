@@ -68,6 +68,15 @@ describe.each(DIALECTS)("dialect ports on %s", (name) => {
     expect(rows.map((r) => r.email)).toEqual(["one@example.com", "two@example.com", "c3@example.com"]);
   });
 
+  it("an update joined against a relation and restricted by its keys writes exactly those rows", async () => {
+    const d = dialectOf(ts.store.db);
+    await sql`with v(id, status) as (${d.rowsRelation(["text", "text"], [["c1", "unsubscribed"], ["c3", "unsubscribed"]])})
+      update contacts set status = v.status from v where contacts.id = v.id and contacts.account_id = ${account}${d.joinedUpdateKeys("contacts.id", ["c1", "c3"], "text")}`.execute(ts.store.db);
+    const rows = await ts.store.db.selectFrom("contacts").select(["id", "status"]).where("account_id", "=", account).orderBy("id").execute();
+    expect(rows.map((r) => r.status)).toEqual(["unsubscribed", "subscribed", "unsubscribed"]);
+    await ts.store.db.updateTable("contacts").set({ status: "subscribed" }).where("account_id", "=", account).execute();
+  });
+
   it("a field value condition compares with the value's JSON type, and 'present' means not null", async () => {
     const d = dialectOf(ts.store.db);
     expect(await ids(d.fieldValue(1, "pro"))).toEqual(["c1"]);

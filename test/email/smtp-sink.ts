@@ -17,6 +17,8 @@ export interface SmtpSink {
   plan: Reply[];
   /** Every message the server saw start (accepted or not). */
   attempts: number;
+  /** Runs (and is awaited) at each RCPT before the reply: something that happens while a message is in flight. */
+  onRcpt?: (() => Promise<unknown>) | undefined;
   close(): Promise<void>;
 }
 
@@ -40,8 +42,9 @@ export async function startSink(opts: { parse?: boolean } = {}): Promise<SmtpSin
       sink.attempts++;
       const reply = sink.plan.shift() ?? "ok";
       current.set(session.id, reply);
-      if (typeof reply === "object" && reply.at === "rcpt") return cb(smtpError(reply.code, reply.message));
-      cb();
+      const answer = () => (typeof reply === "object" && reply.at === "rcpt" ? cb(smtpError(reply.code, reply.message)) : cb());
+      if (!sink.onRcpt) return answer();
+      sink.onRcpt().then(answer, (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))));
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb) {
       const reply = current.get(session.id) ?? "ok";

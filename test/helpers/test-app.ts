@@ -56,6 +56,7 @@ export async function testApp(dialect: DialectName, env: Record<string, string> 
       await services.engine.stop();
       await services.sender.stop();
       await services.wakeup.close();
+      await services.renderer.close();
       await app.close();
       await ts.dispose();
     },

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { renderEmail } from "../../src/server/email/render.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { renderEmail, unsupportedSyntax } from "../../src/server/email/render.ts";
+import { inlinePartialBomb } from "../helpers/template-bombs.ts";
 
 const render = (html: string, vars: Record<string, unknown> = { first_name: "Ann", email: "ann@example.com" }) => renderEmail({ subject: "s", html, text: "" }, vars).html;
 
@@ -25,7 +26,7 @@ describe("template injection", () => {
     "{{first_name.toString}}",
     "{{@root.constructor.name}}",
   ])("%s renders nothing of the runtime", (source) => {
-    let out = "";
+    let out: string;
     try {
       out = render(`[${source}]`);
     } catch {
@@ -53,5 +54,35 @@ describe("template injection", () => {
     const out = renderEmail({ subject: "Hi {{first_name}}", html: "", text: "x" }, { first_name: "Ann\r\nBcc: victim@example.com" });
     expect(out.subject).toBe("Hi Ann Bcc: victim@example.com");
     expect(out.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe("template bombs and the log", () => {
+  it.each([6, 7, 8, 9, 10])("an inline-partial bomb %i deep is refused before anything renders", (depth) => {
+    const started = performance.now();
+    expect(inlinePartialBomb(depth).length).toBeLessThan(1300);
+    expect(() => render(inlinePartialBomb(depth))).toThrow(/inline partial/);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it.each(['{{> header}}', '{{#> layout}}x{{/layout}}', '{{* decorator}}'])("%s is refused (no partials or decorators)", (source) => {
+    expect(() => render(source)).toThrow(/cannot use/);
+    expect(unsupportedSyntax(source)).toMatch(/cannot use/);
+  });
+
+  it("{{log}} writes nothing to the server's output", () => {
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
+    try {
+      let out = "";
+      try {
+        out = render('{{log "forged {\\"level\\":50}" level="error"}}{{#each (lookup this "x")}}{{/each}}');
+      } catch {
+        // refusing the helper is safe too
+      }
+      expect(out).toBe("");
+      for (const s of spies) expect(s).not.toHaveBeenCalled();
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
   });
 });

@@ -42,6 +42,11 @@ export function completeStep(id: string, type: StepType): Step {
   }
 }
 
+/** The step with its references set (`next`, or a condition's `yes` / `no`). */
+function linked(step: Step, refs: { next?: string | null; yes?: string | null; no?: string | null }): Step {
+  return { ...step, ...refs } as Step;
+}
+
 /** Deterministic shuffle, so the stored array order never follows the flow. */
 function shuffle<T>(items: T[], seed: number): T[] {
   const out = [...items];
@@ -71,11 +76,11 @@ export function validDefinition({ earlyEnds }: { earlyEnds: boolean }): fc.Arbit
         for (const item of [...chain].reverse()) {
           const id = `${prefix}${++n}`;
           if (item.kind === "action") {
-            steps.push({ ...completeStep(id, item.type), next });
+            steps.push(linked(completeStep(id, item.type), { next }));
           } else {
             const no = build(item.no, next);
             // Every No branch reaches the continuation, so a Yes branch may end early.
-            steps.push({ ...completeStep(id, "condition"), yes: build(item.yes, earlyEnds && item.yesEnds ? null : next), no });
+            steps.push(linked(completeStep(id, "condition"), { yes: build(item.yes, earlyEnds && item.yesEnds ? null : next), no }));
           }
           next = id;
         }
@@ -99,7 +104,7 @@ export function draftDefinition(opts: { dangling: boolean; duplicates: boolean }
     const step = (id: string) =>
       fc.record({ type: fc.constantFrom<StepType>(...ACTIONS, "condition"), next: ref, yes: ref, no: ref, dup: pool }).map(({ type, next, yes, no, dup }): Step => {
         const base = completeStep(opts.duplicates && dup !== "" ? dup : id, type);
-        return type === "condition" ? { ...base, yes, no } : { ...base, next };
+        return type === "condition" ? linked(base, { yes, no }) : linked(base, { next });
       });
     return fc.record({ steps: fc.tuple(...ids.map(step)), entry: ref }).map(
       ({ steps, entry }): Definition => ({ name: "Draft", trigger: { type: "contact_created" }, entry_step_id: entry, steps, settings: {} }),

@@ -119,7 +119,9 @@ function redirected(def: Definition, id: string, to: string | null): Definition 
   return {
     ...def,
     entry_step_id: swap(def.entry_step_id),
-    steps: def.steps.filter((s) => s.id !== id).map((s) => ({ ...s, next: swap(s.next), yes: swap(s.yes), no: swap(s.no) })),
+    steps: def.steps
+      .filter((s) => s.id !== id)
+      .map((s) => (s.type === "condition" ? { ...s, yes: swap(s.yes), no: swap(s.no) } : { ...s, next: swap(s.next) })),
   };
 }
 
@@ -154,8 +156,12 @@ describe("moving a step", () => {
     };
     const moved = moveStep(def, "s2", "up");
     expect(moved.entry_step_id).toBe("s2");
-    expect(moved.steps.find((s) => s.id === "s2")?.next).toBe("s1");
-    expect(moved.steps.find((s) => s.id === "s1")?.next).toBe("s3");
+    const nextOfId = (id: string) => {
+      const step = moved.steps.find((s) => s.id === id);
+      return step && "next" in step ? step.next : undefined;
+    };
+    expect(nextOfId("s2")).toBe("s1");
+    expect(nextOfId("s1")).toBe("s3");
     expect(canMoveStep(def, "s1", "up")).toBe(false);
     expect(canMoveStep(def, "s2", "down")).toBe(false);
     expect(canMoveStep(def, "s3", "up")).toBe(false);

@@ -12,6 +12,7 @@ import { ListsPage } from "./pages/ListsPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage, RouteErrorPage } from "./pages/NotFoundPage.tsx";
 import { OutboxPage } from "./pages/OutboxPage.tsx";
+import { RunPage } from "./pages/RunPage.tsx";
 import { SettingsPage } from "./pages/SettingsPage.tsx";
 import { SetupPage } from "./pages/SetupPage.tsx";
 import { TemplateEditorPage } from "./pages/TemplateEditorPage.tsx";
@@ -75,6 +76,7 @@ export const router = createBrowserRouter([
       { index: true, loader: () => redirect("/automations"), Component: ToAutomations },
       { path: "automations", Component: AutomationsPage },
       { path: "automations/:id", Component: AutomationEditorRoute },
+      { path: "runs/:id", Component: RunPage },
       { path: "contacts", Component: ContactsPage },
       { path: "contacts/import", Component: ImportPage },
       { path: "contacts/:id", Component: ContactDetailPage },

@@ -110,3 +110,21 @@ export function applyContactChange(
     rowChanged,
   };
 }
+
+/**
+ * Two changes applied one after the other to a contact (`then` computed from `first.after`)
+ * as one write: the state `then` left, every event of both in order, and the memberships
+ * that differ from `before` (null: the contact is new in this write). A list joined by the
+ * first and left by the second is neither added nor removed, though both events stay.
+ */
+export function foldChanges(before: ContactState | null, first: AppliedChange, then: AppliedChange): AppliedChange {
+  const had = new Set(before?.listIds ?? []);
+  const has = new Set(then.after.listIds);
+  return {
+    after: then.after,
+    events: [...first.events, ...then.events],
+    added: then.after.listIds.filter((l) => !had.has(l)),
+    removed: (before?.listIds ?? []).filter((l) => !has.has(l)),
+    rowChanged: first.rowChanged || then.rowChanged,
+  };
+}

@@ -14,3 +14,14 @@ export function emailProblem(normalized: string): string | null {
   if (local.length > 64 || local.startsWith(".") || local.endsWith(".") || local.includes("..")) return "is invalid";
   return EMAIL_RE.test(normalized) ? null : "is invalid";
 }
+
+/**
+ * A sender or reply-to address: exactly one mailbox as a bare address, on one line. A CR/LF
+ * would start another header; a list (`a@x, b@y`), a group (`team: a@x;`) or a display name
+ * (`Name <a@x>`) would change the From header and the SMTP envelope sender. Null when fine.
+ */
+export function mailboxProblem(address: string): string | null {
+  if (/[\r\n]/.test(address)) return "must be a single email address on one line";
+  if (address !== address.trim() || /[\s,;:<>()"]/.test(address)) return "must be a single email address (no lists, groups or display names)";
+  return emailProblem(address.toLowerCase()) === null ? null : "is not a valid email address";
+}

@@ -1,5 +1,6 @@
 import { type FieldValue, parseFieldValue } from "../contacts/field-value.ts";
-import type { Definition, EmailConfig, Step } from "../flow/schema.ts";
+import { nextOf } from "../flow/ports.ts";
+import { type Definition, type EmailConfig, type Step, type StepOf, unreachable } from "../flow/schema.ts";
 import { type ConditionContext, type ConditionOutcome, evaluateCondition } from "./evaluate-condition.ts";
 
 /** What the executor must carry out, as data. */
@@ -40,7 +41,7 @@ export interface Transition {
 
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 
-export function delayMs(step: Pick<Step, "amount" | "unit">): number {
+export function delayMs(step: Pick<StepOf<"delay">, "amount" | "unit">): number {
   return (step.amount ?? 0) * UNIT_MS[step.unit ?? "minutes"];
 }
 
@@ -72,7 +73,7 @@ export function advance(def: Definition, at: Position, ctx: ConditionContext, no
     if (phase === "waiting") {
       if (at.wake_at !== null && at.wake_at > now) return { effects, journal, position: at, end: null };
       journal.push({ step_id: step.id, type: step.type, at: now, outcome: "waited" });
-      current = step.next ?? null;
+      current = nextOf(step);
       phase = "ready";
       continue;
     }
@@ -122,8 +123,10 @@ export function advance(def: Definition, at: Position, ctx: ConditionContext, no
         current = (outcome.result ? step.yes : step.no) ?? null;
         continue;
       }
+      default:
+        return unreachable(step);
     }
-    current = step.next ?? null;
+    current = nextOf(step);
   }
   return { effects, journal, position: null, end: { status: "exited", reason: "cycle" } };
 }

@@ -1,6 +1,6 @@
 import { type FieldDataType, type FieldValue, parseFieldValue } from "../contacts/field-value.ts";
 import type { ContactStatus } from "../contacts/contact-change.ts";
-import type { Rule, Step } from "../flow/schema.ts";
+import { type Rule, type StepOf, unreachable } from "../flow/schema.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -150,43 +150,50 @@ function compareParam(op: string, actual: unknown, expected: unknown): boolean {
 }
 
 export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
-  const op = rule.op ?? "";
-  const out = (subject: string, actual: unknown, expected: unknown, result: boolean): RuleOutcome => ({ kind: rule.kind, op, subject, actual, expected, result });
+  const out = (op: string, subject: string, actual: unknown, expected: unknown, result: boolean): RuleOutcome => ({ kind: rule.kind, op, subject, actual, expected, result });
   switch (rule.kind) {
     case "field": {
+      const op = rule.op ?? "";
       const tag = rule.field ?? "";
       const actual = ctx.contact.fields[tag] ?? null;
       const type = ctx.contact.fieldTypes[tag];
       const result = type === undefined ? op === "is_not_set" : compareTyped(type, op, actual, rule.value, ctx.now);
-      return out(`field.${tag}`, actual, rule.value ?? null, result);
+      return out(op, `field.${tag}`, actual, rule.value ?? null, result);
     }
     case "list": {
-      const member = ctx.contact.listIds.includes(rule.list_id ?? -1);
-      return out(`list.${rule.list_id}`, member, op === "in_list", op === "in_list" ? member : !member);
+      const op = rule.op ?? "";
+      const member = rule.list_id !== undefined && ctx.contact.listIds.includes(rule.list_id);
+      return out(op, `list.${rule.list_id}`, member, op === "in_list", op === "in_list" ? member : !member);
     }
-    case "status":
-      return out("status", ctx.contact.status, rule.value ?? null, op === "neq" ? ctx.contact.status !== rule.value : ctx.contact.status === rule.value);
+    case "status": {
+      const op = rule.op ?? "";
+      return out(op, "status", ctx.contact.status, rule.value ?? null, op === "neq" ? ctx.contact.status !== rule.value : ctx.contact.status === rule.value);
+    }
     case "event_param": {
+      const op = rule.op ?? "";
       const param = rule.param ?? "";
       const actual = ctx.event ? (ctx.event.params[param] ?? null) : null;
-      return out(`event.params.${param}`, actual, rule.value ?? null, compareParam(op, actual, rule.value));
+      return out(op, `event.params.${param}`, actual, rule.value ?? null, compareParam(op, actual, rule.value));
     }
     case "event_history": {
       const count = ctx.eventCounts[eventCountKey(rule.event ?? "", rule.days ?? 0)] ?? 0;
       const min = rule.min_count ?? 1;
-      return out(`events.${rule.event}.last_${rule.days}_days`, count, min, count >= min);
+      return out("", `events.${rule.event}.last_${rule.days}_days`, count, min, count >= min);
     }
     case "email": {
-      const e = ctx.engagement[rule.step_id ?? ""] ?? { opened: false, clicked: false };
+      const op = rule.op ?? "";
+      const e = (rule.step_id === undefined ? undefined : ctx.engagement[rule.step_id]) ?? { opened: false, clicked: false };
       const value = op === "opened" || op === "not_opened" ? e.opened : e.clicked;
       const result = op.startsWith("not_") ? !value : value;
-      return out(`email.${rule.step_id}.${op.replace("not_", "")}`, value, !op.startsWith("not_"), result);
+      return out(op, `email.${rule.step_id}.${op.replace("not_", "")}`, value, !op.startsWith("not_"), result);
     }
+    default:
+      return unreachable(rule);
   }
 }
 
 /** A condition step: all or any of its rules; no rules means "yes". */
-export function evaluateCondition(step: Pick<Step, "match" | "rules">, ctx: ConditionContext): ConditionOutcome {
+export function evaluateCondition(step: Pick<StepOf<"condition">, "match" | "rules">, ctx: ConditionContext): ConditionOutcome {
   const match = step.match ?? "all";
   const rules = (step.rules ?? []).map((r) => evaluateRule(r, ctx));
   const result = rules.length === 0 ? true : match === "all" ? rules.every((r) => r.result) : rules.some((r) => r.result);

@@ -1,133 +1,193 @@
 import { type FieldDataType, parseFieldValue } from "../contacts/field-value.ts";
-import { EMAIL_OPERATORS, LIST_OPERATORS, OPERATORS, operatorNeedsValue, PARAM_OPERATORS } from "./operators.ts";
-import type { Definition, Rule, Step } from "./schema.ts";
+import { capitalize, emailName, type Names, NO_NAMES, OPERATOR_LABELS, quoted, stepName } from "./describe.ts";
+import { EMAIL_OPERATORS, isOneOf, LIST_OPERATORS, type Operator, OPERATORS, operatorNeedsValue, PARAM_OPERATORS, STATUS_OPERATORS } from "./operators.ts";
+import { successors } from "./ports.ts";
+import { type Definition, type Rule, type Step, unreachable } from "./schema.ts";
+import { senderAddressIssues } from "./sender-addresses.ts";
 
-/** One problem that blocks activation; `step_id` is null for trigger or graph-wide problems. */
+/**
+ * One problem that blocks activation; `step_id` is null for trigger or graph-wide problems.
+ * `message` is what the API answers: `"<step id>: <sentence>"`, `"trigger: <sentence>"`, or
+ * the sentence alone for the whole automation. The id keeps the message machine-addressable;
+ * the sentence names steps the way the builder shows them (by subject or what they do), so
+ * `issueText` of it is what a marketer reads.
+ */
 export interface Issue {
   step_id: string | null;
   message: string;
 }
 
-/** What the account holds, so references can be checked. */
+/** What the account holds, so references can be checked (and named, when `names` is given). */
 export interface Catalog {
   lists: ReadonlySet<number>;
   /** Field data types by merge tag. */
   fields: ReadonlyMap<string, FieldDataType>;
   templates: ReadonlySet<number>;
+  names?: Names;
 }
 
-export function successors(step: Step): string[] {
-  const refs = step.type === "condition" ? [step.yes, step.no] : [step.next];
-  return refs.filter((r): r is string => typeof r === "string");
+/** The sentence of an issue's message, without the step id or `trigger:` it is addressed by. */
+export function issueText(message: string, stepIds: ReadonlySet<string>): string {
+  const m = /^([^:\s][^:]*): (.*)$/s.exec(message);
+  if (m && (m[1] === "trigger" || stepIds.has(m[1]!))) return m[2]!;
+  return message;
 }
 
-function checkLists(issues: Issue[], stepId: string | null, ids: readonly number[] | undefined, catalog: Catalog, what: string): void {
-  if (!ids || ids.length === 0) {
-    issues.push({ step_id: stepId, message: `${what}: choose at least one list` });
-    return;
-  }
-  for (const id of ids) if (!catalog.lists.has(id)) issues.push({ step_id: stepId, message: `${what}: list ${id} does not exist` });
+const TYPE_WORDS: Record<FieldDataType, string> = {
+  text: "text of at most 255 characters",
+  integer: "a whole number",
+  float: "a number",
+  boolean: "true or false",
+  date: "a date such as 2026-12-31",
+};
+
+function shown(v: unknown): string {
+  return typeof v === "string" ? quoted(v) : JSON.stringify(v);
 }
 
-function checkValue(issues: Issue[], stepId: string | null, type: FieldDataType, value: unknown, what: string): void {
-  if (value === undefined) {
-    issues.push({ step_id: stepId, message: `${what}: a value is required` });
-    return;
-  }
-  const parsed = parseFieldValue(type, value);
-  if (!parsed.ok) issues.push({ step_id: stepId, message: `${what}: value ${JSON.stringify(value)} is not a valid ${type}` });
+function or(words: readonly string[]): string {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
 }
 
-function checkRule(issues: Issue[], step: Step, rule: Rule, index: number, catalog: Catalog, emailSteps: ReadonlySet<string>, ancestors: ReadonlySet<string>): void {
-  const at = `rule ${index + 1}`;
-  const op = rule.op ?? "";
-  const add = (message: string): void => void issues.push({ step_id: step.id, message: `${at}: ${message}` });
+function ops(list: readonly Operator[]): string {
+  return or(list.map((op) => quoted(OPERATOR_LABELS[op])));
+}
+
+function fits(type: FieldDataType, value: unknown): boolean {
+  return parseFieldValue(type, value).ok;
+}
+
+interface Ctx {
+  catalog: Catalog;
+  names: Names;
+  steps: readonly Step[];
+  emailSteps: ReadonlySet<string>;
+}
+
+function fieldLabel(tag: string, ctx: Ctx): string {
+  return `the field ${quoted(ctx.names.field(tag) ?? tag)}`;
+}
+
+/** Lists a step or the trigger uses: at least one, each still in the account. */
+function listProblems(ids: readonly number[] | undefined, ctx: Ctx, who: string): string[] {
+  if (!ids || ids.length === 0) return [`${capitalize(who)} needs at least one list: choose which.`];
+  return ids.filter((id) => !ctx.catalog.lists.has(id)).map((id) => `${capitalize(who)} uses a list that no longer exists (#${id}): choose another list.`);
+}
+
+function ruleProblems(rule: Rule, ancestors: ReadonlySet<string>, ctx: Ctx): string[] {
+  const out: string[] = [];
+  const add = (what: string) => void out.push(what);
   switch (rule.kind) {
     case "field": {
-      const type = rule.field === undefined ? undefined : catalog.fields.get(rule.field);
-      if (type === undefined) return add(`field ${JSON.stringify(rule.field ?? "")} does not exist`);
-      if (!OPERATORS[type].includes(op)) return add(`operator ${JSON.stringify(op)} does not apply to a ${type} field (use ${OPERATORS[type].join(", ")})`);
-      if (!operatorNeedsValue(op)) return;
-      if (op === "within_last_days") {
-        if (typeof rule.value !== "number" || !Number.isInteger(rule.value) || rule.value < 0) add("within_last_days needs a whole number of days");
-        return;
+      const type = rule.field === undefined ? undefined : ctx.catalog.fields.get(rule.field);
+      if (rule.field === undefined || rule.field === "") return ["choose a field to compare"];
+      if (type === undefined) return [`${fieldLabel(rule.field, ctx)} does not exist any more; choose another field`];
+      const label = fieldLabel(rule.field, ctx);
+      if (rule.op === undefined) return [`choose how to compare ${label}`];
+      if (!isOneOf(OPERATORS[type], rule.op)) return [`${quoted(OPERATOR_LABELS[rule.op])} does not apply to ${label} (${TYPE_WORDS[type]}); use ${ops(OPERATORS[type])}`];
+      if (!operatorNeedsValue(rule.op)) return [];
+      if (rule.op === "within_last_days") {
+        if (typeof rule.value !== "number" || !Number.isInteger(rule.value) || rule.value < 0) add("enter a whole number of days");
+        return out;
       }
-      return checkValue(issues, step.id, type, rule.value, at);
+      if (rule.value === undefined) return [`enter the value to compare ${label} with`];
+      return fits(type, rule.value) ? [] : [`it compares ${label} with ${shown(rule.value)}, but ${label} holds ${TYPE_WORDS[type]}`];
     }
     case "list":
-      if (!(LIST_OPERATORS as readonly string[]).includes(op)) add(`operator must be in_list or not_in_list`);
-      if (rule.list_id === undefined || !catalog.lists.has(rule.list_id)) add(`list ${rule.list_id ?? "(none)"} does not exist`);
-      return;
+      if (!isOneOf(LIST_OPERATORS, rule.op)) add(`choose ${ops(LIST_OPERATORS)}`);
+      if (rule.list_id === undefined) add("choose a list");
+      else if (!ctx.catalog.lists.has(rule.list_id)) add(`the list it looks at no longer exists (#${rule.list_id}); choose another list`);
+      return out;
     case "status":
-      if (op !== "eq" && op !== "neq") add("operator must be eq or neq");
-      if (rule.value !== "subscribed" && rule.value !== "unsubscribed") add("value must be subscribed or unsubscribed");
-      return;
+      if (!isOneOf(STATUS_OPERATORS, rule.op)) add(`choose ${ops(STATUS_OPERATORS)}`);
+      if (rule.value !== "subscribed" && rule.value !== "unsubscribed") add("choose subscribed or unsubscribed");
+      return out;
     case "event_param":
-      if (!rule.param) add("name the event param");
-      if (!PARAM_OPERATORS.includes(op)) add(`operator ${JSON.stringify(op)} is not one of ${PARAM_OPERATORS.join(", ")}`);
-      else if (operatorNeedsValue(op) && (rule.value === undefined || rule.value === null)) add("a value is required");
-      return;
+      if (!rule.param) add("name the event param to compare");
+      if (!isOneOf(PARAM_OPERATORS, rule.op)) add(`choose how to compare the event param (${ops(PARAM_OPERATORS)})`);
+      else if (operatorNeedsValue(rule.op) && (rule.value === undefined || rule.value === null)) add("enter the value to compare the event param with");
+      return out;
     case "event_history":
-      if (!rule.event) add("name the event");
-      if (rule.min_count === undefined) add("min_count is required");
-      if (rule.days === undefined) add("days is required");
-      return;
+      if (!rule.event) add("name the event to count");
+      if (rule.min_count === undefined) add("say how many times the event must have happened (at least 1)");
+      if (rule.days === undefined) add("say over how many days to count the event");
+      return out;
     case "email":
-      if (!(EMAIL_OPERATORS as readonly string[]).includes(op)) add(`operator must be one of ${EMAIL_OPERATORS.join(", ")}`);
-      if (!rule.step_id || !emailSteps.has(rule.step_id)) add(`step ${JSON.stringify(rule.step_id ?? "")} is not a send_email step`);
-      else if (!ancestors.has(rule.step_id)) add(`email step ${rule.step_id} does not come before this condition`);
-      return;
+      if (!isOneOf(EMAIL_OPERATORS, rule.op)) add(`choose ${ops(EMAIL_OPERATORS)}`);
+      if (!rule.step_id) add("choose the email to look at");
+      else if (!ctx.emailSteps.has(rule.step_id)) add("the email it looks at is not a step of this automation any more; choose another email");
+      else if (!ancestors.has(rule.step_id)) add(`${emailName(rule.step_id, ctx.names, ctx.steps)} is not sent before this condition, so there is nothing to look at yet; choose an email sent earlier on the way here`);
+      return out;
+    default:
+      return unreachable(rule);
   }
 }
 
-function checkStep(issues: Issue[], step: Step, catalog: Catalog, emailSteps: ReadonlySet<string>, ancestors: ReadonlySet<string>): void {
-  const add = (message: string): void => void issues.push({ step_id: step.id, message });
+function stepProblems(step: Step, ancestors: ReadonlySet<string>, ctx: Ctx): string[] {
+  const name = capitalize(stepName(step, ctx.names, ctx.steps));
   switch (step.type) {
     case "send_email": {
       const e = step.email;
-      if (!e) return add("send_email needs an email (template_id, or subject and html or text)");
+      if (!e || (e.template_id === undefined && !e.subject && !e.html && !e.text)) return [`${name} has no email yet: choose a template, or write a subject and a body.`];
       if (e.template_id !== undefined) {
-        if (!catalog.templates.has(e.template_id)) add(`template ${e.template_id} does not exist`);
-      } else {
-        if (!e.subject) add("email needs a subject (or a template_id)");
-        if (!e.html && !e.text) add("email needs html or text (or a template_id)");
+        return ctx.catalog.templates.has(e.template_id) ? [] : [`${name} uses a template that no longer exists (#${e.template_id}): choose another template.`];
       }
-      return;
+      const out: string[] = [];
+      if (!e.subject) out.push(`${name} needs a subject.`);
+      if (!e.html && !e.text) out.push(`${name} needs a body: write the text or the HTML.`);
+      return out;
     }
     case "update_field": {
-      const type = step.field === undefined ? undefined : catalog.fields.get(step.field);
-      if (type === undefined) return add(`field ${JSON.stringify(step.field ?? "")} does not exist`);
-      if (step.value === null) return; // clears the field
-      return checkValue(issues, step.id, type, step.value, `field ${step.field}`);
+      if (!step.field) return [`${name} needs a field to change: choose one.`];
+      const type = ctx.catalog.fields.get(step.field);
+      if (type === undefined) return [`${name} changes ${fieldLabel(step.field, ctx)}, which does not exist any more: choose another field.`];
+      if (step.value === null) return []; // clears the field
+      if (step.value === undefined) return [`${name} needs the new value of ${fieldLabel(step.field, ctx)} (or choose to clear it).`];
+      const label = fieldLabel(step.field, ctx);
+      return fits(type, step.value) ? [] : [`${name} sets ${label} to ${shown(step.value)}, but ${label} holds ${TYPE_WORDS[type]}.`];
     }
     case "add_to_lists":
     case "remove_from_lists":
-      return checkLists(issues, step.id, step.list_ids, catalog, step.type);
-    case "delay":
-      if (step.amount === undefined || step.amount < 1) add("delay needs an amount of at least 1");
-      if (step.unit === undefined) add("delay needs a unit (minutes, hours, days or weeks)");
-      return;
-    case "condition":
-      if (!step.rules || step.rules.length === 0) add("condition needs at least one rule");
-      step.rules?.forEach((r, i) => checkRule(issues, step, r, i, catalog, emailSteps, ancestors));
-      return;
+      return listProblems(step.list_ids, ctx, name);
+    case "delay": {
+      const out: string[] = [];
+      if (step.amount === undefined || step.amount < 1) out.push(`${name} needs a length: wait at least 1 ${(step.unit ?? "days").replace(/s$/, "")}.`);
+      if (step.unit === undefined) out.push(`${name} needs a unit: minutes, hours, days or weeks.`);
+      return out;
+    }
+    case "condition": {
+      const rules = step.rules ?? [];
+      if (rules.length === 0) return [`${name} needs at least one rule.`];
+      return rules.flatMap((r, i) => ruleProblems(r, ancestors, ctx).map((p) => `Rule ${i + 1} of ${stepName(step, ctx.names, ctx.steps)}: ${p}.`));
+    }
     case "unsubscribe":
-      return;
+      return [];
+    default:
+      return unreachable(step);
   }
 }
 
-function checkTrigger(issues: Issue[], def: Definition, catalog: Catalog): void {
+function triggerProblems(def: Definition, ctx: Ctx): string[] {
   const t = def.trigger;
-  const add = (message: string): void => void issues.push({ step_id: null, message: `trigger: ${message}` });
-  if (t.type === "contact_field_updated") {
-    const type = t.field === undefined ? undefined : catalog.fields.get(t.field);
-    if (type === undefined) add(`field ${JSON.stringify(t.field ?? "")} does not exist`);
-    else if (t.to !== undefined && t.to !== null && !parseFieldValue(type, t.to).ok) add(`"to" ${JSON.stringify(t.to)} is not a valid ${type}`);
+  switch (t.type) {
+    case "contact_field_updated": {
+      if (!t.field) return ["Choose the field whose change starts the automation."];
+      const type = ctx.catalog.fields.get(t.field);
+      if (type === undefined) return [`The trigger watches ${fieldLabel(t.field, ctx)}, which does not exist any more: choose another field.`];
+      if (t.to === undefined || t.to === null) return [];
+      const label = fieldLabel(t.field, ctx);
+      return fits(type, t.to) ? [] : [`The trigger waits for ${label} to change to ${shown(t.to)}, but ${label} holds ${TYPE_WORDS[type]}.`];
+    }
+    case "contact_added_to_list":
+    case "contact_removed_from_list":
+      return listProblems(t.list_ids, ctx, "the trigger");
+    case "custom_event":
+      return t.event ? [] : ["Name the event that starts the automation."];
+    case "contact_created":
+      return [];
+    default:
+      return unreachable(t.type);
   }
-  if (t.type === "contact_added_to_list" || t.type === "contact_removed_from_list") {
-    checkLists(issues, null, t.list_ids, catalog, "trigger");
-  }
-  if (t.type === "custom_event" && !t.event) add("name the event");
 }
 
 /**
@@ -136,24 +196,27 @@ function checkTrigger(issues: Issue[], def: Definition, catalog: Catalog): void 
  * every referenced list / field / template present in the account. Returns all problems.
  */
 export function validateDefinition(def: Definition, catalog: Catalog): Issue[] {
-  const issues: Issue[] = [];
-  checkTrigger(issues, def, catalog);
+  const names = catalog.names ?? NO_NAMES;
+  const ctx: Ctx = { catalog, names, steps: def.steps, emailSteps: new Set(def.steps.filter((s) => s.type === "send_email").map((s) => s.id)) };
+  const issues: Issue[] = triggerProblems(def, ctx).map((m) => ({ step_id: null, message: `trigger: ${m}` }));
+  const at = (step: Step, sentence: string): Issue => ({ step_id: step.id, message: `${step.id}: ${sentence}` });
+  const named = (step: Step) => capitalize(stepName(step, names, def.steps));
 
   const byId = new Map<string, Step>();
   for (const s of def.steps) {
-    if (byId.has(s.id)) issues.push({ step_id: s.id, message: `step id ${s.id} is used twice` });
+    if (byId.has(s.id)) issues.push(at(s, `Two steps have the id ${quoted(s.id)}: give each step its own id.`));
     else byId.set(s.id, s);
   }
   if (def.steps.length === 0) {
-    issues.push({ step_id: null, message: "the automation has no steps" });
+    issues.push({ step_id: null, message: "The automation has no steps yet: add at least one after the trigger." });
     return issues;
   }
   const entry = def.entry_step_id ?? null;
-  if (entry === null || !byId.has(entry)) issues.push({ step_id: null, message: `entry_step_id ${JSON.stringify(entry)} is not a step` });
+  if (entry === null || !byId.has(entry)) issues.push({ step_id: null, message: "The trigger does not lead to any step: connect it to the first step." });
 
   for (const s of def.steps) {
     for (const ref of successors(s)) {
-      if (!byId.has(ref)) issues.push({ step_id: s.id, message: `${s.id}: points to ${ref}, which is not a step` });
+      if (!byId.has(ref)) issues.push(at(s, `${named(s)} leads to a step that does not exist (${quoted(ref)}): connect it to another step, or end the automation there.`));
     }
   }
 
@@ -175,9 +238,12 @@ export function validateDefinition(def: Definition, catalog: Catalog): Issue[] {
     postorder.push(id);
   };
   if (entry !== null && byId.has(entry)) visit(entry);
-  for (const id of cyclic) issues.push({ step_id: id, message: `${id}: is part of a cycle` });
+  for (const id of cyclic) {
+    const s = byId.get(id)!;
+    issues.push(at(s, `${named(s)} is reached again from a later step, so contacts would go round in a loop: automations only move forward.`));
+  }
   for (const s of def.steps) {
-    if (!state.has(s.id)) issues.push({ step_id: s.id, message: `${s.id}: cannot be reached from the entry step` });
+    if (!state.has(s.id)) issues.push(at(s, `${named(s)} cannot be reached: nothing leads to it from the trigger.`));
   }
   const ancestors = new Map<string, Set<string>>(postorder.map((id) => [id, new Set<string>()]));
   for (const id of [...postorder].reverse()) {
@@ -190,7 +256,7 @@ export function validateDefinition(def: Definition, catalog: Catalog): Issue[] {
     }
   }
 
-  const emailSteps = new Set(def.steps.filter((s) => s.type === "send_email").map((s) => s.id));
-  for (const s of byId.values()) checkStep(issues, s, catalog, emailSteps, ancestors.get(s.id) ?? new Set());
-  return issues.map((i) => (i.step_id !== null && !i.message.startsWith(`${i.step_id}:`) ? { ...i, message: `${i.step_id}: ${i.message}` } : i));
+  for (const s of byId.values()) for (const m of stepProblems(s, ancestors.get(s.id) ?? new Set(), ctx)) issues.push(at(s, m));
+  issues.push(...senderAddressIssues(def));
+  return issues;
 }

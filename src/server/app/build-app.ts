@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import sjson from "secure-json-parse";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -10,9 +9,10 @@ import { ping, type Store } from "../db/connect.ts";
 import { ApiError, errors } from "../errors.ts";
 import type { Services } from "./services.ts";
 import type { ApiApp } from "../http/api-app.ts";
-import { authenticate } from "./auth.ts";
+import { authenticate, tokenOf } from "./auth.ts";
 import { type SchemaError, toFieldErrors } from "../http/validation-errors.ts";
 import { refuseUnstorableText } from "../http/unstorable-text.ts";
+import { parseJsonBody } from "../http/json-body.ts";
 import { contactsRoutes } from "../contacts/contacts-routes.ts";
 import { fieldsRoutes } from "../fields/fields-routes.ts";
 import { listsRoutes } from "../lists/lists-routes.ts";
@@ -68,7 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: config.bodyLimit,
     // Mailtrap's validation is strict: unknown attributes are refused, nothing is coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
+    // `discriminator`: a step (or rule) is checked against the member its `type` (`kind`) names only.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false, discriminator: true } },
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     // A path may name a contact by its URL-encoded address: up to 254 characters, 3 bytes each encoded.
@@ -85,13 +86,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // An empty JSON body (curl -H 'Content-Type: application/json' -X POST …/activate) means no body;
   // anything else must parse, with prototype poisoning refused.
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    const text = typeof body === "string" ? body : body.toString("utf8");
-    if (text.trim() === "") return done(null, undefined);
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => {
     try {
-      done(null, sjson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }));
+      done(null, parseJsonBody(typeof body === "string" ? Buffer.from(body) : body));
     } catch (err) {
-      done(errors.badRequest(`Malformed JSON: ${(err as Error).message}`), undefined);
+      done(err as Error, undefined);
     }
   });
 
@@ -123,13 +122,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(rateLimit, {
       max: config.rateLimit,
       timeWindow: config.rateLimitWindowSeconds * 1000,
-      // Per token or web session (hashed: the limiter's memory never holds a secret); per address without one.
+      // Per token or web session, as auth reads it (any spelling of one token is one bucket;
+      // hashed: the limiter's memory never holds a secret); per address without one.
       keyGenerator: (req) => {
-        const token = req.headers.authorization ?? req.headers["api-token"] ?? sessionTokenOf(req);
-        const raw = Array.isArray(token) ? token[0] : token;
-        return raw ? createHash("sha256").update(raw).digest("hex") : req.ip;
+        const secret = tokenOf(req) ?? sessionTokenOf(req);
+        return secret ? createHash("sha256").update(secret).digest("hex") : `ip:${req.ip}`;
       },
-      allowList: (req) => !req.url.startsWith("/api/") || req.url.startsWith("/api/openapi.json"),
+      // The API and the public links in emails (unsubscribe, click, open); not health checks or the web app's files.
+      allowList: (req) => !/^\/(api\/(?!openapi\.json)|u\/|t\/)/.test(req.url),
       errorResponseBuilder: () => ({ statusCode: 429, message: "Rate limit exceeded" }),
     });
   }
@@ -162,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     importsRoutes(scope, services.imports);
     exportsRoutes(scope, services.exports);
     templatesRoutes(scope, services.templates);
-    automationsRoutes(scope, services.automations);
+    automationsRoutes(scope, services.automations, services.runs);
     reportsRoutes(scope, services.reports, services.activity);
     emailRoutes(scope, store.db);
     tokensRoutes(scope, services.tokens);

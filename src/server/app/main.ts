@@ -65,6 +65,7 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
         await services.engine.stop(); // the batch in hand commits its step
         await services.sender.stop(); // the batch in hand commits its outcomes; the SMTP pool closes
         await services.wakeup.close();
+        await services.renderer.close();
         await store.close();
         log.info("mailwright stopped");
       })();

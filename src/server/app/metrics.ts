@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { Counter, Gauge, Histogram, type Metric, Registry } from "prom-client";
-import { sql } from "kysely";
 import type { Store } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
+import { engineState } from "./metrics-repo.ts";
 
 /**
  * Prometheus `/metrics`: HTTP latency by route, and engine state read from the database
@@ -35,16 +35,12 @@ export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock
 
   app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
     const now = clock.now();
-    const due = await sql<{ n: number | string; oldest: number | string | null }>`
-      select count(*) as n, min(wake_at) as oldest from runs where status = 'active' and wake_at <= ${now}`.execute(store.db);
-    dueRuns.set(Number(due.rows[0]?.n ?? 0));
-    const oldest = due.rows[0]?.oldest;
-    lag.set(oldest === null || oldest === undefined ? 0 : Math.max(0, (now - Number(oldest)) / 1000));
-    const pending = await sql<{ n: number | string }>`select count(*) as n from trigger_events where dispatched_at is null`.execute(store.db);
-    backlog.set(Number(pending.rows[0]?.n ?? 0));
-    const byStatus = await sql<{ status: string; n: number | string }>`select status, count(*) as n from messages group by status`.execute(store.db);
+    const state = await engineState(store.db, now);
+    dueRuns.set(state.dueRuns);
+    lag.set(state.oldestDue === null ? 0 : Math.max(0, (now - state.oldestDue) / 1000));
+    backlog.set(state.pendingTriggers);
     messages.reset();
-    for (const r of byStatus.rows) messages.set({ status: r.status }, Number(r.n));
+    for (const r of state.messagesByStatus) messages.set({ status: r.status }, r.n);
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 }

@@ -18,6 +18,7 @@ import { jobRunner, type JobRunner } from "../background/job-runner.ts";
 import { dialectOf } from "../db/dialect-of.ts";
 import { tokensService } from "../accounts/tokens-service.ts";
 import { automationsService } from "../automations/automations-service.ts";
+import { runsService } from "../automations/runs-service.ts";
 import { automationsUsingField } from "../automations/automations-repo.ts";
 import { dispatcher } from "../engine/dispatcher.ts";
 import { executor, type ExecutorOptions } from "../engine/executor.ts";
@@ -28,6 +29,7 @@ import { captureTransport } from "../email/capture-transport.ts";
 import { smtpTransport } from "../email/smtp-transport.ts";
 import type { Transport } from "../email/transport.ts";
 import { sender } from "../email/sender.ts";
+import { renderPool } from "../email/render-pool.ts";
 import { trackingService } from "../tracking/tracking-service.ts";
 import { reportsService } from "../reports/reports-service.ts";
 import { activityService } from "../reports/activity-service.ts";
@@ -82,12 +84,16 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const transport: Transport = config.smtpUrl
     ? smtpTransport({ url: config.smtpUrl, maxConnections: config.smtpMaxConnections, rate: config.smtpRate })
     : captureTransport(store, clock);
+  const limits = { maxBytes: config.renderMaxBytes, timeoutMs: config.renderTimeoutMs };
+  // Previews, simulations and the sender render through one pool of threads (render-pool.ts).
+  const renderer = renderPool({ limits, threads: config.renderThreads, memoryMb: config.renderMemoryMb });
   const send = sender(store, clock, transport, links, wakeup, log, {
     batchSize: config.senderBatch,
     concurrency: config.senderConcurrency,
     leaseMs: SENDER_LEASE_MS,
     retryWindowMs: config.retryWindowHours * 3_600_000,
-    limits: { maxBytes: config.renderMaxBytes, timeoutMs: config.renderTimeoutMs },
+    limits,
+    renderer,
     host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ""),
     defaultFrom: config.fromEmail,
     idleMs: defaults.idleMs,
@@ -108,10 +114,14 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
       },
     }),
     lists: listsService(store, clock),
-    templates: templatesService(store, clock, { transport, from: config.fromEmail, host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, "") }),
-    automations: automationsService(store, clock, { maxAutomations: config.maxAutomations, onChange: wake }),
+    templates: templatesService(store, clock, renderer, { transport, from: config.fromEmail, host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, "") }),
+    automations: automationsService(store, clock, renderer, { maxAutomations: config.maxAutomations, onChange: wake }),
+    /** The run inspector: runs by contact, step and status, and one run's journal. */
+    runs: runsService(store),
     imports,
     exports,
+    /** Render threads; closed last. */
+    renderer,
     idempotency: idem,
     jobs,
     engine,

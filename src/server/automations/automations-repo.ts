@@ -48,7 +48,7 @@ export function fieldsUsedBy(def: Definition): Set<string> {
   if (def.trigger.field) used.add(def.trigger.field);
   for (const s of def.steps) {
     if (s.type === "update_field" && s.field) used.add(s.field);
-    for (const r of s.rules ?? []) if (r.kind === "field" && r.field) used.add(r.field);
+    if (s.type === "condition") for (const r of s.rules ?? []) if (r.kind === "field" && r.field) used.add(r.field);
   }
   return used;
 }

@@ -4,6 +4,7 @@ import { parseId } from "../http/ids.ts";
 import { FreeObject, Params, Strict } from "../http/schema-helpers.ts";
 import { DefinitionSchema, SettingsSchema, StepSchema, TriggerSchema } from "../../core/flow/schema.ts";
 import type { AutomationsService } from "./automations-service.ts";
+import type { RunsService } from "./runs-service.ts";
 
 const tags = ["Automations"];
 const ById = Params("id");
@@ -31,11 +32,30 @@ const PatchBody = Strict({
   in_flight: Type.Optional(Type.Union([Type.Literal("move"), Type.Literal("keep")])),
 });
 
+const RunStatus = Type.Union([Type.Literal("active"), Type.Literal("completed"), Type.Literal("exited"), Type.Literal("failed")]);
 const RunsQuery = Type.Object({
-  status: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("completed"), Type.Literal("exited"), Type.Literal("failed")])),
+  status: Type.Optional(RunStatus),
+  step_id: Type.Optional(Type.String({ maxLength: 64 })),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
   contact: Type.Optional(Type.String({ maxLength: 320 })),
   limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$" })),
+  cursor: Type.Optional(Type.String({ maxLength: 64 })),
 });
+const Run = Type.Object({
+  id: Type.Integer(),
+  automation_id: Type.Integer(),
+  contact_id: Type.String(),
+  contact_email: Type.Union([Type.String(), Type.Null()]),
+  contact_name: Type.Union([Type.String(), Type.Null()]),
+  status: RunStatus,
+  version: Type.Integer(),
+  current_step_id: Type.Union([Type.String(), Type.Null()]),
+  wake_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  entered_at: Type.String({ format: "date-time" }),
+  finished_at: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  exit_reason: Type.Union([Type.String(), Type.Null()]),
+});
+const RunsPage = Type.Object({ data: Type.Array(Run), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
 const SimulateBody = Strict({
   contact: Type.Optional(
@@ -51,7 +71,7 @@ const SimulateBody = Strict({
 });
 
 /** Our own API in Mailtrap's style: `{"data": …}` envelopes, ISO-8601 timestamps. */
-export function automationsRoutes(app: ApiApp, automations: AutomationsService): void {
+export function automationsRoutes(app: ApiApp, automations: AutomationsService, runs: RunsService): void {
   app.get("/automations", { schema: { tags, response: { 200: Type.Object({ data: Type.Array(Automation) }) } } }, async (req) => ({
     data: await automations.list(req.accountId),
   }));
@@ -77,13 +97,11 @@ export function automationsRoutes(app: ApiApp, automations: AutomationsService):
   app.get("/automations/:id/versions", { schema: { tags, params: ById } }, async (req) => ({
     data: await automations.versions(req.accountId, parseId(req.params.id)),
   }));
-  app.get("/automations/:id/runs", { schema: { tags, params: ById, querystring: RunsQuery } }, async (req) => ({
-    data: await automations.runs(req.accountId, parseId(req.params.id), {
-      status: req.query.status,
-      contact: req.query.contact,
-      limit: req.query.limit === undefined ? undefined : Number(req.query.limit),
-    }),
-  }));
+  app.get("/automations/:id/runs", { schema: { tags, params: ById, querystring: RunsQuery, response: { 200: RunsPage } } }, async (req) => {
+    const { limit, ...filters } = req.query;
+    return runs.list(req.accountId, parseId(req.params.id), { ...filters, ...(limit === undefined ? {} : { limit: Number(limit) }) });
+  });
+  app.get("/runs/:id", { schema: { tags, params: ById } }, async (req) => ({ data: await runs.get(req.accountId, parseId(req.params.id)) }));
   app.post("/automations/:id/simulate", { schema: { tags, params: ById, body: SimulateBody } }, async (req) => ({
     data: await automations.simulate(req.accountId, parseId(req.params.id), req.body),
   }));

@@ -1,13 +1,15 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../db/connect.ts";
-import type { Database, RunStatus } from "../db/schema.ts";
+import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { errors, type FieldErrors } from "../errors.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { type Issue, validateDefinition } from "../../core/flow/validate.ts";
+import { senderAddressIssues } from "../../core/flow/sender-addresses.ts";
 import { type AutomationRow, findAutomation, loadCatalog, loadDefinition } from "./automations-repo.ts";
 import { simulate, type SimulateInput } from "./simulate.ts";
 import { type Bump, bumpCounters } from "../db/counters.ts";
+import type { Renderer } from "../email/render-pool.ts";
 
 type Db = Kysely<Database>;
 
@@ -94,7 +96,7 @@ async function exitIdleRuns(
   }
 }
 
-export function automationsService(store: Store, clock: Clock, opts: { maxAutomations: number; onChange?: () => void }) {
+export function automationsService(store: Store, clock: Clock, renderer: Renderer, opts: { maxAutomations: number; onChange?: () => void }) {
   const { db } = store;
 
   async function mustFind(trx: Db, accountId: number, id: number): Promise<AutomationRow> {
@@ -105,6 +107,12 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
 
   async function current(trx: Db, row: AutomationRow): Promise<AutomationView> {
     return view(row, await loadDefinition(trx, row.account_id, row.id, row.version));
+  }
+
+  /** Even a draft may not hold a From or Reply-To that is not one mailbox. */
+  function refuseUnsafeSenders(def: Definition): void {
+    const issues = senderAddressIssues(def);
+    if (issues.length > 0) throw errors.validation(toFieldErrors(issues));
   }
 
   async function checkValid(trx: Db, accountId: number, def: Definition): Promise<void> {
@@ -146,6 +154,7 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
     },
 
     async create(accountId: number, def: Definition): Promise<AutomationView> {
+      refuseUnsafeSenders(def);
       return db.transaction().execute(async (trx) => {
         const count = await trx
           .selectFrom("automations")
@@ -175,6 +184,7 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
         const row = await mustFind(trx, accountId, id);
         const before = await loadDefinition(trx, accountId, id, row.version);
         const def: Definition = { ...before, ...patch };
+        refuseUnsafeSenders(def);
         const now = clock.now();
         if (!row.published) {
           await trx
@@ -237,7 +247,7 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
 
     async simulate(accountId: number, id: number, input: SimulateInput) {
       const row = await mustFind(db, accountId, id);
-      const result = await simulate(db, accountId, await loadDefinition(db, accountId, id, row.version), input, clock.now());
+      const result = await simulate(db, renderer, accountId, await loadDefinition(db, accountId, id, row.version), input, clock.now());
       return { path: result.path, emails: result.emails, end: result.end };
     },
 
@@ -251,30 +261,6 @@ export function automationsService(store: Store, clock: Clock, opts: { maxAutoma
         .orderBy("version")
         .execute();
       return rows.map((r) => ({ version: r.version, created_at: iso(r.created_at)!, definition: JSON.parse(r.definition) as Definition }));
-    },
-
-    async runs(accountId: number, id: number, filter: { status?: RunStatus; contact?: string; limit?: number }) {
-      await mustFind(db, accountId, id);
-      let q = db.selectFrom("runs").selectAll().where("account_id", "=", accountId).where("automation_id", "=", id);
-      if (filter.status) q = q.where("status", "=", filter.status);
-      if (filter.contact) {
-        const contact = filter.contact.includes("@")
-          ? await db.selectFrom("contacts").select("id").where("account_id", "=", accountId).where("email", "=", filter.contact.trim().toLowerCase()).executeTakeFirst()
-          : { id: filter.contact };
-        q = q.where("contact_id", "=", contact?.id ?? "");
-      }
-      const rows = await q.orderBy("id", "desc").limit(Math.min(Math.max(filter.limit ?? 100, 1), 1000)).execute();
-      return rows.map((r) => ({
-        id: r.id,
-        contact_id: r.contact_id,
-        status: r.status,
-        version: r.version,
-        current_step_id: r.status === "active" ? r.step_id : null,
-        wake_at: r.status === "active" ? iso(r.wake_at) : null,
-        entered_at: iso(r.entered_at)!,
-        finished_at: iso(r.finished_at),
-        exit_reason: r.exit_reason,
-      }));
     },
   };
 }

@@ -8,7 +8,7 @@ import { listFields } from "../fields/fields-repo.ts";
 import { findContact, listIdsOf, toState } from "../contacts/contacts-repo.ts";
 import { fieldsByTag } from "../contacts/field-input.ts";
 import { errors } from "../errors.ts";
-import { renderEmail } from "../email/render.ts";
+import { type Renderer, RenderUnavailableError } from "../email/render-pool.ts";
 
 export interface SimulateInput {
   contact?: { email?: string; status?: "subscribed" | "unsubscribed"; fields?: Record<string, unknown>; list_ids?: number[] };
@@ -20,7 +20,7 @@ export interface SimulateInput {
  * The path a contact would take through a definition, and the emails it would get,
  * without side effects: delays are skipped over by moving a private clock.
  */
-export async function simulate(db: Kysely<Database>, accountId: number, def: Definition, input: SimulateInput, now: number) {
+export async function simulate(db: Kysely<Database>, renderer: Renderer, accountId: number, def: Definition, input: SimulateInput, now: number) {
   const defs = await listFields(db, accountId);
   let email = input.contact?.email ?? "contact@example.com";
   let ctxContact: ConditionContext["contact"];
@@ -61,7 +61,13 @@ export async function simulate(db: Kysely<Database>, accountId: number, def: Def
         ? await db.selectFrom("email_templates").select(["subject", "body_html", "body_text"]).where("account_id", "=", accountId).where("id", "=", e.email.template_id).executeTakeFirst()
         : undefined;
       const parts = tpl ? { subject: tpl.subject, html: tpl.body_html, text: tpl.body_text } : { subject: e.email.subject ?? "", html: e.email.html ?? "", text: e.email.text ?? "" };
-      const rendered = renderEmail(parts, { ...ctx.contact.fields, email, event, unsubscribe_url: "https://example.invalid/unsubscribe" });
+      let rendered;
+      try {
+        rendered = await renderer.render(parts, { ...ctx.contact.fields, email, event, unsubscribe_url: "https://example.invalid/unsubscribe" });
+      } catch (err) {
+        if (err instanceof RenderUnavailableError) throw err;
+        throw errors.validation({ [`steps/${e.stepId}/email`]: [`cannot render: ${err instanceof Error ? err.message : String(err)}`] });
+      }
       emails.push({ step_id: e.stepId, ...rendered });
     }
     if (t.end) end = t.end.status === "exited" ? `exited:${t.end.reason}` : "completed";

@@ -4,10 +4,9 @@ import type { AppliedChange, ContactState } from "../../core/contacts/contact-ch
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { normalizeEmail } from "../../core/contacts/email.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
-import { inList, insertRows, isPostgres, rowsRelation } from "../db/rows-relation.ts";
-import { fieldValueCondition } from "../db/json-fields.ts";
+import { inList, insertRows, rowsRelation } from "../db/rows-relation.ts";
+import { dialectOf } from "../db/dialect-of.ts";
 import { fixedQuery } from "../db/fixed-query.ts";
-import type { DialectName } from "../db/connect.ts";
 
 export type ContactRow = Selectable<ContactsTable>;
 
@@ -18,23 +17,24 @@ type Db = Kysely<Database>;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether an identifier names a contact by its uuid (else by its email). */
+export function isContactId(identifier: string): boolean {
+  return UUID_RE.test(identifier);
+}
+
 /**
- * A contact by uuid or (already URL-decoded) email, within one account. `forUpdate`: the
- * caller will write a change computed from this read, so on PostgreSQL the row stays locked
- * until its transaction ends; a concurrent writer (an engine step, another request) waits,
- * and one that wrote first is seen here. SQLite has one writer: nothing changes meanwhile.
+ * A contact by uuid or (already URL-decoded) email, within one account, to show or to
+ * refer to. A change is never computed from this read: the contact writer reads the
+ * states it changes itself, with their row versions (contact-writer.ts).
  */
-export async function findContact(db: Db, accountId: number, identifier: string, { forUpdate = false } = {}): Promise<ContactRow | undefined> {
-  const [byId, byEmail] = forUpdate && isPostgres(db) ? [contactByIdLocked, contactByEmailLocked] : [contactById, contactByEmail];
-  const [row] = UUID_RE.test(identifier) ? await byId(db, [accountId, identifier.toLowerCase()]) : await byEmail(db, [accountId, normalizeEmail(identifier)]);
+export async function findContact(db: Db, accountId: number, identifier: string): Promise<ContactRow | undefined> {
+  const [row] = isContactId(identifier) ? await contactById(db, [accountId, identifier.toLowerCase()]) : await contactByEmail(db, [accountId, normalizeEmail(identifier)]);
   return row;
 }
 
 // Every contact request runs one of them.
 const contactById = fixedQuery<ContactRow>("select * from contacts where account_id = ? and id = ?");
 const contactByEmail = fixedQuery<ContactRow>("select * from contacts where account_id = ? and email = ?");
-const contactByIdLocked = fixedQuery<ContactRow>("select * from contacts where account_id = ? and id = ? for update");
-const contactByEmailLocked = fixedQuery<ContactRow>("select * from contacts where account_id = ? and email = ? for update");
 
 export async function listIdsOf(db: Db, accountId: number, contactIds: readonly string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>(contactIds.map((id) => [id, []]));
@@ -63,22 +63,28 @@ export function toState(row: ContactRow, listIds: number[]): ContactState {
 /** A contact's state as read, with the row version a write computed from it must find. */
 export interface ReadState {
   state: ContactState;
-  /** PostgreSQL: the row's `xmin` (see ContactWrite.readVersion); SQLite has one writer and none. */
+  /** The row's version (`Dialect.rowVersion`: PostgreSQL's `xmin`; SQLite has one writer and none), see ContactWrite.readVersion. */
   version: string | undefined;
+  createdAt: number;
+  updatedAt: number;
 }
 
-/** Current states of the account's contacts with these ids or (normalised) emails. */
-export async function readStates(db: Db, accountId: number, by: "id" | "email", keys: readonly string[]): Promise<ReadState[]> {
-  if (keys.length === 0) return [];
+/** Current states of the account's contacts with these ids or (normalised) emails, in one read. */
+export async function readStates(db: Db, accountId: number, keys: { ids: readonly string[]; emails: readonly string[] }): Promise<ReadState[]> {
+  const named = (["id", "email"] as const).flatMap((column) => {
+    const values = column === "id" ? keys.ids : keys.emails;
+    return values.length > 0 ? [inList(db, column, values, "text")] : [];
+  });
+  if (named.length === 0) return [];
   const rows = await db
     .selectFrom("contacts")
     .selectAll()
-    .select(isPostgres(db) ? sql<string>`xmin::text`.as("row_version") : sql<null>`null`.as("row_version"))
+    .select(dialectOf(db).rowVersion().as("row_version"))
     .where("account_id", "=", accountId)
-    .where(inList(db, by, keys, "text"))
+    .where((eb) => eb.or(named))
     .execute();
   const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
-  return rows.map(({ row_version, ...r }) => ({ state: toState(r, lists.get(r.id) ?? []), version: row_version ?? undefined }));
+  return rows.map(({ row_version, ...r }) => ({ state: toState(r, lists.get(r.id) ?? []), version: row_version ?? undefined, createdAt: r.created_at, updatedAt: r.updated_at }));
 }
 
 export interface ContactSearch {
@@ -101,7 +107,7 @@ function escapeLike(s: string): string {
  * One page of an account's contacts, newest first. Ids are uuid v7, time-ordered, so the
  * primary key orders them by creation and the last id of a page is the next page's cursor.
  */
-export function searchContacts(db: Db, dialect: DialectName, accountId: number, q: ContactSearch): Promise<ContactRow[]> {
+export function searchContacts(db: Db, accountId: number, q: ContactSearch): Promise<ContactRow[]> {
   let query = db.selectFrom("contacts").selectAll().where("account_id", "=", accountId);
   // Addresses are stored lower-cased, so a lower-cased pattern matches case-insensitively on both databases.
   if (q.search) query = query.where(sql<boolean>`email like ${`%${escapeLike(q.search.trim().toLowerCase())}%`} escape '\\'`);
@@ -110,7 +116,7 @@ export function searchContacts(db: Db, dialect: DialectName, accountId: number, 
     const listId = q.listId;
     query = query.where("id", "in", (eb) => eb.selectFrom("contact_lists").select("contact_id").where("account_id", "=", accountId).where("list_id", "=", listId));
   }
-  if (q.field) query = query.where(fieldValueCondition(dialect, q.field.id, q.field.value));
+  if (q.field) query = query.where(dialectOf(db).fieldValue(q.field.id, q.field.value));
   if (q.before !== undefined) query = query.where("id", "<", q.before);
   return query.orderBy("id", "desc").limit(q.limit).execute();
 }
@@ -127,7 +133,7 @@ export async function countContacts(db: Db, accountId: number): Promise<number> 
 export interface ContactWrite {
   applied: AppliedChange;
   isNew: boolean;
-  /** PostgreSQL: the row's version (xmin) when the change was computed; checked on write. */
+  /** The row's version when the change was computed (PostgreSQL's xmin; none on SQLite): the write lands only on it. */
   readVersion?: string;
 }
 
@@ -178,17 +184,17 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
 }
 
 /**
- * Writes many contacts' email, status and fields in one statement. On PostgreSQL the ids
- * also restrict the scan: the join alone may be planned as a hash join over every contact
- * (SQLite, given the same restriction, scanned the contacts once per row instead). A write
+ * Writes many contacts' email, status and fields in one statement, looked up by key
+ * (`Dialect.joinedUpdateKeys`). A write
  * that carries the version it was computed from only lands on that version; if any missed
- * it, ContactChangedMeanwhile (the caller's transaction must roll back).
+ * it (changed or deleted meanwhile), ContactChangedMeanwhile: the caller's transaction must
+ * roll back (docs/adr/0010). Where the dialect has no row versions no write carries one.
  */
 async function updateContactRows(db: Db, accountId: number, writes: readonly ContactWrite[], now: number): Promise<void> {
   if (writes.length === 0) return;
-  const postgres = isPostgres(db);
+  const dialect = dialectOf(db);
   const states = writes.map((w) => w.applied.after);
-  const checked = postgres && writes.some((w) => w.readVersion !== undefined);
+  const checked = writes.some((w) => w.readVersion !== undefined);
   const relation = rowsRelation(
     db,
     ["text", "text", "text", "text", "text"],
@@ -197,12 +203,46 @@ async function updateContactRows(db: Db, accountId: number, writes: readonly Con
   const result = await sql<{ id: string }>`
     with v(id, email, status, fields, read_version) as (${relation})
     update contacts set email = v.email, status = v.status, fields = v.fields, updated_at = ${now}
-    from v where contacts.account_id = ${accountId} and contacts.id = v.id${
-      postgres ? sql` and ${inList(db, "contacts.id", states.map((c) => c.id), "text")}` : sql``
-    }${checked ? sql` and (v.read_version is null or contacts.xmin::text = v.read_version)` : sql``}
+    from v where contacts.account_id = ${accountId} and contacts.id = v.id${dialect.joinedUpdateKeys("contacts.id", states.map((c) => c.id), "text")}${
+      checked ? sql` and (v.read_version is null or ${dialect.rowVersion()} = v.read_version)` : sql``
+    }
     returning contacts.id`.execute(db);
   if (checked && result.rows.length < writes.length) {
     const written = new Set(result.rows.map((r) => r.id));
     throw new ContactChangedMeanwhile(states.map((c) => c.id).filter((id) => !written.has(id)));
   }
+}
+
+// The ingestion endpoint's insert (POST /api/contacts/{id}/events).
+const insertEvent = fixedQuery<{ id: number | string }>("insert into contact_events (account_id, contact_id, name, params, created_at) values (?, ?, ?, ?, ?) returning id");
+
+/** Records a custom event of a contact; answers its id. */
+export async function insertContactEvent(db: Db, accountId: number, contactId: string, name: string, params: Record<string, unknown>, now: number): Promise<number> {
+  const [inserted] = await insertEvent(db, [accountId, contactId, name, JSON.stringify(params), now]);
+  return Number(inserted!.id);
+}
+
+/**
+ * Removes a contact and its personal data: memberships, custom events, the payloads of
+ * its trigger events, and the address and render context of its messages (their counts stay).
+ */
+export async function eraseContact(db: Db, accountId: number, contactId: string): Promise<void> {
+  await db.updateTable("trigger_events").set({ payload: JSON.stringify({ v: 1, erased: true }) }).where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+  await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+  await db.deleteFrom("contact_events").where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+  await db.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", contactId).execute();
+  await db.updateTable("messages").set({ to_email: "", context: "{}" }).where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+}
+
+/** A deleted contact's active runs exit now, except one mid-step (under a live lease): it exits at its next step. Answers the runs exited. */
+export function exitRunsOfDeletedContact(db: Db, accountId: number, contactId: string, now: number) {
+  return db
+    .updateTable("runs")
+    .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null, lease_token: null, lease_until: null })
+    .where("account_id", "=", accountId)
+    .where("contact_id", "=", contactId)
+    .where("status", "=", "active")
+    .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+    .returning(["automation_id", "step_id", "phase"])
+    .execute();
 }

@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../db/connect.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { ApiError, errors, type FieldErrors, messagesOf, Problems } from "../errors.ts";
-import { applyContactChange, type ContactChange, type ContactState } from "../../core/contacts/contact-change.ts";
+import type { ContactChange, ContactState } from "../../core/contacts/contact-change.ts";
 import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import { type FieldValue, parseFieldValue } from "../../core/contacts/field-value.ts";
 import { type FieldRow, listFields } from "../fields/fields-repo.ts";
@@ -13,11 +13,22 @@ import { missingListIds } from "../lists/lists-service.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
 import { bumpCounters } from "../db/counters.ts";
 import { groupCommit } from "../db/group-commit.ts";
-import { fixedQuery } from "../db/fixed-query.ts";
-import { countContacts, type ContactSearch, findContact, listIdsOf, persistContactWrites, searchContacts, toState } from "./contacts-repo.ts";
+import {
+  countContacts,
+  type ContactSearch,
+  eraseContact,
+  exitRunsOfDeletedContact,
+  findContact,
+  insertContactEvent,
+  isContactId,
+  listIdsOf,
+  searchContacts,
+  toState,
+} from "./contacts-repo.ts";
+import { type ContactBatch, ContactChangedMeanwhile, readContacts, withContactRaces } from "./contact-writer.ts";
 import type { ContactView } from "../../core/contacts/contact-view.ts";
 import { fieldsByTag, resolveFieldInput } from "./field-input.ts";
-import { suppress, suppressedAmong, unsuppress } from "./suppressions.ts";
+import { suppress, suppressedAmong, unsuppress } from "./suppressions-repo.ts";
 
 export type { ContactView };
 
@@ -55,8 +66,9 @@ export interface EventInput {
 
 type Db = Kysely<Database>;
 
-// The ingestion endpoint's insert (POST /api/contacts/{id}/events).
-const insertEvent = fixedQuery<{ id: number | string }>("insert into contact_events (account_id, contact_id, name, params, created_at) values (?, ?, ?, ?, ?) returning id");
+function mergeTags(defs: readonly FieldRow[]): Map<number, string> {
+  return new Map(defs.map((d) => [d.id, d.merge_tag]));
+}
 
 function merge(into: FieldErrors, from: FieldErrors): void {
   for (const [k, msgs] of Object.entries(from)) messagesOf(into, k).push(...msgs);
@@ -117,25 +129,28 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
     }
   }
 
-  /** Inserts a new contact from a change; the caller holds the transaction. */
-  async function insertNew(trx: Db, accountId: number, email: string, change: ContactChange, defs: FieldRow[], now: number) {
+  /** Creates a contact in the writer's batch and writes it; the caller holds the transaction. */
+  async function insertNew(trx: Db, accountId: number, batch: ContactBatch, email: string, change: ContactChange, defs: FieldRow[], now: number) {
     await checkLimit(trx, accountId);
     const suppressed = (await suppressedAmong(trx, accountId, [email])).has(email);
     const status = (change.unsubscribed ?? suppressed) ? "unsubscribed" : "subscribed";
-    const tags = new Map(defs.map((d) => [d.id, d.merge_tag]));
-    const applied = applyContactChange(null, { id: uuidv7(), email, status }, { ...change, unsubscribed: undefined }, tags);
-    await persistContactWrites(trx, accountId, [{ applied, isNew: true }], now);
+    const applied = batch.create({ id: uuidv7(), email, status }, { ...change, unsubscribed: undefined });
+    await batch.persist(now);
     if (change.unsubscribed === false) await unsuppress(trx, accountId, email);
     return view(applied.after, defs, now, now);
   }
 
-  /** Runs a write; a unique-email race between two requests becomes a 422, never a 500. */
+  /**
+   * Runs a write; a unique-email race between two requests becomes a 422, and a contact
+   * still changing under every one of the writer's attempts a 409 (try again), never a 500.
+   */
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err) {
       if (err instanceof ApiError) throw err;
       if (isUniqueViolation(err)) throw errors.validation({ email: ["has already been taken"] });
+      if (err instanceof ContactChangedMeanwhile) throw errors.conflict("the contact kept changing meanwhile; try again");
       throw err;
     }
   }
@@ -169,7 +184,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         if (!CURSOR_RE.test(before)) problems.add("cursor", "is invalid");
       }
       problems.throwIfAny();
-      const rows = await searchContacts(db, store.dialect, accountId, {
+      const rows = await searchContacts(db, accountId, {
         ...(q.search ? { search: q.search } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.list_id !== undefined ? { listId: q.list_id } : {}),
@@ -190,8 +205,9 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
       const { email, defs, values } = await checkInput(db, accountId, input, [{ attribute: "list_ids", ids: listIds }]);
       return changed(guarded(() =>
         writes.run(async (trx) => {
-          if (await findContact(trx, accountId, email)) throw errors.validation({ email: ["has already been taken"] });
-          return insertNew(trx, accountId, email, { fields: values, listsIncluded: listIds }, defs, clock.now());
+          const batch = await readContacts(trx, accountId, { emails: [email] }, mergeTags(defs));
+          if (batch.current(email)) throw errors.validation({ email: ["has already been taken"] });
+          return insertNew(trx, accountId, batch, email, { fields: values, listsIncluded: listIds }, defs, clock.now());
         }),
       ));
     },
@@ -210,24 +226,26 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
       ]);
       const change: ContactChange = { email, fields: values, listsIncluded: included, listsExcluded: excluded, unsubscribed: input.unsubscribed };
 
-      return changed(guarded(() =>
+      // Computed from the contact as read, written only over that version: a change another
+      // transaction committed meanwhile makes the write compute again (withContactRaces).
+      return changed(guarded(() => withContactRaces(() =>
         writes.run(async (trx) => {
           const now = clock.now();
-          const row = (await findContact(trx, accountId, identifier, { forUpdate: true })) ?? (await findContact(trx, accountId, email, { forUpdate: true }));
-          if (!row) return { action: "created" as const, data: await insertNew(trx, accountId, email, change, defs, now) };
+          const named = isContactId(identifier) ? { ids: [identifier.toLowerCase()], emails: [email] } : { emails: [normalizeEmail(identifier), email] };
+          const batch = await readContacts(trx, accountId, named, mergeTags(defs));
+          const before = batch.current(isContactId(identifier) ? identifier.toLowerCase() : normalizeEmail(identifier)) ?? batch.current(email);
+          if (!before) return { action: "created" as const, data: await insertNew(trx, accountId, batch, email, change, defs, now) };
 
-          if (email !== row.email && (await findContact(trx, accountId, email))) {
-            throw errors.validation({ email: ["has already been taken"] });
-          }
-          const lists = await listIdsOf(trx, accountId, [row.id]);
-          const tags = new Map(defs.map((d) => [d.id, d.merge_tag]));
-          const applied = applyContactChange(toState(row, lists.get(row.id) ?? []), null, change, tags);
-          await persistContactWrites(trx, accountId, [{ applied, isNew: false }], now);
+          const holder = batch.current(email);
+          if (holder && holder.id !== before.id) throw errors.validation({ email: ["has already been taken"] });
+          const applied = batch.change(before.id, change)!;
+          await batch.persist(now);
           if (input.unsubscribed === false) await unsuppress(trx, accountId, email);
           const touched = applied.rowChanged || applied.added.length > 0 || applied.removed.length > 0;
-          return { action: "updated" as const, data: view(applied.after, defs, row.created_at, touched ? now : row.updated_at) };
+          const stamps = batch.stamps(before.id)!;
+          return { action: "updated" as const, data: view(applied.after, defs, stamps.createdAt, touched ? now : stamps.updatedAt) };
         }),
-      ));
+      )));
     },
 
     /**
@@ -239,27 +257,11 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         const row = await findContact(trx, accountId, identifier);
         if (!row) throw errors.contactsNotFound();
         const now = clock.now();
-        await trx
-          .updateTable("trigger_events")
-          .set({ payload: JSON.stringify({ v: 1, erased: true }) })
-          .where("account_id", "=", accountId)
-          .where("contact_id", "=", row.id)
-          .execute();
+        await eraseContact(trx, accountId, row.id);
         await recordTriggerEvents(trx, accountId, [{ type: "contact_deleted", contactId: row.id }], now);
-        await trx.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
-        await trx.deleteFrom("contact_events").where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
-        await trx.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", row.id).execute();
         await suppress(trx, accountId, row.email, "deleted", now);
         // Its runs leave now (a run mid-step leaves at its next step); messages keep counts, not the address.
-        const exited = await trx
-          .updateTable("runs")
-          .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null, lease_token: null, lease_until: null })
-          .where("account_id", "=", accountId)
-          .where("contact_id", "=", row.id)
-          .where("status", "=", "active")
-          .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
-          .returning(["automation_id", "step_id", "phase"])
-          .execute();
+        const exited = await exitRunsOfDeletedContact(trx, accountId, row.id, now);
         await bumpCounters(
           trx,
           exited.flatMap((r) => [
@@ -267,7 +269,6 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
             ...(r.phase === "waiting" && r.step_id ? [{ account_id: accountId, automation_id: r.automation_id, step_id: r.step_id, metric: "abandoned", at: now }] : []),
           ]),
         );
-        await trx.updateTable("messages").set({ to_email: "", context: "{}" }).where("account_id", "=", accountId).where("contact_id", "=", row.id).execute();
       }));
     },
 
@@ -277,8 +278,8 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         const row = await findContact(trx, accountId, identifier);
         if (!row) throw errors.notFound();
         const now = clock.now();
-        const [inserted] = await insertEvent(trx, [accountId, row.id, input.name, JSON.stringify(params), now]);
-        await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId: Number(inserted!.id), name: input.name, params }], now);
+        const eventId = await insertContactEvent(trx, accountId, row.id, input.name, params, now);
+        await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId, name: input.name, params }], now);
         return { contact_id: row.id, contact_email: row.email, name: input.name, params };
       }));
     },

@@ -25,6 +25,13 @@ export interface Dialect {
   inList(column: string, values: readonly (string | number)[], type: ColumnType): Expression<SqlBool>;
   /** Many rows as a relation to join an UPDATE against. */
   rowsRelation(types: readonly ColumnType[], rows: readonly unknown[][]): RawBuilder<unknown>;
+  /**
+   * What follows the join condition of an `UPDATE … FROM rowsRelation` on `column` so the
+   * rows are looked up by key: PostgreSQL ` and column = any(values)` (the join alone may be
+   * planned as a hash join over the whole table); SQLite nothing (given the same restriction
+   * it scanned the table once per row).
+   */
+  joinedUpdateKeys(column: string, values: readonly (string | number)[], type: ColumnType): RawBuilder<unknown>;
   /** The relation an `insert … select` reads its rows from, and how its parameters are passed. */
   bulkSource(columns: readonly string[], types: Readonly<Record<string, ColumnType | undefined>>): string;
   /** The parameters of `bulkSource` for these rows (each an array of `columnCount` values). */

@@ -9,12 +9,13 @@ import { messageSubject } from "./migrations/0006-message-subject.ts";
 import { usersSessions } from "./migrations/0007-users-sessions.ts";
 import { fillfactor } from "./migrations/0008-fillfactor.ts";
 import { importChunks } from "./migrations/0009-import-chunks.ts";
+import { refusalsByContact } from "./migrations/0010-refusals-by-contact.ts";
 
 /** One ordered set of migrations for both databases; each may shape itself per dialect. */
 function provider(store: Store): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect), "0004-email": email(store.dialect), "0005-counters": counters(store.dialect), "0006-message-subject": messageSubject(), "0007-users-sessions": usersSessions(store.dialect), "0008-fillfactor": fillfactor(store.dialect), "0009-import-chunks": importChunks(store.dialect) };
+      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect), "0004-email": email(store.dialect), "0005-counters": counters(store.dialect), "0006-message-subject": messageSubject(), "0007-users-sessions": usersSessions(store.dialect), "0008-fillfactor": fillfactor(store.dialect), "0009-import-chunks": importChunks(store.dialect), "0010-refusals-by-contact": refusalsByContact() };
     },
   };
 }

@@ -20,6 +20,7 @@ export const postgresDialect: Dialect = {
   inList: (column, values, type) => sql<SqlBool>`${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`,
   // One array per column through unnest: a handful of parameters however many rows.
   rowsRelation: (types, rows) => sql`select * from unnest(${sql.join(types.map((t, i) => sql`${rows.map((r) => r[i])}::${sql.raw(t)}[]`))})`,
+  joinedUpdateKeys: (column, values, type) => sql` and ${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`,
   bulkSource: (columns, types) => `select * from unnest(${columns.map((c) => `?::${types[c]}[]`).join(", ")}) as u(${columns.map((c) => `"${c}"`).join(", ")})`,
   bulkParams: (rows, columnCount) => Array.from({ length: columnCount }, (_, i) => rows.map((r) => r[i])),
   placeholders: numberPlaceholders,

@@ -14,6 +14,7 @@ export const sqliteDialect: Dialect = {
   // A VALUES list: an UPDATE … FROM a `json_each` relation was planned as a scan of the
   // whole table per row.
   rowsRelation: (_types, rows) => sql`values ${sql.join(rows.map((r) => sql`(${sql.join(r)})`))}`,
+  joinedUpdateKeys: () => sql``,
   // One JSON array of rows, parsed in C: not a bound parameter per value.
   bulkSource: (columns) => `select ${columns.map((c, i) => `json_extract(value, '$[${i}]') as "${c}"`).join(", ")} from json_each(?)`,
   bulkParams: (rows) => [JSON.stringify(rows)],

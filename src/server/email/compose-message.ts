@@ -1,6 +1,7 @@
 import juice from "juice";
 import type { EmailConfig } from "../../core/flow/schema.ts";
-import { type EmailParts, type RenderLimits, RenderLimitError, renderEmail } from "./render.ts";
+import { type EmailParts, type RenderLimits, RenderLimitError } from "./render.ts";
+import { type Renderer, RenderUnavailableError } from "./render-pool.ts";
 import type { TrackingLinks } from "./tokens.ts";
 import { listHeaders, type MessageKey, messageIdFor } from "./headers.ts";
 import type { Envelope } from "./transport.ts";
@@ -21,6 +22,8 @@ export interface ComposeDeps {
   host: string;
   defaultFrom: string;
   limits: RenderLimits;
+  /** Renders off the event loop (render-pool.ts). */
+  render: Renderer["render"];
 }
 
 export interface Composed {
@@ -77,16 +80,17 @@ const PREHEADER_STYLE = "display:none;font-size:1px;color:transparent;line-heigh
  * juice, the preheader as a hidden first element, tracking (open pixel, click redirects)
  * unless turned off for the email, and the headers that identify it. Throws RenderError.
  */
-export function composeMessage(m: MessageToCompose, parts: EmailParts, fields: Record<string, unknown>, deps: ComposeDeps): Composed {
+export async function composeMessage(m: MessageToCompose, parts: EmailParts, fields: Record<string, unknown>, deps: ComposeDeps): Promise<Composed> {
   const unsubscribeUrl = deps.links.unsubscribe(m.id);
   const event = { name: m.context.event?.name ?? "", params: m.context.event?.params ?? {} };
   const vars = { ...fields, email: m.to_email, event, unsubscribe_url: unsubscribeUrl };
   let rendered: EmailParts;
   let preheader = "";
   try {
-    rendered = renderEmail(parts, vars, deps.limits);
-    if (m.email.preheader) preheader = renderEmail({ subject: "", html: m.email.preheader, text: " " }, vars, deps.limits).html;
+    rendered = await deps.render(parts, vars);
+    if (m.email.preheader) preheader = (await deps.render({ subject: "", html: m.email.preheader, text: " " }, vars)).html;
   } catch (err) {
+    if (err instanceof RenderUnavailableError) throw err;
     const why = err instanceof RenderLimitError ? err.message : `template error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`;
     throw new RenderError(why);
   }

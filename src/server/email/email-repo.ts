@@ -5,12 +5,13 @@ type Db = Kysely<Database>;
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 /** The capture outbox, newest first, as DESIGN.md's `GET /api/outbox/messages` answers it. */
-export async function listOutbox(db: Db, accountId: number, opts: { to?: string; limit: number }) {
+export async function listOutbox(db: Db, accountId: number, opts: { to?: string; beforeId?: number; limit: number }) {
   let q = db
     .selectFrom("outbox_messages")
     .select(["id", "message_id", "from_addr", "to_addr", "subject", "html", "text", "headers", "created_at"])
     .where("account_id", "=", accountId);
   if (opts.to !== undefined) q = q.where("to_addr", "=", opts.to);
+  if (opts.beforeId !== undefined) q = q.where("id", "<", opts.beforeId);
   const rows = await q.orderBy("id", "desc").limit(opts.limit).execute();
   return rows.map((r) => ({
     id: Number(r.id),

@@ -7,15 +7,20 @@ export interface EmailParts {
 }
 
 // An isolated Handlebars: helpers registered elsewhere never leak in. Prototype access
-// stays off (the runtime default), so {{constructor.constructor}} renders nothing.
+// stays off (the runtime default), so {{constructor.constructor}} renders nothing. `log`
+// is off: it would let a template write whatever it likes into the server's log.
 const hbs = Handlebars.create();
+hbs.unregisterHelper("log");
 
 /**
  * Handlebars is synchronous: a render cannot be interrupted from outside without a thread
  * per render. Every repetition goes through `each` (a block over an array reaches it via
  * blockHelperMissing), so `each` is wrapped to check the wall-clock deadline and the bytes
- * produced at every iteration, and to throw once either is exceeded. Without partials
- * (none are registered) nothing else can loop or recurse.
+ * produced at every iteration, and to throw once either is exceeded. Partials and
+ * decorators are refused (see `unsupportedSyntax`), so nothing else can loop or recurse.
+ * Compiling is not covered (a 100 KB template of `{{a}}` takes Handlebars seconds and
+ * hundreds of MB): that, and any bug here, is what the worker pool's hard wall-clock and
+ * heap limits are for (render-pool.ts).
  */
 export interface RenderLimits {
   /** Largest template source and largest rendered part, in bytes (UTF-16 units). */
@@ -27,15 +32,48 @@ export const DEFAULT_RENDER_LIMITS: RenderLimits = { maxBytes: 1024 * 1024, time
 
 export class RenderLimitError extends Error {}
 
+export const timeLimitMessage = (ms: number) => `render time limit of ${ms} ms exceeded`;
+
+/**
+ * Why a template cannot be rendered whatever the data, or null. Partials (`{{> p}}`) and
+ * inline partials (`{{#*inline}}`, a decorator) are refused: none are registered, so a
+ * template could only call partials it defines itself, and ten nested inline partials of
+ * ten calls each render 10^10 characters in under 1 KB with no loop the budget sees.
+ * Throws Handlebars' own error when the source does not parse.
+ */
+export function unsupportedSyntax(source: string): string | null {
+  return refusedIn(Handlebars.parse(source));
+}
+
+function refusedIn(ast: hbs.AST.Program): string | null {
+  let found: string | null = null;
+  class Refuse extends Handlebars.Visitor {
+    override PartialStatement(): void {
+      found ??= "uses a partial ({{> …}}), which templates cannot use";
+    }
+    override PartialBlockStatement(): void {
+      found ??= "uses a partial block ({{#> …}}), which templates cannot use";
+    }
+    override DecoratorBlock(): void {
+      found ??= "uses an inline partial or decorator ({{#* …}}), which templates cannot use";
+    }
+    override Decorator(): void {
+      found ??= "uses a decorator ({{* …}}), which templates cannot use";
+    }
+  }
+  new Refuse().accept(ast);
+  return found;
+}
+
 // One render runs at a time (synchronous), so a module-level budget is safe.
-let budget: { deadline: number; maxBytes: number; produced: number } | null = null;
+let budget: { deadline: number; timeoutMs: number; maxBytes: number; produced: number } | null = null;
 const originalEach = hbs.helpers["each"] as Handlebars.HelperDelegate;
 hbs.registerHelper("each", function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
   const b = budget;
   if (!b) return originalEach.call(this, context, options);
   const inner = options.fn;
   const fn = (ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
-    if (performance.now() > b.deadline) throw new RenderLimitError("render time limit exceeded");
+    if (performance.now() > b.deadline) throw new RenderLimitError(timeLimitMessage(b.timeoutMs));
     const out = inner(ctx, opts);
     // Nested loops count their output at each level, so the loop budget is a few times the part limit.
     b.produced += out.length;
@@ -46,14 +84,26 @@ hbs.registerHelper("each", function (this: unknown, context: unknown, options: H
 });
 
 const cache = new Map<string, HandlebarsTemplateDelegate>();
+// Bounded by source size too: a render runs under a heap limit, which a cache of a thousand
+// 1 MB templates would exhaust.
+const CACHE_ENTRIES = 1000;
+const CACHE_CHARS = 8 * 1024 * 1024;
+let cachedChars = 0;
 
 function compiled(source: string, noEscape = false): HandlebarsTemplateDelegate {
   const key = `${noEscape ? "raw" : "html"}:${source}`;
   let t = cache.get(key);
   if (!t) {
-    t = hbs.compile(source, { noEscape });
-    if (cache.size > 1000) cache.clear();
+    const ast = Handlebars.parse(source);
+    const refused = refusedIn(ast);
+    if (refused) throw new RenderLimitError(`template ${refused}`);
+    t = hbs.compile(ast, { noEscape });
+    if (cache.size >= CACHE_ENTRIES || cachedChars + key.length > CACHE_CHARS) {
+      cache.clear();
+      cachedChars = 0;
+    }
     cache.set(key, t);
+    cachedChars += key.length;
   }
   return t;
 }
@@ -77,14 +127,16 @@ export function textFromHtml(html: string): string {
 
 /**
  * Renders subject, HTML and text with the contact's variables; HTML values are escaped.
- * Throws RenderLimitError beyond the limits (source size, output size, time).
+ * Throws RenderLimitError beyond the limits (source size, output size, time) or for
+ * refused syntax. Synchronous and only bounded by the checks above: the server calls it in
+ * a worker thread (render-pool.ts), never on its event loop.
  */
 export function renderEmail(parts: EmailParts, vars: Record<string, unknown>, limits: RenderLimits = DEFAULT_RENDER_LIMITS): EmailParts {
   for (const [name, source] of Object.entries(parts)) {
     if (source.length > limits.maxBytes) throw new RenderLimitError(`template ${name} exceeds ${limits.maxBytes} bytes`);
   }
   const options = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
-  budget = { deadline: performance.now() + limits.timeoutMs, maxBytes: limits.maxBytes, produced: 0 };
+  budget = { deadline: performance.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes, produced: 0 };
   try {
     const html = parts.html ? compiled(parts.html)(vars, options) : "";
     const text = parts.text ? compiled(parts.text)(vars, options) : textFromHtml(html);

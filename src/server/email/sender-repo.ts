@@ -1,11 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
-import { applyContactChange } from "../../core/contacts/contact-change.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { fieldsByTag } from "../contacts/field-input.ts";
-import { listIdsOf, persistContactWrites, toState } from "../contacts/contacts-repo.ts";
-import { suppress, suppressedAmong } from "../contacts/suppressions.ts";
+import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
+import { suppress, suppressedAmong } from "../contacts/suppressions-repo.ts";
 import { bumpCounters, type Bump } from "../db/counters.ts";
 import type { ClaimedMessage } from "../db/claim-messages.ts";
 import type { EmailParts } from "./render.ts";
@@ -75,10 +74,12 @@ export type Outcome =
  * Answers the ids whose write was fenced off.
  */
 export async function recordOutcomes(db: Db, token: string, now: number, batch: readonly { msg: ClaimedMessage; outcome: Outcome }[]): Promise<number[]> {
-  return db.transaction().execute(async (trx) => {
+  // The bounces' unsubscribes are written only over the contact versions they read: one
+  // that lost a race computes the whole batch's commit again (nothing of it committed).
+  return withContactRaces(() => db.transaction().execute(async (trx) => {
     const fenced: number[] = [];
     const bumps: Bump[] = [];
-    const bounced: ClaimedMessage[] = [];
+    const bounced: { msg: ClaimedMessage; outcome: Outcome }[] = [];
     for (const { msg, outcome } of batch) {
       const attempted = outcome.kind === "sent" || outcome.kind === "retry" || (outcome.kind === "failed" && outcome.messageId !== null);
       const base = { lease_token: null, lease_until: null, ...(attempted ? { attempts: (msg.attempts ?? 0) + 1, first_attempt_at: msg.first_attempt_at ?? now } : {}) };
@@ -99,26 +100,29 @@ export async function recordOutcomes(db: Db, token: string, now: number, batch: 
       }
       const metric = outcome.kind === "sent" ? "email:sent" : outcome.kind === "failed" ? "email:failed" : outcome.kind === "skipped" ? "email:skipped" : null;
       if (metric) bumps.push({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
-      if (outcome.kind === "failed" && outcome.unknownUser) bounced.push(msg);
+      if (outcome.kind === "failed" && outcome.unknownUser) bounced.push({ msg, outcome });
     }
-    for (const msg of bounced) await unsubscribeBounced(trx, msg, now, batch.find((b) => b.msg.id === msg.id)!.outcome);
+    await unsubscribeBounced(trx, bounced, now);
     await bumpCounters(trx, bumps);
     return fenced;
-  });
+  }));
 }
 
 /**
- * A 5.1.1-style reply means the mailbox does not exist: the contact is unsubscribed through
- * the same contact-change path as the API (so `contact_unsubscribed` fires), and the address
- * is suppressed with the reply as its reason.
+ * A 5.1.1-style reply means the mailbox does not exist: the contacts are unsubscribed by the
+ * contact writer, like any other change (so `contact_unsubscribed` fires, and a field value
+ * another transaction committed since the read is never written back over), and each
+ * address is suppressed with the reply as its reason.
  */
-async function unsubscribeBounced(trx: Db, msg: ClaimedMessage, now: number, outcome: Outcome): Promise<void> {
-  const reply = outcome.kind === "failed" ? (outcome.response ?? outcome.error) : "";
-  await suppress(trx, msg.account_id, msg.to_email, `bounce: ${reply}`.slice(0, 500), now);
-  const row = await trx.selectFrom("contacts").selectAll().where("account_id", "=", msg.account_id).where("id", "=", msg.contact_id).executeTakeFirst();
-  if (!row || row.status === "unsubscribed") return;
-  const defs = await listFields(trx, msg.account_id);
-  const lists = await listIdsOf(trx, msg.account_id, [row.id]);
-  const applied = applyContactChange(toState(row, lists.get(row.id) ?? []), null, { unsubscribed: true }, new Map(defs.map((d) => [d.id, d.merge_tag])));
-  await persistContactWrites(trx, msg.account_id, [{ applied, isNew: false }], now);
+async function unsubscribeBounced(trx: Db, bounced: readonly { msg: ClaimedMessage; outcome: Outcome }[], now: number): Promise<void> {
+  for (const { msg, outcome } of bounced) {
+    const reply = outcome.kind === "failed" ? (outcome.response ?? outcome.error) : "";
+    await suppress(trx, msg.account_id, msg.to_email, `bounce: ${reply}`.slice(0, 500), now);
+  }
+  for (const accountId of new Set(bounced.map((b) => b.msg.account_id))) {
+    const ids = bounced.filter((b) => b.msg.account_id === accountId).map((b) => b.msg.contact_id);
+    const batch = await readContacts(trx, accountId, { ids });
+    for (const id of ids) batch.change(id, { unsubscribed: true });
+    await batch.persist(now);
+  }
 }

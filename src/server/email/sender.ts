@@ -7,6 +7,7 @@ import type { EmailConfig } from "../../core/flow/schema.ts";
 import { bumpCounters } from "../db/counters.ts";
 import { type ClaimedMessage, claimDueMessages, nextMessageDue, skipUnreachable } from "../db/claim-messages.ts";
 import type { RenderLimits } from "./render.ts";
+import type { Renderer } from "./render-pool.ts";
 import type { TrackingLinks } from "./tokens.ts";
 import { composeMessage, RenderError } from "./compose-message.ts";
 import { type Envelope, SendError, type Transport } from "./transport.ts";
@@ -22,6 +23,8 @@ export interface SenderOptions {
   leaseMs: number;
   retryWindowMs: number;
   limits: RenderLimits;
+  /** Renders each message off the event loop. */
+  renderer: Renderer;
   /** Host of the public URL (Message-ID, List-Id). */
   host: string;
   defaultFrom: string;
@@ -45,7 +48,7 @@ export interface SenderOptions {
  */
 export function sender(store: Store, clock: Clock & { refresh?: () => Promise<void> }, transport: Transport, links: TrackingLinks, wakeup: Wakeup, log: FastifyBaseLogger, opts: SenderOptions) {
   const random = opts.random ?? Math.random;
-  const deps = { links, host: opts.host, defaultFrom: opts.defaultFrom, limits: opts.limits };
+  const deps = { links, host: opts.host, defaultFrom: opts.defaultFrom, limits: opts.limits, render: opts.renderer.render };
 
   async function skipBatch(now: number): Promise<number> {
     return store.db.transaction().execute(async (trx) => {
@@ -92,25 +95,27 @@ export function sender(store: Store, clock: Clock & { refresh?: () => Promise<vo
     const configs = new Map<number, EmailConfig>(batch.map((m) => [m.id, JSON.parse(m.email) as EmailConfig]));
     const inputs = await loadRenderInputs(store.db, batch, new Map([...configs].map(([id, c]) => [id, c.template_id])));
     const outcomes = new Map<number, Outcome>();
-    const ready: { msg: ClaimedMessage; envelope: Envelope }[] = [];
-    for (const msg of batch) {
+    // Rendered in parallel: the render threads take them in turn.
+    const composed = await Promise.all(batch.map(async (msg): Promise<{ msg: ClaimedMessage; envelope: Envelope } | null> => {
       const email = configs.get(msg.id)!;
       if (inputs.suppressed.has(msg.id)) {
         outcomes.set(msg.id, { kind: "skipped", error: "address suppressed" });
-        continue;
+        return null;
       }
       const parts = email.template_id !== undefined ? inputs.templates.get(`${msg.account_id}:${email.template_id}`) : { subject: email.subject ?? "", html: email.html ?? "", text: email.text ?? "" };
       try {
         if (!parts) throw new RenderError(`template ${email.template_id} does not exist`);
         const fields = inputs.fields.get(msg.contact_id) ?? {};
         const context = JSON.parse(msg.context) as Parameters<typeof composeMessage>[0]["context"];
-        const { envelope } = composeMessage({ ...msg, email, context }, parts, fields, deps);
-        ready.push({ msg, envelope });
+        const { envelope } = await composeMessage({ ...msg, email, context }, parts, fields, deps);
+        return { msg, envelope };
       } catch (err) {
         if (!(err instanceof RenderError)) throw err;
         outcomes.set(msg.id, { kind: "failed", messageId: null, subject: null, error: `render: ${err.message}`, response: null });
+        return null;
       }
-    }
+    }));
+    const ready = composed.filter((c) => c !== null);
 
     // Read again just before sending: an unsubscribe that committed after the claim still wins.
     const subscribed = await stillSubscribed(store.db, batch);

@@ -1,16 +1,15 @@
-import type { Selectable } from "kysely";
 import type { Store } from "../db/connect.ts";
-import type { ExportsTable } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { errors } from "../errors.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { listIdsOf, parseStoredFields } from "../contacts/contacts-repo.ts";
 import type { JobHandler } from "../background/job-runner.ts";
+import { missingListIds } from "../lists/lists-service.ts";
 import { toCsv } from "./csv.ts";
+import type { ExportFilter } from "./export-filter.ts";
+import { contactsPage, exportFile, exportFilters, type ExportRow, findExport, finishExport, hasPendingExport, insertExport, requeueExport } from "./exports-repo.ts";
 
-export type ExportFilter =
-  | { name: "list_id"; operator: "equal"; value: number[] }
-  | { name: "subscription_status"; operator: "equal"; value: "subscribed" | "unsubscribed" };
+export type { ExportFilter } from "./export-filter.ts";
 
 export interface ExportView {
   id: number;
@@ -25,7 +24,7 @@ const PAGE = 1000;
 export function exportsService(store: Store, clock: Clock, opts: { publicUrl: string; onQueued?: () => void }) {
   const { db } = store;
 
-  function toView(row: Pick<Selectable<ExportsTable>, "id" | "account_id" | "status" | "created_at" | "updated_at">): ExportView {
+  function toView(row: ExportRow): ExportView {
     return {
       id: row.id,
       status: row.status,
@@ -42,15 +41,7 @@ export function exportsService(store: Store, clock: Clock, opts: { publicUrl: st
     const rows: unknown[][] = [];
     let after = "";
     for (;;) {
-      let q = db.selectFrom("contacts").selectAll().where("account_id", "=", accountId).where("id", ">", after);
-      for (const f of filters) {
-        if (f.name === "subscription_status") q = q.where("status", "=", f.value);
-        else
-          q = q.where("id", "in", (eb) =>
-            eb.selectFrom("contact_lists").select("contact_id").where("account_id", "=", accountId).where("list_id", "in", f.value.length ? f.value : [-1]),
-          );
-      }
-      const page = await q.orderBy("id").limit(PAGE).execute();
+      const page = await contactsPage(db, accountId, filters, after, PAGE);
       if (page.length === 0) break;
       const lists = await listIdsOf(db, accountId, page.map((c) => c.id));
       for (const c of page) {
@@ -73,18 +64,12 @@ export function exportsService(store: Store, clock: Clock, opts: { publicUrl: st
   const handler: JobHandler = {
     table: "exports",
     async run(job, leaseUntil) {
-      const row = await db.selectFrom("exports").select(["filters"]).where("id", "=", job.id).executeTakeFirstOrThrow();
-      const csv = await buildCsv(job.account_id, JSON.parse(row.filters) as ExportFilter[]);
-      await db
-        .updateTable("exports")
-        .set({ status: "finished", csv, lease_until: null, updated_at: clock.now() })
-        .where("id", "=", job.id)
-        .where("lease_until", "=", leaseUntil)
-        .execute();
+      const csv = await buildCsv(job.account_id, await exportFilters(db, job.id));
+      await finishExport(db, job.id, csv, leaseUntil, clock.now());
     },
     async fail(job) {
       // Exports have no failed state in Mailtrap's API: an empty file says nothing matched nothing; retry instead.
-      await db.updateTable("exports").set({ status: "created", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).execute();
+      await requeueExport(db, job.id, clock.now());
     },
   };
 
@@ -92,38 +77,26 @@ export function exportsService(store: Store, clock: Clock, opts: { publicUrl: st
     handler,
 
     async create(accountId: number, filters: ExportFilter[]): Promise<ExportView> {
-      const pending = await db
-        .selectFrom("exports")
-        .select("id")
-        .where("account_id", "=", accountId)
-        .where("status", "in", ["created", "started"])
-        .executeTakeFirst();
-      if (pending) throw errors.validation({ base: ["There is a previous export initiated. You will be notified by email once it is completed."] });
-      const now = clock.now();
-      const row = await db
-        .insertInto("exports")
-        .values({ account_id: accountId, status: "created", filters: JSON.stringify(filters), csv: null, lease_until: null, created_at: now, updated_at: now })
-        .returning(["id", "account_id", "status", "created_at", "updated_at"])
-        .executeTakeFirstOrThrow();
+      // A list of another account (or none) is refused as every other reference is, naming the filter.
+      const missing = await missingListIds(db, accountId, filters.flatMap((f) => (f.name === "list_id" ? f.value : [])));
+      if (missing.length > 0) throw errors.validation({ filters: [`contains invalid data: list ${missing.join(", ")} not found`] });
+      if (await hasPendingExport(db, accountId))
+        throw errors.validation({ base: ["There is a previous export initiated. You will be notified by email once it is completed."] });
+      const row = await insertExport(db, accountId, filters, clock.now());
       opts.onQueued?.();
       return toView(row);
     },
 
     async get(accountId: number, id: number): Promise<ExportView> {
-      const row = await db
-        .selectFrom("exports")
-        .select(["id", "account_id", "status", "created_at", "updated_at"])
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .executeTakeFirst();
+      const row = await findExport(db, accountId, id);
       if (!row) throw errors.notFound();
       return toView(row);
     },
 
     async file(accountId: number, id: number): Promise<string> {
-      const row = await db.selectFrom("exports").select(["csv", "status"]).where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
-      if (!row || row.status !== "finished" || row.csv === null) throw errors.notFound();
-      return row.csv;
+      const csv = await exportFile(db, accountId, id);
+      if (csv === undefined) throw errors.notFound();
+      return csv;
     },
   };
 }

@@ -70,9 +70,18 @@ export function toFieldErrors(list: readonly SchemaError[]): FieldErrors {
       case "oneOf":
         add(attr, `${subject}must be a string, number, boolean or null`);
         break;
+      case "discriminator": {
+        // A tagged union (steps by `type`, rules by `kind`): the tag is missing or names no member.
+        const tag = `value for '${[...inner, String(e.params["tag"])].join(".")}' `;
+        add(attr, e.params["error"] === "mapping" ? `${tag}is not included in the list` : `${tag}can't be blank`);
+        break;
+      }
       case "maxLength":
         if (e.params["propertyName"] !== undefined) add(attr, `key '${String(e.params["propertyName"])}' is too long`);
         else add(attr, `${subject}is too long (maximum is ${String(e.params["limit"])} characters)`);
+        break;
+      case "utf8":
+        add(attr, `${subject}is not valid UTF-8`);
         break;
       case "propertyNames":
         break; // reported through the failing property name's own error

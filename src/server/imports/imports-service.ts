@@ -3,15 +3,15 @@ import type { Store } from "../db/connect.ts";
 import type { PlannerStats } from "../db/planner-stats.ts";
 import type { Clock } from "../clock.ts";
 import { errors, type FieldErrors } from "../errors.ts";
-import { applyContactChange } from "../../core/contacts/contact-change.ts";
 import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { missingListIds } from "../lists/lists-service.ts";
-import { ContactChangedMeanwhile, countContacts, type ContactWrite, MAX_CONTACT_RACES, persistContactWrites, readStates } from "../contacts/contacts-repo.ts";
-import { isConflict } from "../db/connect.ts";
+import { countContacts } from "../contacts/contacts-repo.ts";
+import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
+import { failImport, findImport, finishImport, insertImport, nextChunk, recordChunk } from "./imports-repo.ts";
 import { resolveFieldInput } from "../contacts/field-input.ts";
-import { suppressedAmong } from "../contacts/suppressions.ts";
+import { suppressedAmong } from "../contacts/suppressions-repo.ts";
 import type { JobHandler } from "../background/job-runner.ts";
 
 export const IMPORT_MAX = 50_000;
@@ -86,107 +86,62 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
   async function applyNextChunk(job: { id: number; account_id: number }, leaseUntil: number): Promise<number> {
     const accountId = job.account_id;
     return await db.transaction().execute(async (trx) => {
-      const { processed } = await trx.selectFrom("imports").select("processed").where("id", "=", job.id).executeTakeFirstOrThrow();
-      // Applied chunks are deleted with their progress: the first left is the next.
-      const chunk = await trx.selectFrom("import_chunks").select(["seq", "contacts"]).where("import_id", "=", job.id).orderBy("seq").limit(1).executeTakeFirst();
+      const { processed, chunk } = await nextChunk(trx, job.id);
       if (!chunk) return 0;
       const batch = JSON.parse(chunk.contacts) as QueuedContact[];
       const now = clock.now();
       const defs = await listFields(trx, accountId);
       const tags = new Map(defs.map((d) => [d.id, d.merge_tag]));
       const emails = [...new Set(batch.map((c) => c.e))];
-      const states = new Map((await readStates(trx, accountId, "email", emails)).map((r) => [r.state.email, r]));
-      const suppressed = await suppressedAmong(trx, accountId, emails.filter((e) => !states.has(e)));
+      // Each contact written once, over the version read (an engine step that changed it
+      // meanwhile makes the chunk start again from a fresh read); the same address twice in
+      // one chunk folds into one write.
+      const contacts = await readContacts(trx, accountId, { emails }, tags);
+      const suppressed = await suppressedAmong(trx, accountId, emails.filter((e) => !contacts.current(e)));
       let room = opts.maxContacts > 0 ? Math.max(0, opts.maxContacts - (await countContacts(trx, accountId))) : Infinity;
-      const writes = new Map<string, ContactWrite>();
+      const seen = new Set<string>();
       let created = 0;
       let updated = 0;
       let overLimit = 0;
       for (const c of batch) {
-        const prior = writes.get(c.e);
-        const stored = states.get(c.e);
-        const before = prior ? prior.applied.after : (stored?.state ?? null);
         const change = { fields: new Map(c.f), listsIncluded: c.i, listsExcluded: c.x };
-        if (!before) {
-          if (room <= 0) {
-            overLimit++;
-            continue;
-          }
+        const first = !seen.has(c.e);
+        seen.add(c.e);
+        if (contacts.current(c.e)) {
+          contacts.change(c.e, change);
+          if (first) updated++;
+        } else if (room <= 0) {
+          overLimit++;
+        } else {
           room--;
           created++;
-          const status = suppressed.has(c.e) ? "unsubscribed" : "subscribed";
-          writes.set(c.e, { applied: applyContactChange(null, { id: uuidv7(), email: c.e, status }, change, tags), isNew: true });
-          continue;
-        }
-        const applied = applyContactChange(before, null, change, tags);
-        if (prior) {
-          // The same address twice in one import: fold the second change into the first write.
-          applied.events.unshift(...prior.applied.events);
-          applied.added.unshift(...prior.applied.added.filter((id) => !applied.removed.includes(id)));
-          applied.removed.unshift(...prior.applied.removed.filter((id) => !applied.added.includes(id)));
-          applied.rowChanged ||= prior.applied.rowChanged;
-          writes.set(c.e, { ...prior, applied });
-        } else {
-          // Written only over the version read (PostgreSQL): an engine step that changed the
-          // contact meanwhile makes the chunk start again from a fresh read.
-          writes.set(c.e, { applied, isNew: false, ...(stored?.version !== undefined ? { readVersion: stored.version } : {}) });
-          updated++;
+          contacts.create({ id: uuidv7(), email: c.e, status: suppressed.has(c.e) ? "unsubscribed" : "subscribed" }, change);
         }
       }
-      await persistContactWrites(trx, accountId, [...writes.values()], now);
-      await trx.deleteFrom("import_chunks").where("import_id", "=", job.id).where("seq", "=", chunk.seq).execute();
-      const fenced = await trx
-        .updateTable("imports")
-        .set((eb) => ({
-          processed: processed + batch.length,
-          lease_until: Math.max(leaseUntil, now + 60_000),
-          updated_at: now,
-          created_count: eb("created_count", "+", created),
-          updated_count: eb("updated_count", "+", updated),
-          over_limit_count: eb("over_limit_count", "+", overLimit),
-        }))
-        .where("id", "=", job.id)
-        .where("processed", "=", processed)
-        .where("status", "=", "started")
-        .executeTakeFirst();
-      if (Number(fenced.numUpdatedRows) !== 1) throw new Error("import lease lost");
+      await contacts.persist(now);
+      const applied = { seq: chunk.seq, processed, size: batch.length, created, updated, overLimit, leaseUntil: Math.max(leaseUntil, now + 60_000) };
+      if (!(await recordChunk(trx, job.id, applied, now))) throw new Error("import lease lost");
       return batch.length;
     });
-  }
-
-  /**
-   * A chunk that lost a race (a contact changed by an engine step since it was read, or a
-   * deadlock between the two) is rolled back whole and applied again from a fresh read, a
-   * few times, rather than waiting for the job's lease to expire.
-   */
-  async function withRetries(apply: () => Promise<number>): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await apply();
-      } catch (err) {
-        if (attempt >= MAX_CONTACT_RACES || !(err instanceof ContactChangedMeanwhile || isConflict(err))) throw err;
-      }
-    }
   }
 
   const handler: JobHandler = {
     table: "imports",
     async run(job, leaseUntil) {
       for (;;) {
-        const applied = await withRetries(() => applyNextChunk(job, leaseUntil));
+        // A chunk that lost a race (a contact changed by an engine step since it was read, or a
+        // deadlock between the two) is rolled back whole and applied again from a fresh read.
+        const applied = await withContactRaces(() => applyNextChunk(job, leaseUntil));
         if (applied === 0) break;
         // Each contact created or changed also wrote its trigger event.
         await opts.stats?.wrote("contacts", applied);
         await opts.stats?.wrote("trigger_events", applied);
         opts.onApplied?.();
       }
-      await db.updateTable("imports").set({ status: "finished", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).where("status", "=", "started").execute();
+      await finishImport(db, job.id, clock.now());
     },
     async fail(job) {
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom("import_chunks").where("import_id", "=", job.id).execute();
-        await trx.updateTable("imports").set({ status: "failed", lease_until: null, updated_at: clock.now() }).where("id", "=", job.id).execute();
-      });
+      await failImport(db, job.id, clock.now());
     },
   };
 
@@ -196,26 +151,15 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
     async create(accountId: number, contacts: ImportContactInput[]): Promise<ImportView> {
       const queued = await validate(accountId, contacts);
       const now = clock.now();
-      const row = await db.transaction().execute(async (trx) => {
-        const created = await trx
-          .insertInto("imports")
-          .values({ account_id: accountId, status: "created", processed: 0, created_count: 0, updated_count: 0, over_limit_count: 0, lease_until: null, created_at: now, updated_at: now })
-          .returning(["id", "status"])
-          .executeTakeFirstOrThrow();
-        const chunks = [];
-        for (let seq = 0; seq * IMPORT_CHUNK < queued.length; seq++) {
-          chunks.push({ import_id: created.id, seq, contacts: JSON.stringify(queued.slice(seq * IMPORT_CHUNK, (seq + 1) * IMPORT_CHUNK)) });
-        }
-        // 100 rows of 3 values per statement, well under SQLite's bound-parameter limit.
-        for (let i = 0; i < chunks.length; i += 100) await trx.insertInto("import_chunks").values(chunks.slice(i, i + 100)).execute();
-        return created;
-      });
+      const chunks: string[] = [];
+      for (let seq = 0; seq * IMPORT_CHUNK < queued.length; seq++) chunks.push(JSON.stringify(queued.slice(seq * IMPORT_CHUNK, (seq + 1) * IMPORT_CHUNK)));
+      const row = await db.transaction().execute((trx) => insertImport(trx, accountId, chunks, now));
       opts.onQueued?.();
       return { id: row.id, status: row.status };
     },
 
     async get(accountId: number, id: number): Promise<ImportView> {
-      const row = await db.selectFrom("imports").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+      const row = await findImport(db, accountId, id);
       if (!row) throw errors.notFound();
       if (row.status !== "finished") return { id: row.id, status: row.status };
       return {

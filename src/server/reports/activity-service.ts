@@ -1,6 +1,11 @@
 import type { Store } from "../db/connect.ts";
 import { errors } from "../errors.ts";
 import { findContact } from "../contacts/contacts-repo.ts";
+import { definitionsOf } from "../automations/runs-read-repo.ts";
+import { loadStepLabels } from "../automations/step-labels.ts";
+import { DEFAULT_REENTRY_HOURS } from "../engine/dispatcher.ts";
+import type { Definition } from "../../core/flow/schema.ts";
+import { contactChanges, contactMessages, contactRefusals, contactRuns, journalOfRuns, messageHits } from "./activity-repo.ts";
 
 export interface ActivityItem {
   at: string;
@@ -13,7 +18,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /**
  * A contact's journey, newest first: entries and exits, every step (with why a condition
  * went the way it did), emails, opens and clicks, custom events, and field, list and
- * subscription changes. Each source is read newest-first up to the page size, then merged.
+ * subscription changes, and the entries an automation refused (re-entry window, quota).
+ * Steps carry their name (`step_name`, the label or what the step does) beside the id; a
+ * delay shows when its wait began and, separately, when it was over. Each source is read
+ * newest-first up to the page size, then merged.
  */
 export function activityService(store: Store) {
   const { db } = store;
@@ -27,16 +35,8 @@ export function activityService(store: Store) {
       const items: (ActivityItem & { ms: number })[] = [];
       const add = (ms: number, kind: string, detail: Record<string, unknown>) => items.push({ ms, at: iso(ms), kind, ...detail });
 
-      const runs = await db
-        .selectFrom("runs as r")
-        .innerJoin("automations as a", (j) => j.onRef("a.id", "=", "r.automation_id").onRef("a.account_id", "=", "r.account_id"))
-        .select(["r.id", "r.automation_id", "a.name", "r.entered_at", "r.finished_at", "r.status", "r.exit_reason"])
-        .where("r.account_id", "=", accountId)
-        .where("r.contact_id", "=", contact.id)
-        .where("r.entered_at", "<", before)
-        .orderBy("r.entered_at", "desc")
-        .limit(limit)
-        .execute();
+      const p = { before, limit };
+      const runs = await contactRuns(db, accountId, contact.id, p);
       const names = new Map(runs.map((r) => [r.id, r.name]));
       for (const r of runs) {
         add(r.entered_at, "run_entered", { run_id: r.id, automation_id: r.automation_id, automation: r.name });
@@ -44,57 +44,48 @@ export function activityService(store: Store) {
           add(r.finished_at, r.status === "completed" ? "run_completed" : `run_${r.status}`, { run_id: r.id, automation_id: r.automation_id, automation: r.name, reason: r.exit_reason });
         }
       }
-      if (runs.length > 0) {
-        const steps = await db
-          .selectFrom("run_journal")
-          .select(["run_id", "automation_id", "step_id", "type", "outcome", "detail", "at"])
-          .where("account_id", "=", accountId)
-          .where("run_id", "in", runs.map((r) => r.id))
-          .where("at", "<", before)
-          .orderBy("at", "desc")
-          .limit(limit)
-          .execute();
-        for (const s of steps) {
-          add(s.at, "step", { run_id: s.run_id, automation: names.get(s.run_id), step_id: s.step_id, type: s.type, outcome: s.outcome, ...(s.detail ? { why: JSON.parse(s.detail) } : {}) });
+      const steps = runs.length > 0 ? await journalOfRuns(db, accountId, runs.map((r) => r.id), p) : [];
+      const messages = await contactMessages(db, accountId, contact.id, p);
+      const refusals = await contactRefusals(db, accountId, contact.id, p);
+      const label = await loadStepLabels(db, accountId, [
+        ...steps.map((s) => ({ automationId: s.automation_id, version: s.version })),
+        ...messages.map((m) => ({ automationId: m.automation_id, version: m.version })),
+      ]);
+
+      for (const s of steps) {
+        const detail = { run_id: s.run_id, automation_id: s.automation_id, automation: names.get(s.run_id), step_id: s.step_id, step_name: label(s.automation_id, s.version, s.step_id), type: s.type };
+        const why = s.detail ? { why: JSON.parse(s.detail) as unknown } : {};
+        // A delay is two moments: the wait began, and (later) it was over.
+        if (s.completed_at !== null && s.completed_at !== s.at) {
+          add(s.at, "step", { ...detail, outcome: "waiting" });
+          if (s.completed_at < before) add(s.completed_at, "step", { ...detail, outcome: s.outcome, ...why });
+        } else add(s.at, "step", { ...detail, outcome: s.outcome, ...why });
+      }
+
+      for (const m of messages) {
+        const about = { message_id: m.id, run_id: m.run_id, step_id: m.step_id, step_name: label(m.automation_id, m.version, m.step_id), ...(m.subject ? { subject: m.subject } : {}) };
+        add(m.created_at, m.status === "skipped" ? "email_skipped" : "email_queued", { ...about, ...(m.error ? { error: m.error } : {}) });
+        if (m.sent_at !== null && m.sent_at < before) add(m.sent_at, "email_sent", about);
+      }
+      if (messages.length > 0) {
+        for (const h of await messageHits(db, accountId, messages.map((m) => m.id), p)) {
+          add(h.created_at, `email_${h.kind === "open" ? "opened" : h.kind === "click" ? "clicked" : "unsubscribe_link"}`, { message_id: h.message_row_id, ...(h.url ? { url: h.url } : {}), bot: h.bot === 1 });
         }
       }
 
-      const messages = await db
-        .selectFrom("messages")
-        .select(["id", "run_id", "step_id", "automation_id", "status", "created_at", "sent_at", "error"])
-        .where("account_id", "=", accountId)
-        .where("contact_id", "=", contact.id)
-        .where("created_at", "<", before)
-        .orderBy("created_at", "desc")
-        .limit(limit)
-        .execute();
-      for (const m of messages) {
-        add(m.created_at, m.status === "skipped" ? "email_skipped" : "email_queued", { message_id: m.id, run_id: m.run_id, step_id: m.step_id, ...(m.error ? { error: m.error } : {}) });
-        if (m.sent_at !== null && m.sent_at < before) add(m.sent_at, "email_sent", { message_id: m.id, step_id: m.step_id });
+      // Why an automation did not let the contact in ("why didn't Bob get the email?").
+      const defs = new Map<number, Definition>();
+      for (const r of refusals) {
+        if (r.reason !== "reentry" || defs.has(r.automation_id)) continue;
+        const json = (await definitionsOf(db, accountId, r.automation_id, [r.version])).get(r.version);
+        if (json) defs.set(r.automation_id, JSON.parse(json) as Definition);
       }
-      if (messages.length > 0) {
-        const hits = await db
-          .selectFrom("message_events")
-          .select(["message_row_id", "kind", "url", "bot", "created_at"])
-          .where("account_id", "=", accountId)
-          .where("message_row_id", "in", messages.map((m) => m.id))
-          .where("created_at", "<", before)
-          .orderBy("created_at", "desc")
-          .limit(limit)
-          .execute();
-        for (const h of hits) add(h.created_at, `email_${h.kind === "open" ? "opened" : h.kind === "click" ? "clicked" : "unsubscribe_link"}`, { message_id: h.message_row_id, ...(h.url ? { url: h.url } : {}), bot: h.bot === 1 });
+      for (const r of refusals) {
+        const reentry = r.reason === "reentry" ? { reentry_hours: defs.get(r.automation_id)?.settings?.reentry_hours ?? DEFAULT_REENTRY_HOURS } : {};
+        add(r.created_at, "entry_refused", { automation_id: r.automation_id, automation: r.name, reason: r.reason, ...reentry });
       }
 
-      const changes = await db
-        .selectFrom("trigger_events")
-        .select(["type", "payload", "created_at"])
-        .where("account_id", "=", accountId)
-        .where("contact_id", "=", contact.id)
-        .where("created_at", "<", before)
-        .orderBy("id", "desc")
-        .limit(limit)
-        .execute();
-      for (const c of changes) {
+      for (const c of await contactChanges(db, accountId, contact.id, p)) {
         const { v: _v, event_id: _e, ...payload } = JSON.parse(c.payload) as Record<string, unknown>;
         add(c.created_at, c.type === "custom_event" ? "event" : c.type.replace(/^contact_/, ""), payload);
       }

@@ -5,7 +5,8 @@ import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { listFields, type FieldRow } from "../fields/fields-repo.ts";
 import { findContact } from "../contacts/contacts-repo.ts";
 import { fieldsByTag } from "../contacts/field-input.ts";
-import { type EmailParts, renderEmail } from "../email/render.ts";
+import type { EmailParts } from "../email/render.ts";
+import { type Renderer, RenderUnavailableError } from "../email/render-pool.ts";
 
 export interface PreviewInput {
   /** A real contact (uuid or email) to render for. */
@@ -18,7 +19,7 @@ export interface PreviewInput {
 const SAMPLE: Record<FieldRow["data_type"], FieldValue> = { text: "Sample", integer: 42, float: 4.2, boolean: true, date: "2026-01-31" };
 
 /** Renders a template as a contact would receive it, or with sample data; writes nothing. */
-export async function previewTemplate(db: Kysely<Database>, accountId: number, parts: EmailParts, input: PreviewInput): Promise<EmailParts> {
+export async function previewTemplate(db: Kysely<Database>, renderer: Renderer, accountId: number, parts: EmailParts, input: PreviewInput): Promise<EmailParts> {
   const defs = await listFields(db, accountId);
   let email = input.contact?.email ?? "jane.doe@example.com";
   let fields: Record<string, unknown>;
@@ -32,8 +33,9 @@ export async function previewTemplate(db: Kysely<Database>, accountId: number, p
   }
   const event = { name: input.event?.name ?? "preview", params: input.event?.params ?? {} };
   try {
-    return renderEmail(parts, { ...fields, email, event, unsubscribe_url: "https://example.invalid/unsubscribe" });
+    return await renderer.render(parts, { ...fields, email, event, unsubscribe_url: "https://example.invalid/unsubscribe" });
   } catch (err) {
+    if (err instanceof RenderUnavailableError) throw err;
     throw errors.validation({ base: [`cannot render: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`] });
   }
 }

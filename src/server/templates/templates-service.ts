@@ -1,4 +1,3 @@
-import Handlebars from "handlebars";
 import { v7 as uuidv7 } from "uuid";
 import type { Selectable } from "kysely";
 import type { Store } from "../db/connect.ts";
@@ -10,6 +9,8 @@ import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import type { Transport } from "../email/transport.ts";
 import type { EmailParts } from "../email/render.ts";
 import { type PreviewInput, previewTemplate } from "./template-preview.ts";
+import type { Renderer } from "../email/render-pool.ts";
+import { RenderLimitError } from "../email/render.ts";
 
 export interface TemplateInput {
   name?: string;
@@ -45,26 +46,25 @@ function toView(row: Selectable<EmailTemplatesTable>): TemplateView {
   };
 }
 
-/** Handlebars (Mailtrap's template language) must parse; the message says where it broke. */
-function checkSyntax(problems: Problems, attribute: string, source: string | undefined): void {
-  if (source === undefined || source === "") return;
-  try {
-    Handlebars.parse(source);
-  } catch (err) {
-    const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    problems.add(attribute, `has invalid Handlebars syntax: ${message}`);
-  }
-}
-
-function checkInput(input: TemplateInput, creating: boolean): void {
+/**
+ * Handlebars (Mailtrap's template language) must parse, without partials; the message says
+ * where it broke. Parsed in a render thread: parsing a large template can take seconds.
+ */
+async function checkInput(renderer: Renderer, input: TemplateInput, creating: boolean): Promise<void> {
   const problems = new Problems();
   for (const attr of ["name", "subject", "category"] as const) {
     const v = input[attr];
     if ((creating || v !== undefined) && (v === undefined || v.trim() === "")) problems.add(attr, "can't be blank");
   }
-  checkSyntax(problems, "subject", input.subject);
-  checkSyntax(problems, "body_html", input.body_html);
-  checkSyntax(problems, "body_text", input.body_text);
+  const sources = Object.fromEntries((["subject", "body_html", "body_text"] as const).flatMap((a) => (input[a] ? [[a, input[a]]] : [])));
+  if (Object.keys(sources).length > 0) {
+    try {
+      for (const [attr, problem] of Object.entries(await renderer.check(sources))) problems.add(attr, problem);
+    } catch (err) {
+      if (!(err instanceof RenderLimitError)) throw err;
+      for (const attr of Object.keys(sources)) problems.add(attr, `cannot be parsed within the limits: ${err.message}`);
+    }
+  }
   problems.throwIfAny();
 }
 
@@ -74,7 +74,7 @@ export interface TestSendDeps {
   host: string;
 }
 
-export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps) {
+export function templatesService(store: Store, clock: Clock, renderer: Renderer, deps?: TestSendDeps) {
   const { db } = store;
 
   async function find(accountId: number, id: number) {
@@ -94,7 +94,7 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
     },
 
     async create(accountId: number, input: TemplateInput): Promise<TemplateView> {
-      checkInput(input, true);
+      await checkInput(renderer, input, true);
       const now = clock.now();
       const row = await db
         .insertInto("email_templates")
@@ -116,7 +116,7 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
 
     async update(accountId: number, id: number, input: TemplateInput): Promise<TemplateView> {
       await find(accountId, id);
-      checkInput(input, false);
+      await checkInput(renderer, input, false);
       const row = await db
         .updateTable("email_templates")
         .set({ ...input, updated_at: clock.now() })
@@ -131,7 +131,7 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
     async preview(accountId: number, id: number, input: PreviewInput & { email_template?: Pick<TemplateInput, "subject" | "body_html" | "body_text"> }) {
       const row = await find(accountId, id);
       const draft = input.email_template ?? {};
-      return previewTemplate(db, accountId, { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text }, input);
+      return previewTemplate(db, renderer, accountId, { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text }, input);
     },
 
     /** Renders as `preview` does and sends it to one address, marked as a test; records nothing. */
@@ -141,7 +141,7 @@ export function templatesService(store: Store, clock: Clock, deps?: TestSendDeps
 
     /** An email written in an automation step (no template): rendered as `preview` renders a template. */
     previewInline(accountId: number, parts: Partial<EmailParts>, input: PreviewInput) {
-      return previewTemplate(db, accountId, { subject: parts.subject ?? "", html: parts.html ?? "", text: parts.text ?? "" }, input);
+      return previewTemplate(db, renderer, accountId, { subject: parts.subject ?? "", html: parts.html ?? "", text: parts.text ?? "" }, input);
     },
 
     async testSendInline(accountId: number, parts: Partial<EmailParts>, to: string, input: PreviewInput) {

@@ -1,9 +1,7 @@
 import type { Store } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { type TokenPayload, verifyToken } from "../email/tokens.ts";
-import { applyContactChange } from "../../core/contacts/contact-change.ts";
-import { listFields } from "../fields/fields-repo.ts";
-import { findContact, listIdsOf, persistContactWrites, toState } from "../contacts/contacts-repo.ts";
+import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
 import { looksAutomated } from "./bot-detection.ts";
 import { bumpCounters } from "../db/counters.ts";
 
@@ -97,23 +95,20 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
       if (!p) return false;
       const msg = await messageOf(p.m);
       if (!msg) return false;
-      await db.transaction().execute(async (trx) => {
+      // Two clicks at once: the second's write finds the version it read gone and computes
+      // again, finding the contact unsubscribed: one unsubscribe, counted once.
+      await withContactRaces(() => db.transaction().execute(async (trx) => {
         const now = clock.now();
-        // Locked: two clicks at once unsubscribe (and count) once; a step's write waits.
-        const row = await findContact(trx, msg.account_id, msg.contact_id, { forUpdate: true });
-        if (row && row.status !== "unsubscribed") {
-          const defs = await listFields(trx, msg.account_id);
-          const lists = await listIdsOf(trx, msg.account_id, [row.id]);
-          const applied = applyContactChange(toState(row, lists.get(row.id) ?? []), null, { unsubscribed: true }, new Map(defs.map((d) => [d.id, d.merge_tag])));
-          await persistContactWrites(trx, msg.account_id, [{ applied, isNew: false }], now);
-          // Recorded once, by the message whose link did it: repeats change and count nothing.
-          await trx
-            .insertInto("message_events")
-            .values({ account_id: msg.account_id, message_row_id: msg.id, kind: "unsubscribe", url: null, user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null, bot: 0, created_at: now })
-            .execute();
-          await bumpCounters(trx, [{ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric: "email:unsubscribes", at: now }]);
-        }
-      });
+        const batch = await readContacts(trx, msg.account_id, { ids: [msg.contact_id] });
+        if (!batch.change(msg.contact_id, { unsubscribed: true })?.rowChanged) return;
+        await batch.persist(now);
+        // Recorded once, by the message whose link did it: repeats change and count nothing.
+        await trx
+          .insertInto("message_events")
+          .values({ account_id: msg.account_id, message_row_id: msg.id, kind: "unsubscribe", url: null, user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null, bot: 0, created_at: now })
+          .execute();
+        await bumpCounters(trx, [{ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric: "email:unsubscribes", at: now }]);
+      }));
       opts.onChange?.();
       return true;
     },

@@ -51,7 +51,7 @@ export async function api<T = unknown>(method: "GET" | "POST" | "PATCH" | "PUT" 
   });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text === "" ? null : JSON.parse(text);
   } catch {

@@ -1,6 +1,8 @@
 import { type ReactNode, useEffect, useState } from "react";
 import { Link } from "react-router";
 import type { ConditionOutcome } from "../../../src/core/engine/evaluate-condition.ts";
+import { exitWords, outcomeWords, refusalWords } from "../lib/run-words.ts";
+import { ConditionWhy } from "./ConditionWhy.tsx";
 import { api, query } from "../api/client.ts";
 import type { ActivityItem, ActivityPage } from "../api/contacts.ts";
 import { useDataVersion } from "../lib/data-refresh.ts";
@@ -14,17 +16,9 @@ function automationLink(item: ActivityItem): ReactNode {
   return typeof item["automation_id"] === "number" ? <Link to={`/automations/${item["automation_id"]}`}>{name}</Link> : <strong>{name}</strong>;
 }
 
-/** Why a condition went yes or no: each rule with the values it compared. */
-function ConditionWhy({ why }: { why: ConditionOutcome }) {
-  return (
-    <ul className="why">
-      {why.rules.map((r, i) => (
-        <li key={i}>
-          {r.subject} {r.op} {formatValue(r.expected)} — was {formatValue(r.actual)}: <strong>{r.result ? "true" : "false"}</strong>
-        </li>
-      ))}
-    </ul>
-  );
+/** A step by the name the marketer knows it by; the id only when the server sent no name. */
+function stepName(item: ActivityItem): ReactNode {
+  return <strong>{str(item["step_name"] ?? item["step_id"])}</strong>;
 }
 
 /** One activity entry in words; unknown kinds still show their kind and details. */
@@ -62,28 +56,34 @@ function describe(item: ActivityItem, listName: (id: unknown) => string): ReactN
       return (
         <>
           {item.kind === "run_failed" ? "Failed in" : "Left"} automation {automationLink(item)}
-          {item["reason"] ? <> ({str(item["reason"])})</> : null}
+          {item["reason"] ? <>: {exitWords(str(item["reason"]))}</> : null}
         </>
       );
     case "step": {
       const why = item["why"] as ConditionOutcome | undefined;
       return (
         <>
-          {str(item["automation"])}: step <code>{str(item["step_id"])}</code> ({str(item["type"]).replaceAll("_", " ")}) → <strong>{str(item["outcome"])}</strong>
-          {why && Array.isArray(why.rules) ? <ConditionWhy why={why} /> : null}
+          {str(item["automation"])}: {stepName(item)} — {outcomeWords(str(item["type"]), str(item["outcome"]))}
+          {why && Array.isArray(why.rules) ? <ConditionWhy why={why} listName={listName} /> : null}
         </>
       );
     }
+    case "entry_refused":
+      return (
+        <>
+          Not entered: {refusalWords(str(item["reason"]), typeof item["reentry_hours"] === "number" ? item["reentry_hours"] : undefined)} ({automationLink(item)})
+        </>
+      );
     case "email_queued":
-      return <>Email queued by step <code>{str(item["step_id"])}</code></>;
+      return <>Email {stepName(item)} queued</>;
     case "email_skipped":
       return (
         <>
-          Email of step <code>{str(item["step_id"])}</code> skipped{item["error"] ? <> ({str(item["error"])})</> : null}
+          Email {stepName(item)} skipped{item["error"] ? <> ({str(item["error"])})</> : null}
         </>
       );
     case "email_sent":
-      return <>Email of step <code>{str(item["step_id"])}</code> sent</>;
+      return <>Email {stepName(item)} sent</>;
     case "email_opened":
     case "email_clicked": {
       const what = item.kind === "email_opened" ? "Opened an email" : "Clicked a link";

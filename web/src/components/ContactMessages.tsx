@@ -28,7 +28,9 @@ export function ContactMessages({ contactId }: { contactId: string }) {
               <td>
                 {m.subject ?? <span className="muted">not rendered yet</span>}
                 <div className="muted">
-                  step <code>{m.step_id}</code>
+                  <Link to={`/runs/${m.run_id}`} aria-label={`See the journey of “${m.subject ?? "this email"}”`}>
+                    See the journey
+                  </Link>
                 </div>
               </td>
               <td>

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 /**
  * A counter that moves whenever server data may have changed behind the page's back (the
@@ -21,4 +21,30 @@ function subscribe(listener: () => void): () => void {
 
 export function useDataVersion(): number {
   return useSyncExternalStore(subscribe, () => version);
+}
+
+/**
+ * A counter that moves every `intervalMs` while the page is visible (and at once when it
+ * becomes visible again), for views that follow the engine live: the Reports and Runs tabs
+ * keep changing after a test-clock jump, as the engine and the sender work through it.
+ * `undefined` turns it off. A hidden tab polls nothing.
+ */
+export function useLiveTick(intervalMs: number | undefined): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (intervalMs === undefined) return;
+    const visible = () => document.visibilityState === "visible";
+    const timer = setInterval(() => {
+      if (visible()) setTick((t) => t + 1);
+    }, intervalMs);
+    const onVisibility = () => {
+      if (visible()) setTick((t) => t + 1);
+    };
+    document.addEventListener("visibilitychange", onVisibility);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", onVisibility);
+    };
+  }, [intervalMs]);
+  return tick;
 }

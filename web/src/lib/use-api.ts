@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api/client.ts";
-import { useDataVersion } from "./data-refresh.ts";
+import { useDataVersion, useLiveTick } from "./data-refresh.ts";
 
 export interface Resource<T> {
   data: T | undefined;
@@ -15,13 +15,18 @@ export interface Resource<T> {
  * GETs `path` (null: nothing to load yet) and keeps the answer, the error and a loading
  * flag. Reloads when the path changes, on `reload()`, and when the data version moves.
  * Earlier answers that arrive late are dropped so a fast typist never sees stale results.
+ * `live` (milliseconds) also reloads on that interval while the page is visible; a reload
+ * keeps the previous answer on screen until the new one arrives.
  */
-export function useApi<T>(path: string | null): Resource<T> {
+export function useApi<T>(path: string | null, opts: { live?: number } = {}): Resource<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(path !== null);
   const [tick, setTick] = useState(0);
   const version = useDataVersion();
+  const live = useLiveTick(path === null ? undefined : opts.live);
+  // The last answer as text: an unchanged answer keeps the same object, so a live view does not re-render every poll.
+  const last = useRef<string | null>(null);
 
   useEffect(() => {
     if (path === null) return;
@@ -30,7 +35,11 @@ export function useApi<T>(path: string | null): Resource<T> {
     api<T>("GET", path).then(
       (answer) => {
         if (!current) return;
-        setData(answer);
+        const text = JSON.stringify(answer);
+        if (text !== last.current) {
+          last.current = text;
+          setData(answer);
+        }
         setError(null);
         setLoading(false);
       },
@@ -43,8 +52,12 @@ export function useApi<T>(path: string | null): Resource<T> {
     return () => {
       current = false;
     };
-  }, [path, tick, version]);
+  }, [path, tick, version, live]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload, setData };
+  const replace = useCallback((next: T) => {
+    last.current = JSON.stringify(next);
+    setData(next);
+  }, []);
+  return { data, error, loading, reload, setData: replace };
 }

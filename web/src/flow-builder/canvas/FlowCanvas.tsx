@@ -162,6 +162,7 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
       void flow.setViewport({ x: box.width / 2 - (graph.width / 2) * zoom, y: 24, zoom });
     },
     // Only the first drawing sets the view; later edits keep where the user panned to.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the graph of the first drawing, on purpose
     [],
   );
 
@@ -198,6 +199,7 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
     const below = 110 * zoom;
     if (left >= 0 && top >= 0 && left + node.width * zoom <= box.width && top + node.height * zoom + below <= box.height) return;
     void flow.setCenter(node.x + node.width / 2, node.y + node.height / 2 + 60, { zoom, duration: 0 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on a new selection only, never while the graph changes
   }, [selected]);
 
   return (

@@ -154,7 +154,7 @@ export function AutomationEditor({ automationId }: { automationId: string }) {
         </>
       ) : null}
       {tab === "reports" ? <ReportsTab automationId={automation.id} definition={published} names={catalog.names} /> : null}
-      {tab === "runs" ? <RunsTab automationId={automation.id} /> : null}
+      {tab === "runs" ? <RunsTab automationId={automation.id} definition={published} names={catalog.names} /> : null}
       {tab === "versions" ? <VersionsTab key={automation.version} automationId={automation.id} current={automation.version} names={catalog.names} /> : null}
     </div>
   );

@@ -13,6 +13,8 @@ import type { Names } from "../model/summarize.ts";
 import { toGraph } from "../model/to-graph.ts";
 
 const NO_ISSUES = new Map<string, string[]>();
+/** The figures follow the engine while the tab is visible: runs and sends go on after a test-clock jump. */
+const LIVE = { live: 2000 };
 
 function stepFigures(step: Step, f: StepFigures | undefined): Figure[] {
   const n = (key: string, label: string, value: number): Figure => ({ key, label, value: formatNumber(value) });
@@ -97,11 +99,11 @@ function RemovedSteps({ report, definition }: { report: Report; definition: Defi
 /**
  * The live version's canvas, read-only, each node with its figures from `/report`; the
  * totals above it and the day-by-day chart from `/report/daily` below. Both reload when
- * data changes (the test clock moved).
+ * data changes (the test clock moved) and every two seconds while the page is visible.
  */
 export function ReportsTab({ automationId, definition, names }: { automationId: number; definition: Definition; names: Names }) {
-  const report = useApi<{ data: Report }>(`/api/automations/${automationId}/report`);
-  const daily = useApi<{ data: DailyFigures[] }>(`/api/automations/${automationId}/report/daily`);
+  const report = useApi<{ data: Report }>(`/api/automations/${automationId}/report`, LIVE);
+  const daily = useApi<{ data: DailyFigures[] }>(`/api/automations/${automationId}/report/daily`, LIVE);
   const graph = useMemo(() => toGraph(definition, REPORT_SIZES), [definition]);
   const r = report.data?.data;
   const byStep = useMemo(() => new Map((r?.steps ?? []).map((s) => [s.step_id, s])), [r]);

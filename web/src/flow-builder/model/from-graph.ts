@@ -1,5 +1,6 @@
 import type { Definition, Step } from "../../../../src/core/flow/schema.ts";
-import { portsOf } from "./refs.ts";
+import { withRef } from "../../../../src/core/flow/ports.ts";
+import { portsOf, refAt } from "./refs.ts";
 import type { FlowGraph } from "./to-graph.ts";
 
 /**
@@ -17,11 +18,11 @@ export function fromGraph(graph: FlowGraph): Definition {
     .filter((n) => n.step)
     .sort((a, b) => a.order! - b.order!)
     .map((n) => {
-      const step: Step = { ...n.step! };
+      let step: Step = { ...n.step! };
       for (const port of portsOf(step)) {
         const to = target(`${n.id}:${port}`);
-        if (to === undefined || (to === null && step[port] === undefined)) continue;
-        step[port] = to;
+        if (to === undefined || (to === null && refAt(step, port) === undefined)) continue;
+        step = withRef(step, port, to);
       }
       return step;
     });

@@ -1,6 +1,6 @@
 import type { Definition, Step } from "../../../../src/core/flow/schema.ts";
 import { EXIT, immediatePostDominators } from "./post-dominators.ts";
-import { type Port, portsOf } from "./refs.ts";
+import { type Port, portsOf, refAt } from "./refs.ts";
 
 /** Sizes of the drawing, in canvas pixels. The report draws taller nodes (they hold figures). */
 export interface LayoutSizes {
@@ -82,7 +82,7 @@ function forwardPredecessors(def: Definition, byId: ReadonlyMap<string, Step>): 
     state.set(id, "open");
     preds.set(id, preds.get(id) ?? new Set());
     const step = byId.get(id)!;
-    stack.push({ id, refs: portsOf(step).map((p) => step[p] ?? null).filter((r): r is string => r !== null && byId.has(r)) });
+    stack.push({ id, refs: portsOf(step).map((p) => refAt(step, p) ?? null).filter((r): r is string => r !== null && byId.has(r)) });
   };
   open(entry);
   while (stack.length > 0) {
@@ -225,7 +225,7 @@ function pushBelowSources(boxes: Box[], def: Definition, byId: ReadonlyMap<strin
     if (box.kind === "trigger") targets = [target(TRIGGER_NODE, "entry", def.entry_step_id ?? null)];
     if (box.kind === "step") {
       const step = byId.get(box.id.slice("step:".length))!;
-      targets = portsOf(step).map((p) => target(step.id, p, step[p] ?? null));
+      targets = portsOf(step).map((p) => target(step.id, p, refAt(step, p) ?? null));
     }
     for (const id of targets) {
       const j = index.get(id);

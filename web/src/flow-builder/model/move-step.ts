@@ -1,10 +1,11 @@
 import type { Definition, Step } from "../../../../src/core/flow/schema.ts";
-import { portsOf, redirectRefs } from "./refs.ts";
+import { nextOf, withRef } from "../../../../src/core/flow/ports.ts";
+import { portsOf, redirectRefs, refAt } from "./refs.ts";
 
 /** The steps whose arrows (or the entry) point at `id`, as [source, count]. */
 function referrers(def: Definition, id: string): { steps: Step[]; entry: boolean } {
   return {
-    steps: def.steps.filter((s) => portsOf(s).some((p) => s[p] === id)),
+    steps: def.steps.filter((s) => portsOf(s).some((p) => refAt(s, p) === id)),
     entry: def.entry_step_id === id,
   };
 }
@@ -28,11 +29,11 @@ function predecessor(def: Definition, id: string): Step | undefined {
 }
 
 function swap(def: Definition, first: Step, second: Step): Definition {
-  const after = second.next ?? null;
+  const after = nextOf(second);
   const redirected = redirectRefs(def, first.id, second.id);
   return {
     ...redirected,
-    steps: redirected.steps.map((s) => (s.id === second.id ? { ...s, next: first.id } : s.id === first.id ? { ...s, next: after } : s)),
+    steps: redirected.steps.map((s) => (s.id === second.id ? withRef(s, "next", first.id) : s.id === first.id ? withRef(s, "next", after) : s)),
   };
 }
 
@@ -40,7 +41,7 @@ export function canMoveStep(def: Definition, id: string, direction: "up" | "down
   const step = def.steps.find((s) => s.id === id);
   if (!step) return false;
   if (direction === "up") return swappable(def, predecessor(def, id), step);
-  return swappable(def, step, def.steps.find((s) => s.id === step.next));
+  return swappable(def, step, def.steps.find((s) => s.id === nextOf(step)));
 }
 
 /** Moves a step one place up or down its chain; the definition unchanged when it cannot move. */
@@ -48,5 +49,5 @@ export function moveStep(def: Definition, id: string, direction: "up" | "down"):
   if (!canMoveStep(def, id, direction)) return def;
   const step = def.steps.find((s) => s.id === id)!;
   if (direction === "up") return swap(def, predecessor(def, id)!, step);
-  return swap(def, step, def.steps.find((s) => s.id === step.next)!);
+  return swap(def, step, def.steps.find((s) => s.id === nextOf(step))!);
 }

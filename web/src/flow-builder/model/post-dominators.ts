@@ -1,5 +1,5 @@
 import type { Step } from "../../../../src/core/flow/schema.ts";
-import { portsOf } from "./refs.ts";
+import { portsOf, refAt } from "./refs.ts";
 
 /** The virtual end every path reaches; a reference that is null or names no step leads there. */
 export const EXIT = "\u0000exit";
@@ -17,7 +17,7 @@ export function immediatePostDominators(steps: readonly Step[]): Map<string, str
   const predecessors = new Map<string, string[]>([[EXIT, []]]);
   for (const s of byId.values()) predecessors.set(s.id, []);
   for (const s of byId.values()) {
-    const out = [...new Set(portsOf(s).map((p) => s[p] ?? null).map((r) => (r !== null && byId.has(r) ? r : EXIT)))];
+    const out = [...new Set(portsOf(s).map((p) => refAt(s, p) ?? null).map((r) => (r !== null && byId.has(r) ? r : EXIT)))];
     successors.set(s.id, out);
     for (const t of out) predecessors.get(t)!.push(s.id);
   }

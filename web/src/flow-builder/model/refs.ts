@@ -1,31 +1,30 @@
-import type { Definition, Step } from "../../../../src/core/flow/schema.ts";
+import { type Port as StepPort, portsOf, refAt, withRef } from "../../../../src/core/flow/ports.ts";
+import type { Definition } from "../../../../src/core/flow/schema.ts";
+
+export { portsOf, refAt };
 
 /**
  * Where an arrow leaves from: the trigger's entry, a step's `next`, or a condition's `yes` /
  * `no`. Every edit and every edge of the canvas names its place by one of these.
  */
-export type Port = "entry" | "next" | "yes" | "no";
+export type Port = "entry" | StepPort;
 export interface RefAt {
   /** A step id, or "trigger" with port "entry". */
   source: string;
   port: Port;
 }
 
-export function portsOf(step: Step): ("next" | "yes" | "no")[] {
-  return step.type === "condition" ? ["yes", "no"] : ["next"];
-}
-
 /** The step a reference points at (null: the automation ends there). */
 export function readRef(def: Definition, at: RefAt): string | null {
   if (at.port === "entry") return def.entry_step_id ?? null;
   const step = def.steps.find((s) => s.id === at.source);
-  return step?.[at.port] ?? null;
+  return (step && refAt(step, at.port)) ?? null;
 }
 
 export function writeRef(def: Definition, at: RefAt, to: string | null): Definition {
   if (at.port === "entry") return { ...def, entry_step_id: to };
   const port = at.port;
-  return { ...def, steps: def.steps.map((s) => (s.id === at.source ? { ...s, [port]: to } : s)) };
+  return { ...def, steps: def.steps.map((s) => (s.id === at.source ? withRef(s, port, to) : s)) };
 }
 
 /** Every reference to `from` (the entry and each step's ports) now points at `to`. */
@@ -35,7 +34,7 @@ export function redirectRefs(def: Definition, from: string, to: string | null): 
     entry_step_id: def.entry_step_id === from ? to : def.entry_step_id,
     steps: def.steps.map((s) => {
       let out = s;
-      for (const port of portsOf(s)) if (s[port] === from) out = { ...out, [port]: to };
+      for (const port of portsOf(s)) if (refAt(s, port) === from) out = withRef(out, port, to);
       return out;
     }),
   };
@@ -52,7 +51,7 @@ export function reachableIds(def: Definition): Set<string> {
     const step = byId.get(id);
     if (!step) continue;
     seen.add(id);
-    for (const port of portsOf(step)) stack.push(step[port] ?? null);
+    for (const port of portsOf(step)) stack.push(refAt(step, port) ?? null);
   }
   return seen;
 }

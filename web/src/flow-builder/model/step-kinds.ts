@@ -1,4 +1,4 @@
-import type { Rule, Step, StepType, Trigger } from "../../../../src/core/flow/schema.ts";
+import { type Rule, type RuleKind, type Step, type StepType, type Trigger, unreachable } from "../../../../src/core/flow/schema.ts";
 
 /**
  * What the builder knows about each kind of step: its label, icon and the config a new one
@@ -12,18 +12,22 @@ export interface StepKind {
   group: "Actions" | "Rules";
 }
 
-export const STEP_KINDS: readonly StepKind[] = [
-  { type: "send_email", label: "Send email", icon: "✉", group: "Actions" },
-  { type: "update_field", label: "Update field", icon: "✎", group: "Actions" },
-  { type: "add_to_lists", label: "Add to lists", icon: "⊕", group: "Actions" },
-  { type: "remove_from_lists", label: "Remove from lists", icon: "⊖", group: "Actions" },
-  { type: "unsubscribe", label: "Unsubscribe", icon: "⊘", group: "Actions" },
-  { type: "delay", label: "Delay", icon: "◷", group: "Rules" },
-  { type: "condition", label: "Condition", icon: "◇", group: "Rules" },
-];
+/** One entry per step type: a type missing here fails to compile. */
+const KINDS: { [K in StepType]: Omit<StepKind, "type"> } = {
+  send_email: { label: "Send email", icon: "✉", group: "Actions" },
+  update_field: { label: "Update field", icon: "✎", group: "Actions" },
+  add_to_lists: { label: "Add to lists", icon: "⊕", group: "Actions" },
+  remove_from_lists: { label: "Remove from lists", icon: "⊖", group: "Actions" },
+  unsubscribe: { label: "Unsubscribe", icon: "⊘", group: "Actions" },
+  delay: { label: "Delay", icon: "◷", group: "Rules" },
+  condition: { label: "Condition", icon: "◇", group: "Rules" },
+};
+
+/** In the add menu's order. */
+export const STEP_KINDS: readonly StepKind[] = (Object.keys(KINDS) as StepType[]).map((type) => ({ type, ...KINDS[type] }));
 
 export function stepKind(type: StepType): StepKind {
-  return STEP_KINDS.find((k) => k.type === type) ?? STEP_KINDS[0]!;
+  return { type, ...KINDS[type] };
 }
 
 export const TRIGGER_LABELS: Record<Trigger["type"], string> = {
@@ -34,7 +38,7 @@ export const TRIGGER_LABELS: Record<Trigger["type"], string> = {
   custom_event: "Custom event",
 };
 
-export const RULE_KIND_LABELS: Record<Rule["kind"], string> = {
+export const RULE_KIND_LABELS: Record<RuleKind, string> = {
   field: "Contact field",
   list: "List membership",
   status: "Subscription status",
@@ -44,7 +48,7 @@ export const RULE_KIND_LABELS: Record<Rule["kind"], string> = {
 };
 
 /** The rule a new condition, or a rule added to one, starts with. */
-export function newRule(kind: Rule["kind"] = "field"): Rule {
+export function newRule(kind: RuleKind = "field"): Rule {
   switch (kind) {
     case "field":
       return { kind, op: "eq" };
@@ -58,6 +62,8 @@ export function newRule(kind: Rule["kind"] = "field"): Rule {
       return { kind, min_count: 1, days: 30 };
     case "email":
       return { kind, op: "opened" };
+    default:
+      return unreachable(kind);
   }
 }
 
@@ -74,7 +80,11 @@ export function newStep(type: StepType, id: string, then: string | null): Step {
     case "add_to_lists":
     case "remove_from_lists":
       return { id, type, list_ids: [], next: then };
-    default:
+    case "send_email":
+    case "update_field":
+    case "unsubscribe":
       return { id, type, next: then };
+    default:
+      return unreachable(type);
   }
 }

@@ -1,6 +1,6 @@
 import type { Definition, Settings, Step, Trigger } from "../../../../src/core/flow/schema.ts";
 import { type Box, EDIT_SIZES, endNodeId, type Layout, layoutDefinition, type LayoutSizes, stepNodeId, TRIGGER_NODE } from "./layout.ts";
-import { portsOf, type RefAt } from "./refs.ts";
+import { portsOf, refAt, type RefAt } from "./refs.ts";
 
 export interface Point {
   x: number;
@@ -114,7 +114,7 @@ export function toGraph(def: Definition, sizes: LayoutSizes = EDIT_SIZES): FlowG
   connect(TRIGGER_NODE, { source: TRIGGER_NODE, port: "entry" }, def.entry_step_id ?? null);
   for (const node of nodes) {
     if (!node.step) continue;
-    for (const port of portsOf(node.step)) connect(node.id, { source: node.step.id, port }, node.step[port] ?? null);
+    for (const port of portsOf(node.step)) connect(node.id, { source: node.step.id, port }, refAt(node.step, port) ?? null);
   }
 
   const meta: FlowGraph["meta"] = { name: def.name, trigger: def.trigger, hasEntry: def.entry_step_id !== undefined };

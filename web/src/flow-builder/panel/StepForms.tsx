@@ -1,14 +1,15 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { DELAY_UNITS, type EmailConfig, type Step } from "../../../../src/core/flow/schema.ts";
+import { DELAY_UNITS, type DelayUnit, type EmailConfig, type StepOf, type StepType } from "../../../../src/core/flow/schema.ts";
 import type { CatalogData } from "../editor/use-catalog.ts";
 import { InlineEmailPreview } from "./InlineEmailPreview.tsx";
 import { Field, FieldPicker, ListPicker, NumberInput, ValueInput } from "./PanelControls.tsx";
 
-export interface StepFormProps {
-  step: Step;
+/** The settings form of a step of type `K` (each form edits its own member of the step union). */
+export interface StepFormProps<K extends StepType> {
+  step: StepOf<K>;
   catalog: CatalogData;
-  onChange: (step: Step) => void;
+  onChange: (step: StepOf<K>) => void;
 }
 
 /** Drops keys whose value is undefined or "", so the stored email holds only what was set. */
@@ -16,7 +17,7 @@ function compact(email: EmailConfig): EmailConfig {
   return Object.fromEntries(Object.entries(email).filter(([, v]) => v !== undefined && v !== "")) as EmailConfig;
 }
 
-export function SendEmailForm({ step, catalog, onChange }: StepFormProps) {
+export function SendEmailForm({ step, catalog, onChange }: StepFormProps<"send_email">) {
   const email = step.email ?? {};
   const [inline, setInline] = useState(email.template_id === undefined && Boolean(email.subject || email.html || email.text));
   const set = (patch: Partial<EmailConfig>) => onChange({ ...step, email: compact({ ...email, ...patch }) });
@@ -78,7 +79,7 @@ export function SendEmailForm({ step, catalog, onChange }: StepFormProps) {
   );
 }
 
-export function UpdateFieldForm({ step, catalog, onChange }: StepFormProps) {
+export function UpdateFieldForm({ step, catalog, onChange }: StepFormProps<"update_field">) {
   const type = catalog.fields.find((f) => f.merge_tag === step.field)?.data_type;
   const clearing = step.value === null;
   return (
@@ -93,7 +94,7 @@ export function UpdateFieldForm({ step, catalog, onChange }: StepFormProps) {
   );
 }
 
-export function ListsForm({ step, catalog, onChange }: StepFormProps) {
+export function ListsForm({ step, catalog, onChange }: StepFormProps<"add_to_lists" | "remove_from_lists">) {
   return (
     <ListPicker
       legend={step.type === "add_to_lists" ? "Add the contact to" : "Remove the contact from"}
@@ -104,12 +105,12 @@ export function ListsForm({ step, catalog, onChange }: StepFormProps) {
   );
 }
 
-export function DelayForm({ step, onChange }: StepFormProps) {
+export function DelayForm({ step, onChange }: StepFormProps<"delay">) {
   return (
     <div className="fb-row">
       <NumberInput label="Wait" min={1} value={step.amount} onChange={(amount) => onChange({ ...step, amount })} />
       <Field label="Unit">
-        <select value={step.unit ?? ""} onChange={(e) => onChange({ ...step, unit: (e.target.value || undefined) as Step["unit"] })}>
+        <select value={step.unit ?? ""} onChange={(e) => onChange({ ...step, unit: (e.target.value || undefined) as DelayUnit | undefined })}>
           <option value="">Choose…</option>
           {DELAY_UNITS.map((u) => (
             <option key={u} value={u}>

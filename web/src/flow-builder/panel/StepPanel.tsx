@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import type { Definition, Step } from "../../../../src/core/flow/schema.ts";
+import { type Definition, type Step, unreachable } from "../../../../src/core/flow/schema.ts";
 import { ConditionForm } from "./ConditionForm.tsx";
 import { deleteStep } from "../model/delete-step.ts";
 import { canMoveStep, moveStep } from "../model/move-step.ts";
@@ -19,21 +19,22 @@ export interface StepPanelProps {
 }
 
 function StepForm({ step, definition, catalog, onChange }: { step: Step; definition: Definition; catalog: CatalogData; onChange: (s: Step) => void }) {
-  const props = { step, catalog, onChange };
   switch (step.type) {
     case "send_email":
-      return <SendEmailForm {...props} />;
+      return <SendEmailForm step={step} catalog={catalog} onChange={onChange} />;
     case "update_field":
-      return <UpdateFieldForm {...props} />;
+      return <UpdateFieldForm step={step} catalog={catalog} onChange={onChange} />;
     case "add_to_lists":
     case "remove_from_lists":
-      return <ListsForm {...props} />;
+      return <ListsForm step={step} catalog={catalog} onChange={onChange} />;
     case "unsubscribe":
       return <UnsubscribeForm />;
     case "delay":
-      return <DelayForm {...props} />;
+      return <DelayForm step={step} catalog={catalog} onChange={onChange} />;
     case "condition":
-      return <ConditionForm {...props} definition={definition} />;
+      return <ConditionForm step={step} catalog={catalog} onChange={onChange} definition={definition} />;
+    default:
+      return unreachable(step);
   }
 }
 

@@ -1,0 +1,3 @@
+export type ExportFilter =
+  | { name: "list_id"; operator: "equal"; value: number[] }
+  | { name: "subscription_status"; operator: "equal"; value: "subscribed" | "unsubscribed" };
