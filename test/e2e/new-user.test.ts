@@ -406,6 +406,12 @@ async function look(page: Page, name: string): Promise<void> {
   for (const width of [VIEWPORT.width, 1024, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : VIEWPORT.height });
     await checkA11y(page, `${name} at ${width} px`);
+    // Nothing sticks out sideways (wide tables and the navigation strip scroll inside their own box).
+    const out = await page.locator("body *").evaluateAll(
+      (els, w) => els.filter((el) => el.getBoundingClientRect().right > w + 1 && !el.closest(".table-wrap, .app-nav, .react-flow, dialog")).map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+      width,
+    );
+    expect(out, `${name} at ${width} px: wider than the screen`).toEqual([]);
   }
   await page.setViewportSize(VIEWPORT);
 }

@@ -26,7 +26,7 @@ export function LeaveGuard({ when, version, onDiscard }: { when: boolean; versio
   return (
     <dialog
       ref={dialog}
-      className="confirm-dialog fb-dialog"
+      className="confirm-dialog fb-dialog fb-leave-dialog"
       aria-labelledby="fb-leave-title"
       onCancel={(e) => {
         e.preventDefault();
