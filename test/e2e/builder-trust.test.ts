@@ -136,6 +136,26 @@ describe("the builder never changes a live automation behind the user's back", (
     expect(await page.getByRole("region", { name: "Unpublished changes in this browser" }).count()).toBe(0);
   });
 
+  it("treats a reload like any other way of leaving: the browser asks, nothing is published, the edit is offered back", async () => {
+    const before = await live();
+    await editLiveName("Live welcome (reloaded)");
+    const asked: string[] = [];
+    const answer = (d: import("playwright-core").Dialog) => {
+      asked.push(d.type());
+      void d.accept();
+    };
+    page.on("dialog", answer);
+    await page.reload();
+    page.off("dialog", answer);
+    expect(asked).toEqual(["beforeunload"]);
+    const offer = page.getByRole("region", { name: "Unpublished changes in this browser" });
+    await offer.getByText(/You have unpublished changes from /).waitFor();
+    expect(await live()).toEqual(before);
+    await offer.getByRole("button", { name: "Discard" }).click();
+    await offer.waitFor({ state: "detached" });
+    expect(await page.getByLabel("Automation name").inputValue()).toBe(before.name);
+  });
+
   it("asks for a name before creating an automation, and deletes a draft from the list", async () => {
     const count = () => call<{ data: unknown[] }>("GET", "/api/automations").then((r) => r.data.length);
     await nav("Automations");
