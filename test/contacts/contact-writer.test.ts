@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestAccount, type TestApp, testApp } from "../helpers/test-app.ts";
@@ -68,5 +69,78 @@ describe.each(DIALECTS)("the contact writer under concurrent changes on %s", (di
     expect(fresh.fields).toEqual({ plan: "pro" });
     // Created by the first, changed by the second: one row, both events.
     expect(await typesOf(acc, fresh.id)).toEqual(["contact_created", "contact_field_updated"]);
+  });
+
+  /** Waits until some statement of this database waits on a row lock. */
+  async function untilBlocked(): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await sql<{ n: string }>`select count(*)::text as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.store.db);
+      if (Number(rows[0]!.n) > 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error("the writer never waited on the contact");
+  }
+
+  // Each of the writer's callers, while another transaction holds a committed-to-be change of
+  // the same contact (PostgreSQL: writers interleave): its own change lands on top, and the
+  // other's survives. `setup` runs before the contact exists, `queue` after, `write` during the race.
+  interface Writer {
+    setup?(acc: TestAccount): Promise<unknown>;
+    queue?(acc: TestAccount, c: { id: string; email: string }): Promise<unknown>;
+    write(acc: TestAccount, c: { id: string; email: string }): Promise<unknown>;
+    expected: Record<string, unknown>;
+  }
+  const sendsEmail = (acc: TestAccount) =>
+    createActive(t, acc, { name: "mail", trigger: { type: "contact_created" }, entry_step_id: "m", steps: [{ id: "m", type: "send_email", email: { subject: "Hi", text: "hello" }, next: null }] });
+  const writers: [string, Writer][] = [
+    ["an API PATCH", { write: (acc, c) => t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, unsubscribed: true } }), expected: { status: "unsubscribed" } }],
+    [
+      "an unsubscribe link",
+      {
+        setup: sendsEmail,
+        async write(acc) {
+          const [m] = await t.store.db.selectFrom("messages").select("id").where("account_id", "=", acc.accountId).execute();
+          const url = new URL(t.services.links.unsubscribe(m!.id)).pathname;
+          return t.app.inject({ method: "POST", url, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "List-Unsubscribe=One-Click" });
+        },
+        expected: { status: "unsubscribed" },
+      },
+    ],
+    [
+      "an import",
+      {
+        queue: (acc, c) => t.call(acc, "POST", "/api/contacts/imports", { contacts: [{ email: c.email, fields: { age: 41 } }] }),
+        write: () => t.services.jobs.drain(),
+        expected: { fields: { plan: "pro", age: 41 } },
+      },
+    ],
+    [
+      "an engine step",
+      {
+        setup: (acc) => createActive(t, acc, { name: "age", trigger: { type: "custom_event", event: "go" }, entry_step_id: "a", steps: [{ id: "a", type: "update_field", field: "age", value: 41, next: null }] }),
+        queue: (acc, c) => t.call(acc, "POST", `/api/contacts/${c.id}/events`, { name: "go" }),
+        write: () => t.services.engine.drain(),
+        expected: { fields: { plan: "pro", age: 41 } },
+      },
+    ],
+  ];
+
+  it.runIf(dialect === "postgres").each(writers)("%s racing a committed field change keeps both", async (name, writer) => {
+    const { acc } = await seedAccount(t);
+    await writer.setup?.(acc);
+    const c = await contact(t, acc, `${name.replace(/\W/g, "")}@example.com`, { fields: { plan: "free" } });
+    await settle(t);
+    await writer.queue?.(acc, c);
+    const fields = (await t.call(acc, "GET", "/api/contacts/fields")).json() as { id: number; merge_tag: string }[];
+    const planId = fields.find((f) => f.merge_tag === "plan")!.id;
+    const current = JSON.parse((await t.store.db.selectFrom("contacts").select("fields").where("id", "=", c.id).executeTakeFirstOrThrow()).fields) as Record<string, unknown>;
+    let written: Promise<unknown> | undefined;
+    await t.store.db.transaction().execute(async (trx) => {
+      await trx.updateTable("contacts").set({ fields: JSON.stringify({ ...current, [planId]: "pro" }) }).where("account_id", "=", acc.accountId).where("id", "=", c.id).execute();
+      written = writer.write(acc, c);
+      await untilBlocked();
+    });
+    await written;
+    expect(await contactOf(acc, c.id)).toMatchObject({ fields: { plan: "pro" }, ...writer.expected });
   });
 });

@@ -226,7 +226,7 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("table", { name: "Contacts" }).getByRole("link", { name: "ann@example.com" }).click();
     await page.getByRole("heading", { name: "ann@example.com" }).waitFor();
     const activity = page.getByRole("region", { name: "Activity" });
-    await activity.getByText("plan equals pro — it was “pro”: true").waitFor();
+    await activity.getByText("plan equals “pro” — it was “pro”: yes").waitFor();
     const messages = page.getByRole("region", { name: "Messages" });
     await messages.getByText("Welcome aboard, ann@example.com").waitFor();
     await messages.getByText("Tips for pro users").waitFor();

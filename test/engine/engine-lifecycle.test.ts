@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClaimedRun } from "../../src/server/db/claim.ts";
+import type { ClaimedRun } from "../../src/server/db/runs-repo.ts";
 import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestApp, testApp } from "../helpers/test-app.ts";
 import { advance, contact, createActive, DAY, journalOf, refusalsOf, runsOf, seedAccount, settle } from "./engine-helpers.ts";
@@ -47,12 +47,12 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
     const res = await t.call(acc, "POST", `/api/automations/${created.json().data.id}/activate`);
     expect(res.statusCode).toBe(422);
     expect(res.json().errors).toEqual({
-      trigger: ["trigger: list 999999 does not exist"],
+      trigger: ["trigger: The trigger uses a list that no longer exists (#999999): choose another list."],
       steps: [
-        "b: points to zz, which is not a step",
-        "a: send_email needs an email (template_id, or subject and html or text)",
-        "b: delay needs an amount of at least 1",
-        "b: delay needs a unit (minutes, hours, days or weeks)",
+        "b: The delay leads to a step that does not exist (“zz”): connect it to another step, or end the automation there.",
+        "a: The email step has no email yet: choose a template, or write a subject and a body.",
+        "b: The delay needs a length: wait at least 1 day.",
+        "b: The delay needs a unit: minutes, hours, days or weeks.",
       ],
     });
   });

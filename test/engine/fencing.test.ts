@@ -2,7 +2,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatcher } from "../../src/server/engine/dispatcher.ts";
 import { executor } from "../../src/server/engine/executor.ts";
-import type { ClaimedRun } from "../../src/server/db/claim.ts";
+import type { ClaimedRun } from "../../src/server/db/runs-repo.ts";
 import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestApp, testApp } from "../helpers/test-app.ts";
 import { contact, createActive, seedAccount } from "./engine-helpers.ts";

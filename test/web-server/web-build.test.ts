@@ -40,3 +40,13 @@ describe("MAILWRIGHT_WEB_BUILD", () => {
     expect(() => loadConfig({ MAILWRIGHT_WEB_BUILD: "sometimes" })).toThrow(ConfigError);
   });
 });
+
+describe("the web build at start", () => {
+  it("runs Vite's own command in a child process, never Vite inside the server", async () => {
+    const { viteBuildCommand } = await import("../../src/server/app/web-build.ts");
+    const { command, args } = viteBuildCommand();
+    expect(command).toBe(process.execPath);
+    expect(fs.existsSync(args[0]!)).toBe(true);
+    expect(args.slice(1, 3)).toEqual(["build", "--config"]);
+  });
+});

@@ -9,7 +9,7 @@ import { freshStepId, portsOf, reachableIds, type RefAt } from "../../web/src/fl
 import { CATALOG, completeStep, validDefinition } from "./flow-arbitraries.ts";
 
 /** The structure rules of src/core/flow/validate.ts; a new step's unfinished config is not one. */
-const STRUCTURE = /used twice|is not a step|points to|part of a cycle|cannot be reached|has no steps/;
+const STRUCTURE = /Two steps have the id|leads to a step that does not exist|round in a loop|cannot be reached|has no steps|does not lead to any step/;
 
 function structureIssues(def: Definition): string[] {
   return validateDefinition(def, CATALOG)

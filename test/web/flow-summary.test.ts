@@ -67,19 +67,26 @@ describe("problems shown on the canvas", () => {
     ],
   };
 
-  it("puts src/core's issues on the step or the trigger they name", () => {
+  it("puts src/core's issues on the step or the trigger they name, as sentences without the id", () => {
     const issues = collectIssues(def, CATALOG, []);
-    expect(issues.get("trigger")).toEqual(["trigger: name the event"]);
-    expect(issues.get("s2")).toEqual(["s2: delay needs an amount of at least 1"]);
+    expect(issues.get("trigger")).toEqual(["Name the event that starts the automation."]);
+    expect(issues.get("s2")).toEqual(["The delay needs a length: wait at least 1 day."]);
     expect(issues.has("s1")).toBe(false);
   });
 
   it("adds the server's 422 messages to the nodes they name, once", () => {
-    const messages = serverMessages({ steps: ["s2: delay needs an amount of at least 1", "s1: template 7 does not exist"], trigger: ["trigger: name the event"] });
+    const messages = serverMessages({
+      steps: ["s2: The delay needs a length: wait at least 1 day.", "s1: The email step uses a template that no longer exists (#7): choose another template."],
+      trigger: ["trigger: Name the event that starts the automation."],
+    });
     const issues = collectIssues(def, CATALOG, messages);
-    expect(issues.get("s1")).toEqual(["s1: template 7 does not exist"]);
+    expect(issues.get("s1")).toEqual(["The email step uses a template that no longer exists (#7): choose another template."]);
     expect(issues.get("s2")).toHaveLength(1);
-    expect(collectIssues(def, null, messages).get("trigger")).toEqual(["trigger: name the event"]);
+    expect(collectIssues(def, null, messages).get("trigger")).toEqual(["Name the event that starts the automation."]);
+  });
+
+  it("words the 422 messages of other attributes without their machine key", () => {
+    expect(serverMessages({ status: ["cannot change from disabled to paused"], name: ["can't be blank"] })).toEqual(["Status cannot change from disabled to paused", "Name can't be blank"]);
   });
 });
 

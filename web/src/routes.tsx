@@ -1,22 +1,13 @@
+import { lazy, Suspense } from "react";
 import { type LoaderFunctionArgs, Navigate, createBrowserRouter, redirect, useParams } from "react-router";
 import { fetchSession } from "./api/session.ts";
 import { safeNext } from "./lib/safe-next.ts";
 import { Layout } from "./components/Layout.tsx";
-import { AutomationEditor } from "./flow-builder/editor/AutomationEditor.tsx";
 import { AutomationsPage } from "./pages/AutomationsPage.tsx";
-import { ContactDetailPage } from "./pages/ContactDetailPage.tsx";
-import { ContactsPage } from "./pages/ContactsPage.tsx";
-import { FieldsPage } from "./pages/FieldsPage.tsx";
-import { ImportPage } from "./pages/ImportPage.tsx";
-import { ListsPage } from "./pages/ListsPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage, RouteErrorPage } from "./pages/NotFoundPage.tsx";
-import { OutboxPage } from "./pages/OutboxPage.tsx";
 import { RunPage } from "./pages/RunPage.tsx";
-import { SettingsPage } from "./pages/SettingsPage.tsx";
 import { SetupPage } from "./pages/SetupPage.tsx";
-import { TemplateEditorPage } from "./pages/TemplateEditorPage.tsx";
-import { TemplatesPage } from "./pages/TemplatesPage.tsx";
 
 /** The signed-in area: first start goes to /setup, a visitor without a session to /login. */
 async function sessionLoader({ request }: LoaderFunctionArgs) {
@@ -42,9 +33,17 @@ async function loginLoader({ request }: LoaderFunctionArgs) {
   return session;
 }
 
+// Loaded on demand: the builder, its canvas (React Flow) and its charts are most of the
+// app's JavaScript, and no other page needs them. The other pages load with their route.
+const AutomationEditor = lazy(() => import("./flow-builder/editor/AutomationEditor.tsx").then((m) => ({ default: m.AutomationEditor })));
+
 function AutomationEditorRoute() {
   const { id = "" } = useParams();
-  return <AutomationEditor key={id} automationId={id} />;
+  return (
+    <Suspense fallback={<Booting />}>
+      <AutomationEditor key={id} automationId={id} />
+    </Suspense>
+  );
 }
 
 /** `/` is the automations page; the loader redirects, and the component says so too (a route without one renders an empty page and a warning). */
@@ -77,15 +76,15 @@ export const router = createBrowserRouter([
       { path: "automations", Component: AutomationsPage },
       { path: "automations/:id", Component: AutomationEditorRoute },
       { path: "runs/:id", Component: RunPage },
-      { path: "contacts", Component: ContactsPage },
-      { path: "contacts/import", Component: ImportPage },
-      { path: "contacts/:id", Component: ContactDetailPage },
-      { path: "lists", Component: ListsPage },
-      { path: "fields", Component: FieldsPage },
-      { path: "templates", Component: TemplatesPage },
-      { path: "templates/:id", Component: TemplateEditorPage },
-      { path: "outbox", Component: OutboxPage },
-      { path: "settings", Component: SettingsPage },
+      { path: "contacts", lazy: () => import("./pages/ContactsPage.tsx").then((m) => ({ Component: m.ContactsPage })) },
+      { path: "contacts/import", lazy: () => import("./pages/ImportPage.tsx").then((m) => ({ Component: m.ImportPage })) },
+      { path: "contacts/:id", lazy: () => import("./pages/ContactDetailPage.tsx").then((m) => ({ Component: m.ContactDetailPage })) },
+      { path: "lists", lazy: () => import("./pages/ListsPage.tsx").then((m) => ({ Component: m.ListsPage })) },
+      { path: "fields", lazy: () => import("./pages/FieldsPage.tsx").then((m) => ({ Component: m.FieldsPage })) },
+      { path: "templates", lazy: () => import("./pages/TemplatesPage.tsx").then((m) => ({ Component: m.TemplatesPage })) },
+      { path: "templates/:id", lazy: () => import("./pages/TemplateEditorPage.tsx").then((m) => ({ Component: m.TemplateEditorPage })) },
+      { path: "outbox", lazy: () => import("./pages/OutboxPage.tsx").then((m) => ({ Component: m.OutboxPage })) },
+      { path: "settings", lazy: () => import("./pages/SettingsPage.tsx").then((m) => ({ Component: m.SettingsPage })) },
       { path: "*", Component: NotFoundPage },
     ],
   },

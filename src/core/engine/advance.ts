@@ -2,6 +2,7 @@ import { type FieldValue, parseFieldValue } from "../contacts/field-value.ts";
 import { nextOf } from "../flow/ports.ts";
 import { type Definition, type EmailConfig, type Step, type StepOf, unreachable } from "../flow/schema.ts";
 import { type ConditionContext, type ConditionOutcome, evaluateCondition } from "./evaluate-condition.ts";
+import type { ExitReason } from "./counter-names.ts";
 
 /** What the executor must carry out, as data. */
 export type Effect =
@@ -29,7 +30,7 @@ export interface Position {
   wake_at: number | null;
 }
 
-export type End = { status: "completed" } | { status: "exited"; reason: string };
+export type End = { status: "completed" } | { status: "exited"; reason: ExitReason };
 
 export interface Transition {
   effects: Effect[];

@@ -139,21 +139,36 @@ export function compareTyped(type: FieldDataType, op: string, actual: unknown, e
   }
 }
 
-/** Event params have no declared type: numbers compare as numbers, anything else as text. */
+/** A param as a number under the fields' lenient rule ("500" and " 4.5 " are numbers), else NaN. */
+function asNumber(v: unknown): number {
+  const parsed = v === null || v === undefined ? null : parseFieldValue("float", v);
+  return parsed?.ok && typeof parsed.value === "number" ? parsed.value : Number.NaN;
+}
+
+/**
+ * Event params have no declared type, and Zapier, Make and n8n send every value as a
+ * string: a value that spells a number compares as a number (the rule fields use),
+ * "true"/"false" as a boolean, anything else as text.
+ */
 function compareParam(op: string, actual: unknown, expected: unknown): boolean {
-  if (["gt", "gte", "lt", "lte"].includes(op)) return compareNumber(op, actual, expected);
-  if (typeof actual === "number" && typeof expected === "number") return compareNumber(op, actual, expected);
+  if (op === "is_set" || op === "is_not_set") return compareText(op, actual, expected);
+  const a = asNumber(actual);
+  const e = asNumber(expected);
+  if (["gt", "gte", "lt", "lte"].includes(op)) return compareNumber(op, a, e);
+  if ((op === "eq" || op === "neq") && !Number.isNaN(a) && !Number.isNaN(e)) return compareNumber(op, a, e);
   if (typeof actual === "boolean" || typeof expected === "boolean") {
-    if (op === "eq" || op === "neq") return compareBoolean(op, actual, expected);
+    const b = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
+    if (op === "eq" || op === "neq") return compareBoolean(op, b(actual), b(expected));
   }
   return compareText(op, actual, expected);
 }
 
 export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
+  // An unfinished rule (no operator) compares as none of them; event history has no operator.
+  const op: string = (rule.kind === "event_history" ? undefined : rule.op) ?? "";
   const out = (op: string, subject: string, actual: unknown, expected: unknown, result: boolean): RuleOutcome => ({ kind: rule.kind, op, subject, actual, expected, result });
   switch (rule.kind) {
     case "field": {
-      const op = rule.op ?? "";
       const tag = rule.field ?? "";
       const actual = ctx.contact.fields[tag] ?? null;
       const type = ctx.contact.fieldTypes[tag];
@@ -161,16 +176,13 @@ export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
       return out(op, `field.${tag}`, actual, rule.value ?? null, result);
     }
     case "list": {
-      const op = rule.op ?? "";
       const member = rule.list_id !== undefined && ctx.contact.listIds.includes(rule.list_id);
       return out(op, `list.${rule.list_id}`, member, op === "in_list", op === "in_list" ? member : !member);
     }
     case "status": {
-      const op = rule.op ?? "";
       return out(op, "status", ctx.contact.status, rule.value ?? null, op === "neq" ? ctx.contact.status !== rule.value : ctx.contact.status === rule.value);
     }
     case "event_param": {
-      const op = rule.op ?? "";
       const param = rule.param ?? "";
       const actual = ctx.event ? (ctx.event.params[param] ?? null) : null;
       return out(op, `event.params.${param}`, actual, rule.value ?? null, compareParam(op, actual, rule.value));
@@ -181,7 +193,6 @@ export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
       return out("", `events.${rule.event}.last_${rule.days}_days`, count, min, count >= min);
     }
     case "email": {
-      const op = rule.op ?? "";
       const e = (rule.step_id === undefined ? undefined : ctx.engagement[rule.step_id]) ?? { opened: false, clicked: false };
       const value = op === "opened" || op === "not_opened" ? e.opened : e.clicked;
       const result = op.startsWith("not_") ? !value : value;

@@ -9,7 +9,8 @@ export interface TriggerEventView {
 
 /**
  * Does this event start this trigger? Custom events match their name exactly
- * (case-sensitive); a field trigger with `to` matches only the change to that value.
+ * (case-sensitive); a field trigger with `to` matches only the change to that value (text
+ * case-insensitively, as conditions compare it).
  */
 export function triggerMatches(trigger: Trigger, event: TriggerEventView, fieldType?: FieldDataType): boolean {
   if (trigger.type !== event.type) return false;
@@ -22,7 +23,11 @@ export function triggerMatches(trigger: Trigger, event: TriggerEventView, fieldT
       if (trigger.to === undefined) return true;
       if (trigger.to === null) return p["to"] === null;
       const wanted = fieldType ? parseFieldValue(fieldType, trigger.to) : { ok: true as const, value: trigger.to };
-      return wanted.ok && wanted.value === p["to"];
+      if (!wanted.ok) return false;
+      // Text compares case-insensitively, as conditions do: "changed to Pro" matches "pro".
+      const to = p["to"];
+      if (typeof wanted.value === "string" && typeof to === "string") return wanted.value.toLowerCase() === to.toLowerCase();
+      return wanted.value === to;
     }
     case "contact_added_to_list":
     case "contact_removed_from_list":

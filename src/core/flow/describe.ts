@@ -1,5 +1,6 @@
 import type { Operator } from "./operators.ts";
-import { type Rule, type Step, type StepType, type Trigger, unreachable } from "./schema.ts";
+import type { Rule, Step, StepType, Trigger } from "./schema.ts";
+import { unreachable } from "./unreachable.ts";
 
 /**
  * One-line descriptions of steps, rules and triggers, for the builder's nodes and for the

@@ -1,4 +1,5 @@
 import { type Static, type TObject, type TSchema, Type } from "typebox";
+export { unreachable } from "./unreachable.ts";
 import { EMAIL_OPERATORS, FIELD_OPERATORS, LIST_OPERATORS, PARAM_OPERATORS, STATUS_OPERATORS } from "./operators.ts";
 
 /**
@@ -148,8 +149,3 @@ export type Settings = Static<typeof SettingsSchema>;
 export type Definition = Static<typeof DefinitionSchema>;
 export type DelayUnit = (typeof DELAY_UNITS)[number];
 export type MatchMode = (typeof MATCH_MODES)[number];
-
-/** The end of an exhaustive switch: a new member of a union that is not handled fails to compile here. */
-export function unreachable(x: never): never {
-  throw new Error(`unhandled case ${JSON.stringify(x)}`);
-}

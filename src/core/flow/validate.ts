@@ -2,6 +2,7 @@ import { type FieldDataType, parseFieldValue } from "../contacts/field-value.ts"
 import { capitalize, emailName, type Names, NO_NAMES, OPERATOR_LABELS, quoted, stepName } from "./describe.ts";
 import { EMAIL_OPERATORS, isOneOf, LIST_OPERATORS, type Operator, OPERATORS, operatorNeedsValue, PARAM_OPERATORS, STATUS_OPERATORS } from "./operators.ts";
 import { successors } from "./ports.ts";
+export { issueText } from "./issue-text.ts";
 import { type Definition, type Rule, type Step, unreachable } from "./schema.ts";
 import { senderAddressIssues } from "./sender-addresses.ts";
 
@@ -24,13 +25,6 @@ export interface Catalog {
   fields: ReadonlyMap<string, FieldDataType>;
   templates: ReadonlySet<number>;
   names?: Names;
-}
-
-/** The sentence of an issue's message, without the step id or `trigger:` it is addressed by. */
-export function issueText(message: string, stepIds: ReadonlySet<string>): string {
-  const m = /^([^:\s][^:]*): (.*)$/s.exec(message);
-  if (m && (m[1] === "trigger" || stepIds.has(m[1]!))) return m[2]!;
-  return message;
 }
 
 const TYPE_WORDS: Record<FieldDataType, string> = {

@@ -167,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     emailRoutes(scope, store.db);
     tokensRoutes(scope, services.tokens);
     settingsRoutes(scope, config, services.accounts);
-    if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
+    if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal(), store.db);
   };
   await app.register(async (scope) => trackingRoutes(scope, services.tracking));
   // Sign-in happens before there is a session or a token: outside the authenticated scope.

@@ -19,7 +19,7 @@ import { dialectOf } from "../db/dialect-of.ts";
 import { tokensService } from "../accounts/tokens-service.ts";
 import { automationsService } from "../automations/automations-service.ts";
 import { runsService } from "../automations/runs-service.ts";
-import { automationsUsingField } from "../automations/automations-repo.ts";
+import { automationsUsingField, automationsUsingList } from "../automations/automations-repo.ts";
 import { dispatcher } from "../engine/dispatcher.ts";
 import { executor, type ExecutorOptions } from "../engine/executor.ts";
 import { engineWorker } from "../engine/engine-worker.ts";
@@ -113,7 +113,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
         return field ? automationsUsingField(store.db, accountId, field.merge_tag) : [];
       },
     }),
-    lists: listsService(store, clock),
+    lists: listsService(store, clock, { usage: (accountId, listId) => automationsUsingList(store.db, accountId, listId) }),
     templates: templatesService(store, clock, renderer, { transport, from: config.fromEmail, host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, "") }),
     automations: automationsService(store, clock, renderer, { maxAutomations: config.maxAutomations, onChange: wake }),
     /** The run inspector: runs by contact, step and status, and one run's journal. */

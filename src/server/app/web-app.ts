@@ -69,8 +69,15 @@ export async function registerWebApp(app: FastifyInstance, opts: WebAppOptions =
       // One route per built file, read at start: no catch-all route, so every other path
       // (unknown API paths included) reaches the not-found handler below unchanged.
       wildcard: false,
+      // web/dist holds a .br and a .gz of each text file (web/vite.config.ts): sent as they
+      // are to a client that accepts them, with Vary: Accept-Encoding.
+      preCompressed: true,
+      // The compressed files are only ever sent for their original's path.
+      allowedPath: (pathName) => !/\.(br|gz)$/.test(pathName),
       dotfiles: "ignore",
-      setHeaders(reply, file) {
+      setHeaders(reply, sent) {
+        // `sent` is the file on disk: index.html.br stands for index.html.
+        const file = sent.replace(/\.(br|gz)$/, "");
         reply.header("x-content-type-options", "nosniff");
         if (file.endsWith(".html")) {
           for (const [name, value] of Object.entries(HTML_HEADERS)) reply.header(name, value);

@@ -233,16 +233,3 @@ export async function eraseContact(db: Db, accountId: number, contactId: string)
   await db.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", contactId).execute();
   await db.updateTable("messages").set({ to_email: "", context: "{}" }).where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
 }
-
-/** A deleted contact's active runs exit now, except one mid-step (under a live lease): it exits at its next step. Answers the runs exited. */
-export function exitRunsOfDeletedContact(db: Db, accountId: number, contactId: string, now: number) {
-  return db
-    .updateTable("runs")
-    .set({ status: "exited", exit_reason: "contact_deleted", finished_at: now, wake_at: null, lease_token: null, lease_until: null })
-    .where("account_id", "=", accountId)
-    .where("contact_id", "=", contactId)
-    .where("status", "=", "active")
-    .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
-    .returning(["automation_id", "step_id", "phase"])
-    .execute();
-}

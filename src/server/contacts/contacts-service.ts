@@ -11,13 +11,12 @@ import { type FieldValue, parseFieldValue } from "../../core/contacts/field-valu
 import { type FieldRow, listFields } from "../fields/fields-repo.ts";
 import { missingListIds } from "../lists/lists-service.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
-import { bumpCounters } from "../db/counters.ts";
+import { exitRunsOfContact } from "../db/runs-repo.ts";
 import { groupCommit } from "../db/group-commit.ts";
 import {
   countContacts,
   type ContactSearch,
   eraseContact,
-  exitRunsOfDeletedContact,
   findContact,
   insertContactEvent,
   isContactId,
@@ -261,14 +260,7 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         await recordTriggerEvents(trx, accountId, [{ type: "contact_deleted", contactId: row.id }], now);
         await suppress(trx, accountId, row.email, "deleted", now);
         // Its runs leave now (a run mid-step leaves at its next step); messages keep counts, not the address.
-        const exited = await exitRunsOfDeletedContact(trx, accountId, row.id, now);
-        await bumpCounters(
-          trx,
-          exited.flatMap((r) => [
-            { account_id: accountId, automation_id: r.automation_id, step_id: "", metric: "exited:contact_deleted", at: now },
-            ...(r.phase === "waiting" && r.step_id ? [{ account_id: accountId, automation_id: r.automation_id, step_id: r.step_id, metric: "abandoned", at: now }] : []),
-          ]),
-        );
+        await exitRunsOfContact(trx, accountId, row.id, now);
       }));
     },
 

@@ -1,16 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "./schema.ts";
+import type { Bump } from "../../core/engine/counter-names.ts";
 
-/** One increment of one report figure. */
-export interface Bump {
-  account_id: number;
-  automation_id: number;
-  /** '' for the automation as a whole. */
-  step_id: string;
-  metric: string;
-  at: number;
-  n?: number;
-}
+export type { Bump } from "../../core/engine/counter-names.ts";
 
 export function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -23,7 +15,7 @@ export function dayOf(ms: number): string {
  */
 export async function bumpCounters(db: Kysely<Database>, bumps: readonly Bump[]): Promise<void> {
   if (bumps.length === 0) return;
-  const sums = new Map<string, { account_id: number; automation_id: number; step_id: string; metric: string; day: string; n: number }>();
+  const sums = new Map<string, { account_id: number; automation_id: number; step_id: string; metric: Bump["metric"]; day: string; n: number }>();
   // A batch's bumps share a handful of instants: format each once.
   const days = new Map<number, string>();
   for (const b of bumps) {

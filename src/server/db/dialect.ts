@@ -44,6 +44,8 @@ export interface Dialect {
   rowVersion(): RawBuilder<string | null>;
   /** Holds a lock keyed by `key` until the transaction ends (SQLite: its one writer already does). */
   lockForTransaction(trx: Kysely<Database>, key: number): Promise<void>;
+  /** Takes that lock if it is free, without waiting; answers whether this transaction holds it (SQLite: always). */
+  tryLockForTransaction(trx: Kysely<Database>, key: number): Promise<boolean>;
   /** Removes one custom field's value from every contact of an account. */
   removeFieldValues(db: Kysely<Database>, accountId: number, fieldId: number): Promise<void>;
   /** A condition on one custom field value inside `contacts.fields` (JSON text). */

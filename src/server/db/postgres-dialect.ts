@@ -29,6 +29,10 @@ export const postgresDialect: Dialect = {
   async lockForTransaction(trx, key) {
     await sql`select pg_advisory_xact_lock(${key})`.execute(trx);
   },
+  async tryLockForTransaction(trx, key) {
+    const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${key}) as ok`.execute(trx);
+    return got.rows[0]?.ok === true;
+  },
   async removeFieldValues(db, accountId, fieldId) {
     const key = String(fieldId);
     await sql`update contacts set fields = (fields::jsonb - ${key})::text

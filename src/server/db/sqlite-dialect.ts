@@ -22,6 +22,7 @@ export const sqliteDialect: Dialect = {
   rowLock: () => sql``,
   rowVersion: () => sql<null>`null`,
   lockForTransaction: async () => undefined,
+  tryLockForTransaction: async () => true,
   async removeFieldValues(db, accountId, fieldId) {
     const jsonPath = `$."${String(fieldId)}"`;
     await sql`update contacts set fields = json_remove(fields, ${jsonPath})

@@ -75,10 +75,32 @@ function beforeBodyClose(html: string, fragment: string): string {
 // Hidden in every client we know of, yet shown by inboxes as the preview line.
 const PREHEADER_STYLE = "display:none;font-size:1px;color:transparent;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all";
 
+/** The unsubscribe URL on a line of its own at the end, unless the text already has it. */
+function withUnsubscribe(text: string, unsubscribeUrl: string): string {
+  if (text.includes(unsubscribeUrl)) return text;
+  return `${text.trimEnd()}\n\nUnsubscribe: ${unsubscribeUrl}`;
+}
+
 /**
- * The render pipeline of one message: Handlebars (escaped values, limits), CSS inlined with
- * juice, the preheader as a hidden first element, tracking (open pixel, click redirects)
- * unless turned off for the email, and the headers that identify it. Throws RenderError.
+ * What every message gets after Handlebars, a test send included: CSS inlined with juice,
+ * the preheader as a hidden first element, and the unsubscribe URL always in the text part
+ * (the part a text-only reader or a screen reader has; derived from the HTML before click
+ * tracking, so it shows the destinations).
+ */
+export function finishParts(rendered: EmailParts, opts: { preheader?: string; unsubscribeUrl: string }): EmailParts {
+  let html = rendered.html;
+  if (html) {
+    // juice parses the whole document; most emails without a <style> block need none of it.
+    if (/<style\b|<link\b/i.test(html)) html = juice(html);
+    if (opts.preheader) html = afterBodyOpen(html, `<div style="${PREHEADER_STYLE}">${opts.preheader}</div>`);
+  }
+  return { subject: rendered.subject, html, text: withUnsubscribe(rendered.text, opts.unsubscribeUrl) };
+}
+
+/**
+ * The render pipeline of one message: Handlebars (escaped values, limits), `finishParts`,
+ * tracking (open pixel, click redirects) unless turned off for the email, and the headers
+ * that identify it. Throws RenderError.
  */
 export async function composeMessage(m: MessageToCompose, parts: EmailParts, fields: Record<string, unknown>, deps: ComposeDeps): Promise<Composed> {
   const unsubscribeUrl = deps.links.unsubscribe(m.id);
@@ -95,11 +117,9 @@ export async function composeMessage(m: MessageToCompose, parts: EmailParts, fie
     throw new RenderError(why);
   }
 
-  let html = rendered.html;
+  const finished = finishParts(rendered, { preheader, unsubscribeUrl });
+  let html = finished.html;
   if (html) {
-    // juice parses the whole document; most emails without a <style> block need none of it.
-    if (/<style\b|<link\b/i.test(html)) html = juice(html);
-    if (preheader) html = afterBodyOpen(html, `<div style="${PREHEADER_STYLE}">${preheader}</div>`);
     if (m.email.track_clicks !== false) html = rewriteLinks(html, m.id, deps.links, unsubscribeUrl);
     if (m.email.track_opens !== false) {
       html = beforeBodyClose(html, `<img src="${escapeAttr(deps.links.open(m.id))}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px" />`);
@@ -116,9 +136,9 @@ export async function composeMessage(m: MessageToCompose, parts: EmailParts, fie
       from: { address: m.email.from_email ?? deps.defaultFrom, ...(fromName ? { name: fromName } : {}) },
       to: m.to_email,
       ...(m.email.reply_to ? { replyTo: m.email.reply_to } : {}),
-      subject: rendered.subject,
+      subject: finished.subject,
       html,
-      text: rendered.text,
+      text: finished.text,
       headers: listHeaders(m, deps.host, deps.links),
     },
   };

@@ -1,4 +1,5 @@
 import Handlebars from "handlebars";
+import { textFromHtml } from "./text-part.ts";
 
 export interface EmailParts {
   subject: string;
@@ -106,23 +107,6 @@ function compiled(source: string, noEscape = false): HandlebarsTemplateDelegate 
     cachedChars += key.length;
   }
   return t;
-}
-
-/** A plain-text part for an email that has only HTML. */
-export function textFromHtml(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, "")
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<\/(p|div|h[1-6]|li|tr)>/gi, "\n")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&amp;/g, "&")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Store } from "../db/connect.ts";
-import { nextWake } from "../db/claim.ts";
+import { nextWake } from "../db/runs-repo.ts";
 import type { Clock } from "../clock.ts";
 import type { Wakeup } from "../db/wakeup.ts";
 import type { Executor } from "./executor.ts";

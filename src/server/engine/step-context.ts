@@ -1,13 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
-import type { ClaimedRun } from "../db/claim.ts";
-import type { Definition } from "../../core/flow/schema.ts";
 import type { Effect } from "../../core/engine/advance.ts";
-import { type ConditionContext, eventCountKey } from "../../core/engine/evaluate-condition.ts";
 import type { ContactChange, ContactState } from "../../core/contacts/contact-change.ts";
 import type { FieldRow } from "../fields/fields-repo.ts";
 import type { ContactWrite } from "../contacts/contacts-repo.ts";
 import { readContacts } from "../contacts/contact-writer.ts";
+import { accountListIds } from "./engine-repo.ts";
 
 type Db = Kysely<Database>;
 
@@ -41,7 +39,7 @@ export async function loadLedger(db: Db, accountId: number, contactIds: string[]
       } else if (effect.type === "unsubscribe") {
         change = { unsubscribed: true };
       } else {
-        accountLists ??= new Set((await db.selectFrom("lists").select("id").where("account_id", "=", accountId).execute()).map((l) => l.id));
+        accountLists ??= new Set(await accountListIds(db, accountId));
         const ids = effect.listIds.filter((id) => accountLists!.has(id));
         change = effect.type === "add_to_lists" ? { listsIncluded: ids } : { listsExcluded: ids };
       }
@@ -51,30 +49,4 @@ export async function loadLedger(db: Db, accountId: number, contactIds: string[]
     writes: () => batch.writes(),
     persist: (now) => batch.persist(now),
   };
-}
-
-/** Facts a condition step needs beyond the contact: event counts and this run's email engagement. */
-export async function conditionFacts(db: Db, run: ClaimedRun, def: Definition, now: number): Promise<Pick<ConditionContext, "eventCounts" | "engagement">> {
-  const step = def.steps.find((s) => s.id === run.step_id);
-  const eventCounts: Record<string, number> = {};
-  const engagement: Record<string, { opened: boolean; clicked: boolean }> = {};
-  if (step?.type !== "condition" || run.phase !== "ready") return { eventCounts, engagement };
-  for (const rule of step.rules ?? []) {
-    if (rule.kind === "event_history" && rule.event && rule.days) {
-      const r = await db
-        .selectFrom("contact_events")
-        .select((eb) => eb.fn.countAll<number | string>().as("n"))
-        .where("account_id", "=", run.account_id)
-        .where("contact_id", "=", run.contact_id)
-        .where("name", "=", rule.event)
-        .where("created_at", ">=", now - rule.days * 86_400_000)
-        .executeTakeFirstOrThrow();
-      eventCounts[eventCountKey(rule.event, rule.days)] = Number(r.n);
-    }
-  }
-  if ((step.rules ?? []).some((r) => r.kind === "email")) {
-    const msgs = await db.selectFrom("messages").select(["step_id", "opened_at", "clicked_at"]).where("account_id", "=", run.account_id).where("run_id", "=", run.id).execute();
-    for (const m of msgs) engagement[m.step_id] = { opened: m.opened_at !== null, clicked: m.clicked_at !== null };
-  }
-  return { eventCounts, engagement };
 }

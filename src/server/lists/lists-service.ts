@@ -19,11 +19,14 @@ export async function missingListIds(db: Kysely<Database>, accountId: number, id
   return unique.filter((id) => !have.has(id));
 }
 
+/** Names of automations that use a list (trigger, list steps, list rules); the automations module answers it. */
+export type ListUsage = (accountId: number, listId: number) => Promise<string[]>;
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export function listsService(store: Store, clock: Clock) {
+export function listsService(store: Store, clock: Clock, opts: { usage?: ListUsage } = {}) {
   const { db } = store;
 
   function checkName(name: string | undefined): string {
@@ -85,9 +88,15 @@ export function listsService(store: Store, clock: Clock) {
       );
     },
 
-    /** Deleting a list drops its memberships; it fires no per-contact removal (docs/api.md). */
+    /**
+     * Deleting a list drops its memberships; it fires no per-contact removal (docs/api.md).
+     * A list an automation uses is refused (409): its trigger could never fire again and
+     * its list steps would do nothing, while the automation still showed "active".
+     */
     async delete(accountId: number, id: number): Promise<void> {
       await find(accountId, id);
+      const usedBy = opts.usage ? await opts.usage(accountId, id) : [];
+      if (usedBy.length > 0) throw errors.conflict(`This list is used by automation(s): ${usedBy.join(", ")}. Remove it from them first.`);
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom("contact_lists").where("account_id", "=", accountId).where("list_id", "=", id).execute();
         await trx.deleteFrom("lists").where("account_id", "=", accountId).where("id", "=", id).execute();

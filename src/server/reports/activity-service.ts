@@ -3,7 +3,7 @@ import { errors } from "../errors.ts";
 import { findContact } from "../contacts/contacts-repo.ts";
 import { definitionsOf } from "../automations/runs-read-repo.ts";
 import { loadStepLabels } from "../automations/step-labels.ts";
-import { DEFAULT_REENTRY_HOURS } from "../engine/dispatcher.ts";
+import { DEFAULT_REENTRY_HOURS } from "../../core/engine/entry-rules.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { contactChanges, contactMessages, contactRefusals, contactRuns, journalOfRuns, messageHits } from "./activity-repo.ts";
 

@@ -1,17 +1,24 @@
 import type { Store } from "../db/connect.ts";
 import { errors } from "../errors.ts";
 import { findAutomation, loadDefinition } from "../automations/automations-repo.ts";
+import { type CounterName, countersWith, type CounterSuffix } from "../../core/engine/counter-names.ts";
 import type { DailyFigures, EmailFigures, Report } from "../../core/reports/report-shape.ts";
 
-type Sums = Map<string, Map<string, number>>; // step_id ('' = automation) → metric → n
+type Counts = Map<string, number>; // metric → n
+type Sums = Map<string, Counts>; // step_id ('' = automation) → metric → n
+
+/** One counter's sum; names are typed, so a reader cannot ask for a counter nobody writes. */
+function count(m: Counts | undefined, name: CounterName): number {
+  return m?.get(name) ?? 0;
+}
 
 function ratio(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 }
 
 /** The email figures of one step; rates are fractions 0..1 (docs/api.md defines each). */
-export function emailFigures(m: Map<string, number> | undefined): EmailFigures {
-  const get = (k: string) => m?.get(`email:${k}`) ?? 0;
+export function emailFigures(m: Counts | undefined): EmailFigures {
+  const get = (k: CounterSuffix<"email:">) => count(m, `email:${k}`);
   const sent = get("sent");
   const failed = get("failed");
   return {
@@ -27,9 +34,13 @@ export function emailFigures(m: Map<string, number> | undefined): EmailFigures {
   };
 }
 
-function byPrefix(m: Map<string, number> | undefined, prefix: string): Record<string, number> {
+/** The nonzero counters of one prefix, by what follows it (`exited:` → per exit reason). */
+function byPrefix(m: Counts | undefined, prefix: "exited:" | "refused:"): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, n] of m ?? []) if (k.startsWith(prefix) && n !== 0) out[k.slice(prefix.length)] = n;
+  for (const { name, suffix } of countersWith(prefix)) {
+    const n = count(m, name);
+    if (n !== 0) out[suffix] = n;
+  }
   return out;
 }
 
@@ -64,9 +75,9 @@ export function reportsService(store: Store) {
       }
       const top = sums.get("");
       const exited = byPrefix(top, "exited:");
-      const entered = top?.get("entered") ?? 0;
-      const completed = top?.get("completed") ?? 0;
-      const failed = top?.get("failed") ?? 0;
+      const entered = count(top, "entered");
+      const completed = count(top, "completed");
+      const failed = count(top, "failed");
       const ended = completed + failed + Object.values(exited).reduce((a, b) => a + b, 0);
       const def = await loadDefinition(db, accountId, automationId, auto.version);
       // Steps of the current version first, in order; then steps only older versions had.
@@ -74,14 +85,14 @@ export function reportsService(store: Store) {
       const steps = stepIds.map((id) => {
         const m = sums.get(id);
         const type = def.steps.find((s) => s.id === id)?.type ?? "removed";
-        const stepEntered = m?.get("entered") ?? 0;
-        const stepCompleted = m?.get("completed") ?? 0;
+        const stepEntered = count(m, "entered");
+        const stepCompleted = count(m, "completed");
         return {
           step_id: id,
           type,
           entered: stepEntered,
           completed: stepCompleted,
-          waiting: type === "delay" ? Math.max(0, stepEntered - stepCompleted - (m?.get("abandoned") ?? 0)) : 0,
+          waiting: type === "delay" ? Math.max(0, stepEntered - stepCompleted - count(m, "abandoned")) : 0,
           ...(type === "send_email" ? { email: emailFigures(m) } : {}),
           ...(type === "condition" ? { branches: { yes: m?.get("branch:yes") ?? 0, no: m?.get("branch:no") ?? 0 } } : {}),
         };
@@ -105,14 +116,14 @@ export function reportsService(store: Store) {
         const top = d.get("");
         return {
           day,
-          entered: top?.get("entered") ?? 0,
-          completed: top?.get("completed") ?? 0,
-          failed: top?.get("failed") ?? 0,
+          entered: count(top, "entered"),
+          completed: count(top, "completed"),
+          failed: count(top, "failed"),
           exited: byPrefix(top, "exited:"),
           refused: byPrefix(top, "refused:"),
           steps: [...d.entries()]
             .filter(([id]) => id !== "")
-            .map(([id, m]) => ({ step_id: id, entered: m.get("entered") ?? 0, completed: m.get("completed") ?? 0, ...(m.has("email:sent") || [...m.keys()].some((k) => k.startsWith("email:")) ? { email: emailFigures(m) } : {}) })),
+            .map(([id, m]) => ({ step_id: id, entered: count(m, "entered"), completed: count(m, "completed"), ...(countersWith("email:").some(({ name }) => m.has(name)) ? { email: emailFigures(m) } : {}) })),
         };
       });
     },

@@ -16,6 +16,9 @@ export interface PreviewInput {
   event?: { name?: string; params?: Record<string, unknown> };
 }
 
+/** What `{{unsubscribe_url}}` renders as outside a real message (preview, test send). */
+export const PREVIEW_UNSUBSCRIBE_URL = "https://example.invalid/unsubscribe";
+
 const SAMPLE: Record<FieldRow["data_type"], FieldValue> = { text: "Sample", integer: 42, float: 4.2, boolean: true, date: "2026-01-31" };
 
 /** Renders a template as a contact would receive it, or with sample data; writes nothing. */
@@ -33,7 +36,7 @@ export async function previewTemplate(db: Kysely<Database>, renderer: Renderer, 
   }
   const event = { name: input.event?.name ?? "preview", params: input.event?.params ?? {} };
   try {
-    return await renderer.render(parts, { ...fields, email, event, unsubscribe_url: "https://example.invalid/unsubscribe" });
+    return await renderer.render(parts, { ...fields, email, event, unsubscribe_url: PREVIEW_UNSUBSCRIBE_URL });
   } catch (err) {
     if (err instanceof RenderUnavailableError) throw err;
     throw errors.validation({ base: [`cannot render: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`] });

@@ -11,6 +11,8 @@ import type { EmailParts } from "../email/render.ts";
 import { type PreviewInput, previewTemplate } from "./template-preview.ts";
 import type { Renderer } from "../email/render-pool.ts";
 import { RenderLimitError } from "../email/render.ts";
+import { finishParts } from "../email/compose-message.ts";
+import { PREVIEW_UNSUBSCRIBE_URL } from "./template-preview.ts";
 
 export interface TemplateInput {
   name?: string;
@@ -134,7 +136,11 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
       return previewTemplate(db, renderer, accountId, { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text }, input);
     },
 
-    /** Renders as `preview` does and sends it to one address, marked as a test; records nothing. */
+    /**
+     * Renders as `preview` does, finishes it as a real send is (CSS inlined, unsubscribe URL
+     * in the text part; no tracking: there is no message to count against) and sends it to
+     * one address, marked as a test; records nothing.
+     */
     async testSend(accountId: number, id: number, to: string, input: PreviewInput) {
       return this.sendTest(accountId, await this.preview(accountId, id, input), to);
     },
@@ -148,7 +154,9 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
       return this.sendTest(accountId, await this.previewInline(accountId, parts, input), to);
     },
 
-    async sendTest(accountId: number, parts: EmailParts, to: string) {
+    async sendTest(accountId: number, rendered: EmailParts, to: string) {
+      // Finished as a real send is (CSS inlined, the text part with every link and the unsubscribe URL).
+      const parts = finishParts(rendered, { unsubscribeUrl: PREVIEW_UNSUBSCRIBE_URL });
       const address = normalizeEmail(to);
       const problem = emailProblem(address);
       if (problem) throw errors.validation({ to: [problem] });

@@ -4,6 +4,9 @@
  * form can show the message that names the field.
  */
 
+import { issueText } from "../../../src/core/flow/issue-text.ts";
+import { fieldErrorText } from "../lib/error-text.ts";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -25,9 +28,10 @@ function describeError(status: number, body: unknown): string {
   if (b && typeof b.error === "string") return b.error;
   if (b && typeof b.message === "string") return b.message;
   if (b && b.errors && typeof b.errors === "object") {
+    // Attribute keys are machine paths (`usage`, `steps`): the messages are what a person reads.
     return Object.entries(b.errors as Record<string, unknown>)
-      .map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join(", ") : String(messages)}`)
-      .join("; ");
+      .flatMap(([field, messages]) => (Array.isArray(messages) ? messages : [messages]).map((m) => fieldErrorText(field, issueText(String(m)))))
+      .join(" ");
   }
   return `Request failed (${status})`;
 }

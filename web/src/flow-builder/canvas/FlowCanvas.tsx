@@ -76,6 +76,8 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
   const previousNodes = useRef(new Map<string, Kept<FlowNode>>());
   const previousEdges = useRef(new Map<string, Kept<FlowEdge>>());
   const nodes = useMemo<FlowNode[]>(() => {
+    // Rules that look at an email name it by subject, so summaries need the other steps.
+    const allSteps = graph.nodes.flatMap((n) => (n.step ? [n.step] : []));
     const built = graph.nodes.map((n): FlowNode => {
       const common = {
         id: n.id,
@@ -107,7 +109,7 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
         };
       }
       const step = n.step!;
-      const summary = summarizeStep(step, names);
+      const summary = summarizeStep(step, names, allSteps);
       const own = issues.get(step.id) ?? [];
       const f = figures?.(step.id, step) ?? null;
       return {

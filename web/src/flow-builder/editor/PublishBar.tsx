@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { ApiError } from "../../api/client.ts";
 import { ActionDialog } from "./ActionDialog.tsx";
+import { issueText } from "../../../../src/core/flow/validate.ts";
 import { serverMessages } from "../model/issues.ts";
 
 /**
@@ -31,7 +32,7 @@ export function PublishBar({
       if (err instanceof ApiError && err.status === 422) {
         const messages = serverMessages(err.fieldErrors);
         onRefused(messages);
-        throw new Error(`Not published: ${messages.join("; ")}`, { cause: err });
+        throw new Error(`Not published: ${messages.map((m) => issueText(m)).join(" ")}`, { cause: err });
       }
       throw err;
     }
@@ -53,8 +54,8 @@ export function PublishBar({
             <label className="fb-choice">
               <input type="radio" name="in_flight" value="move" checked={inFlight === "move"} onChange={() => setInFlight("move")} />
               <span>
-                <strong>Move them to the new version</strong> (default). Each continues from the step it is on, matched by step id; delays already
-                running keep their wake time. A contact on a step this edit removes leaves the automation (exit reason <code>step_removed</code>).
+                <strong>Move them to the new version</strong> (default). Each continues from the step it is on; delays already
+                running keep their wake time. A contact on a step this edit removes leaves the automation.
               </span>
             </label>
             <label className="fb-choice">

@@ -3,6 +3,7 @@ import type { Definition, Step } from "../../../../src/core/flow/schema.ts";
 import { DataTable } from "../../components/DataTable.tsx";
 import { ErrorNotice, Loading } from "../../components/PageState.tsx";
 import { formatNumber } from "../../lib/format.ts";
+import { exitWords, refusalWords } from "../../lib/run-words.ts";
 import { useApi } from "../../lib/use-api.ts";
 import { DailyChart } from "./DailyChart.tsx";
 import { FlowCanvas } from "../canvas/FlowCanvas.tsx";
@@ -37,14 +38,20 @@ function stepFigures(step: Step, f: StepFigures | undefined): Figure[] {
   return out;
 }
 
-function ByReason({ counts }: { counts: Record<string, number> }) {
+/** A reason code in words, as a label: "The automation was disabled". */
+function reasonLabel(key: string, reason: string): string {
+  const words = key === "refused" ? refusalWords(reason) : exitWords(reason);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function ByReason({ counts, kind }: { counts: Record<string, number>; kind: string }) {
   const entries = Object.entries(counts);
   if (entries.length === 0) return null;
   return (
     <ul className="fb-reasons">
       {entries.map(([reason, n]) => (
         <li key={reason} data-testid={`reason-${reason}`}>
-          <code>{reason}</code> {formatNumber(n)}
+          {reasonLabel(kind, reason)}: {formatNumber(n)}
         </li>
       ))}
     </ul>
@@ -67,7 +74,7 @@ function SummaryBar({ report }: { report: Report }) {
           <dt>{label}</dt>
           <dd>
             <span className="fb-summary-value">{formatNumber(value)}</span>
-            {reasons ? <ByReason counts={reasons} /> : null}
+            {reasons ? <ByReason counts={reasons} kind={key} /> : null}
           </dd>
         </div>
       ))}

@@ -43,7 +43,7 @@ function Explanation({ action, automation, names }: { action: Action; automation
         <p>No new contacts enter.</p>
         <p>
           Of the {inFlight} in it now, those waiting in a delay are removed at once; a contact whose step is executing at this moment finishes that step
-          and is then removed. They end with exit reason <code>automation_disabled</code>, and activating again does not bring them back.
+          and is then removed. Their runs show “The automation was disabled”, and activating again does not bring them back.
         </p>
       </>
     );

@@ -1,7 +1,12 @@
 import type { Definition } from "../../../../src/core/flow/schema.ts";
-import { type Catalog, validateDefinition } from "../../../../src/core/flow/validate.ts";
+import { type Catalog, issueText, validateDefinition } from "../../../../src/core/flow/validate.ts";
+import { fieldErrorText } from "../../lib/error-text.ts";
 
-/** Problems by where the canvas shows them: a step id, "trigger", or "" for the whole automation. */
+/**
+ * Problems by where the canvas shows them: a step id, "trigger", or "" for the whole
+ * automation; each as the sentence a marketer reads (the API's `s3: ` / `trigger: ` address
+ * in front of it is where it goes, not what it says).
+ */
 export type IssueMap = ReadonlyMap<string, string[]>;
 
 function add(map: Map<string, string[]>, key: string, message: string): void {
@@ -26,12 +31,15 @@ function keyOf(message: string, stepId: string | null, stepIds: ReadonlySet<stri
 export function collectIssues(def: Definition, catalog: Catalog | null, server: readonly string[]): IssueMap {
   const map = new Map<string, string[]>();
   const ids = new Set(def.steps.map((s) => s.id));
-  if (catalog) for (const i of validateDefinition(def, catalog)) add(map, keyOf(i.message, i.step_id, ids), i.message);
-  for (const message of server) add(map, keyOf(message, null, ids), message);
+  if (catalog) for (const i of validateDefinition(def, catalog)) add(map, keyOf(i.message, i.step_id, ids), issueText(i.message, ids));
+  for (const message of server) add(map, keyOf(message, null, ids), issueText(message, ids));
   return map;
 }
 
-/** The messages of a 422 `{"errors": {"steps": [...], "trigger": [...]}}`, flattened. */
+/**
+ * The messages of a 422 `{"errors": {"steps": [...], "trigger": [...]}}`, flattened; those
+ * of other attributes (`name`, `status`) as sentences naming the attribute in words.
+ */
 export function serverMessages(fieldErrors: Record<string, string[]>): string[] {
-  return Object.entries(fieldErrors).flatMap(([field, messages]) => (field === "steps" || field === "trigger" ? messages : messages.map((m) => `${field}: ${m}`)));
+  return Object.entries(fieldErrors).flatMap(([field, messages]) => (field === "steps" || field === "trigger" ? messages : messages.map((m) => fieldErrorText(field, m))));
 }

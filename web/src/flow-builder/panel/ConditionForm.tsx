@@ -4,7 +4,7 @@ import { Field, FieldPicker, NumberInput, ValueInput } from "./PanelControls.tsx
 import { newRule, RULE_KIND_LABELS } from "../model/step-kinds.ts";
 import type { StepFormProps } from "./StepForms.tsx";
 import type { CatalogData } from "../editor/use-catalog.ts";
-import { OPERATOR_LABELS } from "../model/summarize.ts";
+import { capitalize, type Names, OPERATOR_LABELS, stepName } from "../../../../src/core/flow/describe.ts";
 
 const NUMERIC_OPS = new Set(["gt", "gte", "lt", "lte"]);
 
@@ -24,7 +24,7 @@ function OperatorSelect<O extends Operator>({ ops, value, onChange }: { ops: rea
   );
 }
 
-function RuleFields({ rule, set, catalog, emailSteps }: { rule: Rule; set: (rule: Rule) => void; catalog: CatalogData; emailSteps: string[] }) {
+function RuleFields({ rule, set, catalog, emailSteps }: { rule: Rule; set: (rule: Rule) => void; catalog: CatalogData; emailSteps: { id: string; label: string }[] }) {
   switch (rule.kind) {
     case "field": {
       const type = catalog.fields.find((f) => f.merge_tag === rule.field)?.data_type;
@@ -112,9 +112,9 @@ function RuleFields({ rule, set, catalog, emailSteps }: { rule: Rule; set: (rule
           <Field label="Email step" hint="Opens are approximate: privacy proxies (Apple Mail) load images without a person reading.">
             <select value={rule.step_id ?? ""} onChange={(e) => set({ ...rule, step_id: e.target.value || undefined })}>
               <option value="">Choose a send email step…</option>
-              {emailSteps.map((id) => (
+              {emailSteps.map(({ id, label }) => (
                 <option key={id} value={id}>
-                  {id}
+                  {label}
                 </option>
               ))}
             </select>
@@ -129,7 +129,13 @@ function RuleFields({ rule, set, catalog, emailSteps }: { rule: Rule; set: (rule
 /** A condition: all / any of its rules, each rule's kind with the pickers DESIGN §4 lists. */
 export function ConditionForm({ step, catalog, onChange, definition }: StepFormProps<"condition"> & { definition: Definition }) {
   const rules = step.rules ?? [];
-  const emailSteps = definition.steps.filter((s) => s.type === "send_email").map((s) => s.id);
+  // Emails by subject or template, as the canvas shows them, not by step id.
+  const names: Names = {
+    template: (id) => catalog.templates.find((t) => t.id === id)?.name,
+    list: (id) => catalog.lists.find((l) => l.id === id)?.name,
+    field: (tag) => catalog.fields.find((f) => f.merge_tag === tag)?.name,
+  };
+  const emailSteps = definition.steps.filter((s) => s.type === "send_email").map((s) => ({ id: s.id, label: capitalize(stepName(s, names, definition.steps)) }));
   const setRule = (i: number, rule: Rule) => onChange({ ...step, rules: rules.map((r, j) => (j === i ? rule : r)) });
   return (
     <>
