@@ -280,7 +280,8 @@ describe("a new user's first welcome series, in the browser", () => {
     const versions = async () => (await apiGet<Versions>(`/api/automations/${automationId}/versions`)).data.length;
     await page.getByRole("navigation", { name: "Automation views" }).getByRole("link", { name: "Runs" }).click();
     await expect.poll(() => new URL(page.url()).search).toBe("?tab=runs");
-    await page.getByRole("table").first().waitFor();
+    // Each run is listed by its contact's email.
+    for (const email of ["ann@example.com", "bob@example.com"]) await page.getByRole("table").getByRole("link", { name: email, exact: true }).waitFor();
     await look(page, "runs");
     await shots(page, "runs");
 
