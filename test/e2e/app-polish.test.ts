@@ -32,7 +32,8 @@ describe("the app frame at every width", () => {
     request = context.request;
     page.on("console", (m) => {
       // React's development build invites the reader to install its DevTools; not a problem.
-      if ((m.type() === "warning" || m.type() === "error") && !m.text().includes("React DevTools")) problems.push(`${m.type()}: ${m.text()} (${page.url()})`);
+      if ((m.type() === "warning" || m.type() === "error") && !m.text().includes("React DevTools"))
+        problems.push(`${m.type()}: ${m.text()} (${page.url()})`);
     });
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     const setup = await request.post("/api/setup", { data: { email: "frame@example.com", password: "a-long-password" } });
@@ -56,7 +57,17 @@ describe("the app frame at every width", () => {
   });
 
   it("shows every page without a console warning or error, favicon included", async () => {
-    for (const path of ["/", "/automations", `/automations/${automationId}`, "/contacts", "/lists", "/fields", "/templates", "/outbox", "/settings"]) {
+    for (const path of [
+      "/",
+      "/automations",
+      `/automations/${automationId}`,
+      "/contacts",
+      "/lists",
+      "/fields",
+      "/templates",
+      "/outbox",
+      "/settings",
+    ]) {
       await page.goto(path);
       await page.getByRole("heading", { level: 1 }).or(page.getByLabel("Automation name")).first().waitFor();
       await page.waitForTimeout(300);
@@ -86,9 +97,13 @@ describe("the app frame at every width", () => {
         expect(apart, `${a.name} overlaps ${b.name}`).toBe(true);
       }
     }
-    const wide = await page.locator("body *").evaluateAll((els) =>
-      els.filter((el) => el.getBoundingClientRect().right > 391 && !el.closest(".table-wrap, .app-nav")).map((el) => `${el.tagName}.${el.className}`),
-    );
+    const wide = await page
+      .locator("body *")
+      .evaluateAll((els) =>
+        els
+          .filter((el) => el.getBoundingClientRect().right > 391 && !el.closest(".table-wrap, .app-nav"))
+          .map((el) => `${el.tagName}.${el.className}`),
+      );
     expect(wide).toEqual([]);
     expect(await page.locator("html").evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
   });

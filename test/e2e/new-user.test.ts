@@ -101,7 +101,11 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByLabel("Subject").fill("Welcome aboard, {{email}}");
     await page.getByRole("button", { name: "Create template" }).click();
     await page.getByRole("heading", { name: "Template: Welcome" }).waitFor();
-    await page.getByLabel("HTML body").fill('<h1>Welcome!</h1>\n<p>Hi {{email}}, your plan: {{plan}}.</p>\n<p><a href="https://example.com/start">Get started</a> · <a href="{{unsubscribe_url}}">Unsubscribe</a></p>');
+    await page
+      .getByLabel("HTML body")
+      .fill(
+        '<h1>Welcome!</h1>\n<p>Hi {{email}}, your plan: {{plan}}.</p>\n<p><a href="https://example.com/start">Get started</a> · <a href="{{unsubscribe_url}}">Unsubscribe</a></p>',
+      );
     // The server renders the unsaved text a moment after typing stops.
     await expect.poll(() => page.frameLocator('iframe[title="HTML preview"]').locator("body").textContent()).toContain("your plan: Sample");
     expect(await page.getByTestId("preview-subject").textContent()).toBe("Welcome aboard, jane.doe@example.com");
@@ -137,12 +141,20 @@ describe("a new user's first welcome series, in the browser", () => {
     automationId = /\/automations\/(\d+)$/.exec(page.url())?.[1] ?? "";
     expect(await page.getByLabel("Automation name").inputValue()).toBe("Welcome series");
     // Email → 2 days → plan is pro? Yes: the pro tips email; No: the upgrade prospects list.
-    await buildWelcomeSeries(page, { templateName: "Welcome", secondTemplateName: "Pro tips", fieldMergeTag: "plan", fieldValue: "pro", listName: "Upgrade prospects" });
+    await buildWelcomeSeries(page, {
+      templateName: "Welcome",
+      secondTemplateName: "Pro tips",
+      fieldMergeTag: "plan",
+      fieldValue: "pro",
+      listName: "Upgrade prospects",
+    });
     await look(page, "builder");
     await shots(page, "builder");
     await page.getByRole("button", { name: "Activate", exact: true }).click();
     await confirm(page, "Activate");
-    await expect.poll(async () => (await apiGet<{ data: { status: string } }>(`/api/automations/${automationId}`)).data.status).toBe("active");
+    await expect
+      .poll(async () => (await apiGet<{ data: { status: string } }>(`/api/automations/${automationId}`)).data.status)
+      .toBe("active");
   });
 
   it("adds two contacts in the UI, whose first emails appear in the Outbox", async () => {
@@ -157,7 +169,10 @@ describe("a new user's first welcome series, in the browser", () => {
       await form.getByLabel("Email").fill(email);
       if (plan) await form.getByLabel("plan (text)").fill(plan);
       await form.getByRole("button", { name: "Save contact" }).click();
-      await page.getByRole("status").filter({ hasText: `Added ${email}` }).waitFor();
+      await page
+        .getByRole("status")
+        .filter({ hasText: `Added ${email}` })
+        .waitFor();
     }
     const table = page.getByRole("table", { name: "Contacts" });
     await table.getByRole("link", { name: "bob@example.com" }).waitFor();
@@ -167,7 +182,9 @@ describe("a new user's first welcome series, in the browser", () => {
 
     // The engine and the sender work in the background; once both welcome emails are
     // captured, the Outbox lists them after the earlier test send.
-    await expect.poll(async () => (await apiGet<{ data: unknown[] }>("/api/outbox/messages")).data.length, { timeout: 30_000, interval: 300 }).toBe(3);
+    await expect
+      .poll(async () => (await apiGet<{ data: unknown[] }>("/api/outbox/messages")).data.length, { timeout: 30_000, interval: 300 })
+      .toBe(3);
     await nav("Outbox");
     const emails = page.getByRole("list", { name: "Captured emails" }).getByRole("button");
     // Newest first: the two welcome emails (sent together, in either order), then the test.
@@ -183,8 +200,13 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("rowheader", { name: "list-unsubscribe", exact: true }).waitFor();
     // Looking at an email is not reading it: no open is recorded, and a link in the preview
     // opens its destination in a new tab straight away, not through the tracked redirect.
-    await page.context().route("https://example.com/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>Start</title>" }));
-    const [popup] = await Promise.all([page.context().waitForEvent("page"), page.frameLocator("iframe.email-frame").getByRole("link", { name: "Get started" }).click()]);
+    await page
+      .context()
+      .route("https://example.com/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>Start</title>" }));
+    const [popup] = await Promise.all([
+      page.context().waitForEvent("page"),
+      page.frameLocator("iframe.email-frame").getByRole("link", { name: "Get started" }).click(),
+    ]);
     await expect.poll(() => popup.url()).toBe("https://example.com/start");
     await popup.close();
     expect(await page.frameLocator("iframe.email-frame").locator("a", { hasText: "Unsubscribe" }).getAttribute("href")).toBeNull();
@@ -218,7 +240,9 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("link", { name: "Welcome series" }).waitFor();
     // Name, status, trigger, version, then the live entered / active / completed counts.
     const cells = page.getByRole("row").filter({ hasText: "Welcome series" }).getByRole("cell");
-    await expect.poll(async () => (await cells.allTextContents()).slice(1, 7)).toEqual(["active", "Contact created", expect.stringMatching(/^v\d+$/), "2", "0", "2"]);
+    await expect
+      .poll(async () => (await cells.allTextContents()).slice(1, 7))
+      .toEqual(["active", "Contact created", expect.stringMatching(/^v\d+$/), "2", "0", "2"]);
     await look(page, "automations");
     await shots(page, "automations");
 
@@ -242,10 +266,27 @@ describe("a new user's first welcome series, in the browser", () => {
   });
 
   it("shows on the Reports tab the same per-step figures as the API", async () => {
-    type Report = { entered: number; active: number; completed: number; steps: { step_id: string; type: string; entered: number; completed: number; waiting: number; email?: { sent: number }; branches?: { yes: number; no: number } }[] };
+    type Report = {
+      entered: number;
+      active: number;
+      completed: number;
+      steps: {
+        step_id: string;
+        type: string;
+        entered: number;
+        completed: number;
+        waiting: number;
+        email?: { sent: number };
+        branches?: { yes: number; no: number };
+      }[];
+    };
     const report = (await apiGet<{ data: Report }>(`/api/automations/${automationId}/report`)).data;
     // Both got the welcome email, waited and were tested; then one went each way.
-    const entered = (type: string) => report.steps.filter((s) => s.type === type).map((s) => s.entered).sort();
+    const entered = (type: string) =>
+      report.steps
+        .filter((s) => s.type === type)
+        .map((s) => s.entered)
+        .sort();
     expect([entered("send_email"), entered("delay"), entered("condition"), entered("add_to_lists")]).toEqual([[1, 2], [2], [2], [1]]);
     await page.goto(`/automations/${automationId}?tab=reports`);
     await page.getByRole("region", { name: "Reports" }).waitFor();
@@ -266,11 +307,19 @@ describe("a new user's first welcome series, in the browser", () => {
     const bars = await page.locator(".fb-chart rect[data-day]").evaluateAll((rects) =>
       rects.map((r) => {
         const b = r.getBoundingClientRect();
-        return { series: r.parentElement?.getAttribute("data-series") ?? "", day: r.getAttribute("data-day") ?? "", left: b.left, right: b.right };
+        return {
+          series: r.parentElement?.getAttribute("data-series") ?? "",
+          day: r.getAttribute("data-day") ?? "",
+          left: b.left,
+          right: b.right,
+        };
       }),
     );
     expect(new Set(bars.map((b) => b.series))).toEqual(new Set(["entered", "completed", "sent"]));
-    for (const a of bars) for (const b of bars) if (a !== b && a.day === b.day) expect(a.right <= b.left + 0.5 || b.right <= a.left + 0.5, `${a.series}/${b.series} on ${a.day}`).toBe(true);
+    for (const a of bars)
+      for (const b of bars)
+        if (a !== b && a.day === b.day)
+          expect(a.right <= b.left + 0.5 || b.right <= a.left + 0.5, `${a.series}/${b.series} on ${a.day}`).toBe(true);
     await look(page, "reports");
     await shots(page, "reports");
   });
@@ -281,12 +330,14 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("navigation", { name: "Automation views" }).getByRole("link", { name: "Runs" }).click();
     await expect.poll(() => new URL(page.url()).search).toBe("?tab=runs");
     // Each run is listed by its contact's email.
-    for (const email of ["ann@example.com", "bob@example.com"]) await page.getByRole("table").getByRole("link", { name: email, exact: true }).waitFor();
+    for (const email of ["ann@example.com", "bob@example.com"])
+      await page.getByRole("table").getByRole("link", { name: email, exact: true }).waitFor();
     await look(page, "runs");
     await shots(page, "runs");
 
     await page.getByRole("navigation", { name: "Automation views" }).getByRole("link", { name: "Builder" }).click();
-    const live = (await apiGet<{ data: { version: number; steps: { id: string; type: string }[] } }>(`/api/automations/${automationId}`)).data;
+    const live = (await apiGet<{ data: { version: number; steps: { id: string; type: string }[] } }>(`/api/automations/${automationId}`))
+      .data;
     const delay = live.steps.find((s) => s.type === "delay")!.id;
     expect(await versions()).toBe(1);
     await page.getByTestId(`flow-node-${delay}`).click();
@@ -316,7 +367,9 @@ describe("a new user's first welcome series, in the browser", () => {
     await shots(page, "publish-dialog");
     await publish.getByRole("button", { name: "Publish", exact: true }).click();
     await publish.waitFor({ state: "detached" });
-    const after = (await apiGet<{ data: { version: number; steps: { id: string; amount?: number }[] } }>(`/api/automations/${automationId}`)).data;
+    const after = (
+      await apiGet<{ data: { version: number; steps: { id: string; amount?: number }[] } }>(`/api/automations/${automationId}`)
+    ).data;
     expect(after.version).toBe(live.version + 1);
     expect(after.steps.find((s) => s.id === delay)?.amount).toBe(3);
     expect(await versions()).toBe(2);
@@ -330,7 +383,9 @@ describe("a new user's first welcome series, in the browser", () => {
     ] as const) {
       await page.getByRole("button", { name: action, exact: true }).click();
       await confirm(page, action);
-      await expect.poll(async () => (await apiGet<{ data: { status: string } }>(`/api/automations/${automationId}`)).data.status).toBe(status);
+      await expect
+        .poll(async () => (await apiGet<{ data: { status: string } }>(`/api/automations/${automationId}`)).data.status)
+        .toBe(status);
     }
   });
 
@@ -408,10 +463,15 @@ async function look(page: Page, name: string): Promise<void> {
     await page.setViewportSize({ width, height: width === 390 ? 844 : VIEWPORT.height });
     await checkA11y(page, `${name} at ${width} px`);
     // Nothing sticks out sideways (wide tables and the navigation strip scroll inside their own box).
-    const out = await page.locator("body *").evaluateAll(
-      (els, w) => els.filter((el) => el.getBoundingClientRect().right > w + 1 && !el.closest(".table-wrap, .app-nav, .react-flow, dialog")).map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
-      width,
-    );
+    const out = await page
+      .locator("body *")
+      .evaluateAll(
+        (els, w) =>
+          els
+            .filter((el) => el.getBoundingClientRect().right > w + 1 && !el.closest(".table-wrap, .app-nav, .react-flow, dialog"))
+            .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+        width,
+      );
     expect(out, `${name} at ${width} px: wider than the screen`).toEqual([]);
   }
   await page.setViewportSize(VIEWPORT);

@@ -26,7 +26,9 @@ describe.each(DIALECTS)("condition branch counts in the report on %s", (dialect)
     await contact(t, acc, "free1@example.com", { fields: { plan: "free" } });
     await contact(t, acc, "free2@example.com");
     await settle(t);
-    const report = (await t.call(acc, "GET", `/api/automations/${autoId}/report`)).json().data as { steps: { step_id: string; branches?: unknown }[] };
+    const report = (await t.call(acc, "GET", `/api/automations/${autoId}/report`)).json().data as {
+      steps: { step_id: string; branches?: unknown }[];
+    };
     expect(report.steps.find((s) => s.step_id === "s1")).toMatchObject({ entered: 3, completed: 3, branches: { yes: 1, no: 2 } });
     expect(report.steps.find((s) => s.step_id === "s2")).not.toHaveProperty("branches");
   });

@@ -18,7 +18,8 @@ function fillDays(days: DailyFigures[]): string[] {
   if (days.length === 0) return [];
   const out: string[] = [];
   const end = Date.parse(`${days[days.length - 1]!.day}T00:00:00Z`);
-  for (let t = Date.parse(`${days[0]!.day}T00:00:00Z`); t <= end && out.length < 3660; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${days[0]!.day}T00:00:00Z`); t <= end && out.length < 3660; t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -78,7 +79,15 @@ export function DailyChart({ days }: { days: DailyFigures[] }) {
           <g key={s.key} data-series={s.key}>
             {s.values.map((v, i) =>
               v > 0 ? (
-                <rect key={labels[i]} data-day={labels[i]} x={x(i, k)} y={y(v)} width={Math.max(1, bar - 1)} height={y(0) - y(v)} fill={s.color} />
+                <rect
+                  key={labels[i]}
+                  data-day={labels[i]}
+                  x={x(i, k)}
+                  y={y(v)}
+                  width={Math.max(1, bar - 1)}
+                  height={y(0) - y(v)}
+                  fill={s.color}
+                />
               ) : null,
             )}
           </g>
