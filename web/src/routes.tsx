@@ -1,5 +1,5 @@
 import { lazy, Suspense } from "react";
-import { type LoaderFunctionArgs, createBrowserRouter, redirect, useParams } from "react-router";
+import { type LoaderFunctionArgs, Navigate, createBrowserRouter, redirect, useParams } from "react-router";
 import { fetchSession } from "./api/session.ts";
 import { safeNext } from "./lib/safe-next.ts";
 import { Layout } from "./components/Layout.tsx";
@@ -45,6 +45,11 @@ function AutomationEditorRoute() {
   );
 }
 
+/** `/` is the automations page; the loader redirects, and the component says so too (a route without one renders an empty page and a warning). */
+function ToAutomations() {
+  return <Navigate to="/automations" replace />;
+}
+
 function Booting() {
   return (
     <p className="loading boot" role="status">
@@ -66,7 +71,7 @@ export const router = createBrowserRouter([
     HydrateFallback: Booting,
     ErrorBoundary: RouteErrorPage,
     children: [
-      { index: true, loader: () => redirect("/automations") },
+      { index: true, loader: () => redirect("/automations"), Component: ToAutomations },
       { path: "automations", Component: AutomationsPage },
       { path: "automations/:id", Component: AutomationEditorRoute },
       { path: "runs/:id", lazy: () => import("./pages/RunPage.tsx").then((m) => ({ Component: m.RunPage })) },

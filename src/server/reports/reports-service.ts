@@ -88,6 +88,7 @@ export function reportsService(store: Store) {
           completed: stepCompleted,
           waiting: type === "delay" ? Math.max(0, stepEntered - stepCompleted - count(m, "abandoned")) : 0,
           ...(type === "send_email" ? { email: emailFigures(m) } : {}),
+          ...(type === "condition" ? { branches: { yes: m?.get("branch:yes") ?? 0, no: m?.get("branch:no") ?? 0 } } : {}),
         };
       });
       return { entered, active: Math.max(0, entered - ended), completed, failed, exited, refused: byPrefix(top, "refused:"), steps };
