@@ -3,8 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
-import { fileURLToPath } from "node:url";
-import { type MailwrightProcess, VIEWPORT, checkA11y, ensureWebBuild, launchBrowser, newPage, startMailwright } from "./browser.ts";
+import { type MailwrightProcess, SCREENSHOTS, VIEWPORT, checkA11y, ensureWebBuild, launchBrowser, newPage, startMailwright } from "./browser.ts";
 import { buildWelcomeSeries } from "./builder-steps.ts";
 
 /**
@@ -457,7 +456,6 @@ async function confirm(page: Page, action: string): Promise<void> {
   await dialog.waitFor({ state: "detached" });
 }
 
-const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../docs/screenshots");
 
 /** axe on the page as it is, at the default width, a laptop's (1024 px) and a phone's (390 px). */
 async function look(page: Page, name: string): Promise<void> {
