@@ -220,6 +220,10 @@ describe("a new user's first welcome series, in the browser", () => {
   });
 
   it("moves the test clock two days from the header; the series finishes and the contact's journey shows why", async () => {
+    // Watched from the Reports tab, which follows the engine without a reload.
+    await page.goto(`/automations/${automationId}?tab=reports`);
+    await page.getByRole("region", { name: "Reports" }).waitFor();
+    expect(await shown(page, "summary-completed")).toBe(0);
     const clock = page.getByTestId("test-clock-now");
     const before = await clock.textContent();
     await page.getByRole("button", { name: "+2 days" }).click();
@@ -236,6 +240,7 @@ describe("a new user's first welcome series, in the browser", () => {
         { timeout: 20_000, interval: 300 },
       )
       .toEqual([2, 4]);
+    await expect.poll(() => shown(page, "summary-completed"), { timeout: 15_000, interval: 250 }).toBe(2);
 
     await nav("Automations");
     await page.getByRole("link", { name: "Welcome series" }).waitFor();
