@@ -15,7 +15,11 @@ import { freePort } from "../helpers/free-port.ts";
  * one browser per test file.
  */
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const SCREENSHOTS = path.join(REPO, "docs/screenshots");
+/**
+ * Where screenshots land: docs/screenshots/ when MAILWRIGHT_SCREENSHOTS=docs (to refresh the
+ * committed ones), a temp folder otherwise, so a test run leaves the checkout as it was.
+ */
+export const SCREENSHOTS = process.env.MAILWRIGHT_SCREENSHOTS === "docs" ? path.join(REPO, "docs/screenshots") : path.join(os.tmpdir(), "mailwright-screenshots");
 export const VIEWPORT = { width: 1280, height: 800 };
 
 const CHROMIUM_ARGS = [

@@ -1,4 +1,4 @@
-import type { APIRequestContext, Browser, BrowserContext, Page } from "playwright-core";
+import type { APIRequestContext, Browser, BrowserContext, Dialog, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkA11y, ensureWebBuild, launchBrowser, type MailwrightProcess, newPage, startMailwright } from "./browser.ts";
 
@@ -39,7 +39,9 @@ describe("the builder never changes a live automation behind the user's back", (
     const setup = await request.post("/api/setup", { data: { email: "trust@example.com", password: "a-long-password" } });
     expect(setup.status(), await setup.text()).toBe(201);
     csrf = ((await setup.json()) as { data: { csrf_token: string } }).data.csrf_token;
-    const template = await call<{ id: number }>("POST", "/api/email_templates", { email_template: { name: "Hello", subject: "Hello", category: "test", body_text: "Hello {{email}}" } });
+    const template = await call<{ id: number }>("POST", "/api/email_templates", {
+      email_template: { name: "Hello", subject: "Hello", category: "test", body_text: "Hello {{email}}" },
+    });
     const created = await call<{ data: { id: number } }>("POST", "/api/automations", {
       name: "Live welcome",
       trigger: { type: "contact_created" },
@@ -136,6 +138,26 @@ describe("the builder never changes a live automation behind the user's back", (
     expect(await page.getByRole("region", { name: "Unpublished changes in this browser" }).count()).toBe(0);
   });
 
+  it("treats a reload like any other way of leaving: the browser asks, nothing is published, the edit is offered back", async () => {
+    const before = await live();
+    await editLiveName("Live welcome (reloaded)");
+    const asked: string[] = [];
+    const answer = (d: Dialog) => {
+      asked.push(d.type());
+      void d.accept();
+    };
+    page.on("dialog", answer);
+    await page.reload();
+    page.off("dialog", answer);
+    expect(asked).toEqual(["beforeunload"]);
+    const offer = page.getByRole("region", { name: "Unpublished changes in this browser" });
+    await offer.getByText(/You have unpublished changes from /).waitFor();
+    expect(await live()).toEqual(before);
+    await offer.getByRole("button", { name: "Discard" }).click();
+    await offer.waitFor({ state: "detached" });
+    expect(await page.getByLabel("Automation name").inputValue()).toBe(before.name);
+  });
+
   it("asks for a name before creating an automation, and deletes a draft from the list", async () => {
     const count = () => call<{ data: unknown[] }>("GET", "/api/automations").then((r) => r.data.length);
     await nav("Automations");
@@ -165,7 +187,13 @@ describe("the builder never changes a live automation behind the user's back", (
     const row = page.getByRole("row").filter({ hasText: "Spring promo" });
     await row.waitFor();
     // Only drafts (never activated) can be deleted from the list.
-    expect(await page.getByRole("row").filter({ hasText: "Live welcome v2" }).getByRole("button", { name: /Delete/ }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole("row")
+        .filter({ hasText: "Live welcome v2" })
+        .getByRole("button", { name: /Delete/ })
+        .count(),
+    ).toBe(0);
     await row.getByRole("button", { name: "Delete Spring promo" }).click();
     const confirm = page.getByRole("dialog", { name: "Delete the draft “Spring promo”?" });
     await confirm.getByRole("button", { name: "Delete", exact: true }).click();
@@ -179,7 +207,14 @@ describe("the builder never changes a live automation behind the user's back", (
       name: "Inline hello",
       trigger: { type: "contact_created" },
       entry_step_id: "s1",
-      steps: [{ id: "s1", type: "send_email", email: { subject: "Hello {{email}}", html: "<p>Your plan: {{plan}}</p>", text: "Plan {{plan}}" }, next: null }],
+      steps: [
+        {
+          id: "s1",
+          type: "send_email",
+          email: { subject: "Hello {{email}}", html: "<p>Your plan: {{plan}}</p>", text: "Plan {{plan}}" },
+          next: null,
+        },
+      ],
       settings: { reentry_hours: 24 },
     });
     await page.goto(`/automations/${created.data.id}`);
@@ -190,7 +225,9 @@ describe("the builder never changes a live automation behind the user's back", (
     const preview = page.getByRole("dialog", { name: "Email preview" });
     await preview.waitFor();
     // The unsaved text, rendered by the server with sample values.
-    await expect.poll(() => preview.frameLocator('iframe[title="HTML preview"]').locator("body").textContent()).toContain("Your plan, today: Sample");
+    await expect
+      .poll(() => preview.frameLocator('iframe[title="HTML preview"]').locator("body").textContent())
+      .toContain("Your plan, today: Sample");
     expect(await preview.getByTestId("preview-subject").textContent()).toBe("Hello jane.doe@example.com");
     await checkA11y(page, "inline email preview");
     await preview.getByLabel("Send a test to").fill("me@example.com");

@@ -2,7 +2,8 @@ import type { Browser, Page } from "playwright-core";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type MailwrightProcess, checkA11y, ensureWebBuild, launchBrowser, newPage, screenshot, startMailwright } from "./browser.ts";
+import fs from "node:fs";
+import { type MailwrightProcess, SCREENSHOTS, VIEWPORT, checkA11y, ensureWebBuild, launchBrowser, newPage, startMailwright } from "./browser.ts";
 import { buildWelcomeSeries } from "./builder-steps.ts";
 
 /**
@@ -56,9 +57,12 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
     await page.getByLabel("Confirm password").fill("correct horse battery");
     await page.getByRole("button", { name: "Create admin account" }).click();
-    await page.getByRole("heading", { name: "Add your first contact, then build an automation" }).waitFor();
+    await page.getByRole("heading", { name: "Build an automation, activate it, then add contacts" }).waitFor();
+    // Said before the steps are followed: contacts added before activation never enter.
+    await page.getByText("contacts that already existed do not enter", { exact: false }).waitFor();
     expect(page.url()).toMatch(/\/automations$/);
-    await checkA11y(page, "automations (empty)");
+    await look(page, "automations (empty)");
+    await shots(page, "automations-empty");
   });
 
   it("creates an API token that is shown once and works against the API", async () => {
@@ -68,8 +72,8 @@ describe("a new user's first welcome series, in the browser", () => {
     token = await page.getByLabel("New API token").inputValue();
     expect(token.length).toBeGreaterThan(20);
     await page.getByRole("cell", { name: "e2e script", exact: true }).waitFor();
-    await checkA11y(page, "settings");
-    await screenshot(page, "settings");
+    await look(page, "settings");
+    await shots(page, "settings");
     await page.getByRole("button", { name: "I have copied it" }).click();
     expect(await page.getByLabel("New API token").count()).toBe(0);
     const automations = await apiGet<{ data: unknown[] }>("/api/automations");
@@ -82,21 +86,27 @@ describe("a new user's first welcome series, in the browser", () => {
     await expect.poll(() => page.getByLabel("Merge tag").inputValue()).toBe("plan");
     await page.getByRole("button", { name: "Create field" }).click();
     await page.getByRole("cell", { name: "{{plan}}", exact: true }).waitFor();
-    await checkA11y(page, "fields");
+    await look(page, "fields");
+    await shots(page, "fields");
 
     await nav("Lists");
     await page.getByLabel("New list name").fill("Upgrade prospects");
     await page.getByRole("button", { name: "Create list" }).click();
     await page.getByRole("link", { name: "Upgrade prospects" }).waitFor();
-    await checkA11y(page, "lists");
+    await look(page, "lists");
+    await shots(page, "lists");
 
     await nav("Templates");
-    await checkA11y(page, "templates (empty)");
+    await look(page, "templates (empty)");
     await page.getByLabel("Template name").fill("Welcome");
     await page.getByLabel("Subject").fill("Welcome aboard, {{email}}");
     await page.getByRole("button", { name: "Create template" }).click();
     await page.getByRole("heading", { name: "Template: Welcome" }).waitFor();
-    await page.getByLabel("HTML body").fill('<h1>Welcome!</h1>\n<p>Hi {{email}}, your plan: {{plan}}.</p>\n<p><a href="https://example.com/start">Get started</a> · <a href="{{unsubscribe_url}}">Unsubscribe</a></p>');
+    await page
+      .getByLabel("HTML body")
+      .fill(
+        '<h1>Welcome!</h1>\n<p>Hi {{email}}, your plan: {{plan}}.</p>\n<p><a href="https://example.com/start">Get started</a> · <a href="{{unsubscribe_url}}">Unsubscribe</a></p>',
+      );
     // The server renders the unsaved text a moment after typing stops.
     await expect.poll(() => page.frameLocator('iframe[title="HTML preview"]').locator("body").textContent()).toContain("your plan: Sample");
     expect(await page.getByTestId("preview-subject").textContent()).toBe("Welcome aboard, jane.doe@example.com");
@@ -105,8 +115,8 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByLabel("Send a test to").fill("me@example.com");
     await page.getByRole("button", { name: "Send test" }).click();
     await page.getByRole("status").filter({ hasText: "Test sent to me@example.com." }).waitFor();
-    await checkA11y(page, "template editor");
-    await screenshot(page, "template-editor");
+    await look(page, "template editor");
+    await shots(page, "template-editor");
 
     await nav("Templates");
     await page.getByLabel("Template name").fill("Pro tips");
@@ -115,7 +125,8 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("heading", { name: "Template: Pro tips" }).waitFor();
     await nav("Templates");
     await page.getByRole("link", { name: "Pro tips" }).waitFor();
-    await checkA11y(page, "templates");
+    await look(page, "templates");
+    await shots(page, "templates");
   });
 
   it("builds the welcome series on the canvas and activates it", async () => {
@@ -124,23 +135,32 @@ describe("a new user's first welcome series, in the browser", () => {
     // Name first; nothing exists until "Create".
     const named = page.getByRole("dialog", { name: "New automation" });
     await named.getByLabel("Name").fill("Welcome series");
-    await checkA11y(page, "new automation dialog");
+    await look(page, "new automation dialog");
+    await shots(page, "new-automation-dialog");
     await named.getByRole("button", { name: "Create" }).click();
     await expect.poll(() => page.url()).toMatch(/\/automations\/\d+$/);
     automationId = /\/automations\/(\d+)$/.exec(page.url())?.[1] ?? "";
     expect(await page.getByLabel("Automation name").inputValue()).toBe("Welcome series");
     // Email → 2 days → plan is pro? Yes: the pro tips email; No: the upgrade prospects list.
-    await buildWelcomeSeries(page, { templateName: "Welcome", secondTemplateName: "Pro tips", fieldMergeTag: "plan", fieldValue: "pro", listName: "Upgrade prospects" });
-    await checkA11y(page, "builder");
-    await screenshot(page, "builder");
+    await buildWelcomeSeries(page, {
+      templateName: "Welcome",
+      secondTemplateName: "Pro tips",
+      fieldMergeTag: "plan",
+      fieldValue: "pro",
+      listName: "Upgrade prospects",
+    });
+    await look(page, "builder");
+    await shots(page, "builder");
     await page.getByRole("button", { name: "Activate", exact: true }).click();
     await confirm(page, "Activate");
-    await expect.poll(async () => (await apiGet<{ data: { status: string } }>(`/api/automations/${automationId}`)).data.status).toBe("active");
+    await expect
+      .poll(async () => (await apiGet<{ data: { status: string } }>(`/api/automations/${automationId}`)).data.status)
+      .toBe("active");
   });
 
   it("adds two contacts in the UI, whose first emails appear in the Outbox", async () => {
     await nav("Contacts");
-    await checkA11y(page, "contacts (empty)");
+    await look(page, "contacts (empty)");
     for (const [email, plan] of [
       ["ann@example.com", "pro"],
       ["bob@example.com", ""],
@@ -150,16 +170,22 @@ describe("a new user's first welcome series, in the browser", () => {
       await form.getByLabel("Email").fill(email);
       if (plan) await form.getByLabel("plan (text)").fill(plan);
       await form.getByRole("button", { name: "Save contact" }).click();
-      await page.getByRole("status").filter({ hasText: `Added ${email}` }).waitFor();
+      await page
+        .getByRole("status")
+        .filter({ hasText: `Added ${email}` })
+        .waitFor();
     }
     const table = page.getByRole("table", { name: "Contacts" });
     await table.getByRole("link", { name: "bob@example.com" }).waitFor();
     expect(await table.getByRole("row").filter({ hasText: "ann@example.com" }).textContent()).toContain("plan: pro");
-    await checkA11y(page, "contacts");
+    await look(page, "contacts");
+    await shots(page, "contacts");
 
     // The engine and the sender work in the background; once both welcome emails are
     // captured, the Outbox lists them after the earlier test send.
-    await expect.poll(async () => (await apiGet<{ data: unknown[] }>("/api/outbox/messages")).data.length, { timeout: 30_000, interval: 300 }).toBe(3);
+    await expect
+      .poll(async () => (await apiGet<{ data: unknown[] }>("/api/outbox/messages")).data.length, { timeout: 30_000, interval: 300 })
+      .toBe(3);
     await nav("Outbox");
     const emails = page.getByRole("list", { name: "Captured emails" }).getByRole("button");
     // Newest first: the two welcome emails (sent together, in either order), then the test.
@@ -169,19 +195,28 @@ describe("a new user's first welcome series, in the browser", () => {
     expect(listed.slice(0, 2).sort()).toEqual([expect.stringContaining("ann@example.com"), expect.stringContaining("bob@example.com")]);
     await emails.filter({ hasText: "ann@example.com" }).click();
     const frame = page.locator("iframe.email-frame");
-    expect(await frame.getAttribute("sandbox")).toBe("");
+    // No scripts, forms or same-origin access; links may open a new tab.
+    expect(await frame.getAttribute("sandbox")).toBe("allow-popups allow-popups-to-escape-sandbox");
     await expect.poll(() => page.frameLocator("iframe.email-frame").locator("body").textContent()).toContain("your plan: pro");
     await page.getByRole("rowheader", { name: "list-unsubscribe", exact: true }).waitFor();
-    // Looking at an email is not reading it: no open is recorded, and a click in the preview
-    // goes nowhere (the sandbox refuses the new window every link is pointed at).
-    await page.frameLocator("iframe.email-frame").getByRole("link", { name: "Get started" }).click();
-    await page.waitForTimeout(500);
+    // Looking at an email is not reading it: no open is recorded, and a link in the preview
+    // opens its destination in a new tab straight away, not through the tracked redirect.
+    await page
+      .context()
+      .route("https://example.com/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>Start</title>" }));
+    const [popup] = await Promise.all([
+      page.context().waitForEvent("page"),
+      page.frameLocator("iframe.email-frame").getByRole("link", { name: "Get started" }).click(),
+    ]);
+    await expect.poll(() => popup.url()).toBe("https://example.com/start");
+    await popup.close();
+    expect(await page.frameLocator("iframe.email-frame").locator("a", { hasText: "Unsubscribe" }).getAttribute("href")).toBeNull();
     expect(await page.frameLocator("iframe.email-frame").locator("body").textContent()).toContain("your plan: pro");
     const activity = await apiGet<{ data: { kind: string }[] }>("/api/contacts/ann%40example.com/activity");
     expect(activity.data.map((a) => a.kind)).not.toContain("email_opened");
     expect(activity.data.map((a) => a.kind)).not.toContain("email_clicked");
-    await checkA11y(page, "outbox");
-    await screenshot(page, "outbox");
+    await look(page, "outbox");
+    await shots(page, "outbox");
   });
 
   it("moves the test clock two days from the header; the series finishes and the contact's journey shows why", async () => {
@@ -206,9 +241,11 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("link", { name: "Welcome series" }).waitFor();
     // Name, status, trigger, version, then the live entered / active / completed counts.
     const cells = page.getByRole("row").filter({ hasText: "Welcome series" }).getByRole("cell");
-    await expect.poll(async () => (await cells.allTextContents()).slice(1, 7)).toEqual(["active", "Contact created", expect.stringMatching(/^v\d+$/), "2", "0", "2"]);
-    await checkA11y(page, "automations");
-    await screenshot(page, "automations");
+    await expect
+      .poll(async () => (await cells.allTextContents()).slice(1, 7))
+      .toEqual(["active", "Contact created", expect.stringMatching(/^v\d+$/), "2", "0", "2"]);
+    await look(page, "automations");
+    await shots(page, "automations");
 
     await nav("Contacts");
     await page.getByRole("table", { name: "Contacts" }).getByRole("link", { name: "ann@example.com" }).click();
@@ -218,8 +255,8 @@ describe("a new user's first welcome series, in the browser", () => {
     const messages = page.getByRole("region", { name: "Messages" });
     await messages.getByText("Welcome aboard, ann@example.com").waitFor();
     await messages.getByText("Tips for pro users").waitFor();
-    await checkA11y(page, "contact detail");
-    await screenshot(page, "contact-detail");
+    await look(page, "contact detail");
+    await shots(page, "contact-detail");
 
     await page.getByLabel("Add to list").selectOption({ label: "Upgrade prospects" });
     await page.getByRole("button", { name: "Add", exact: true }).click();
@@ -230,10 +267,27 @@ describe("a new user's first welcome series, in the browser", () => {
   });
 
   it("shows on the Reports tab the same per-step figures as the API", async () => {
-    type Report = { entered: number; active: number; completed: number; steps: { step_id: string; type: string; entered: number; completed: number; waiting: number; email?: { sent: number } }[] };
+    type Report = {
+      entered: number;
+      active: number;
+      completed: number;
+      steps: {
+        step_id: string;
+        type: string;
+        entered: number;
+        completed: number;
+        waiting: number;
+        email?: { sent: number };
+        branches?: { yes: number; no: number };
+      }[];
+    };
     const report = (await apiGet<{ data: Report }>(`/api/automations/${automationId}/report`)).data;
     // Both got the welcome email, waited and were tested; then one went each way.
-    const entered = (type: string) => report.steps.filter((s) => s.type === type).map((s) => s.entered).sort();
+    const entered = (type: string) =>
+      report.steps
+        .filter((s) => s.type === type)
+        .map((s) => s.entered)
+        .sort();
     expect([entered("send_email"), entered("delay"), entered("condition"), entered("add_to_lists")]).toEqual([[1, 2], [2], [2], [1]]);
     await page.goto(`/automations/${automationId}?tab=reports`);
     await page.getByRole("region", { name: "Reports" }).waitFor();
@@ -243,9 +297,83 @@ describe("a new user's first welcome series, in the browser", () => {
       expect(await shown(page, `figure-${step.step_id}-completed`), `${step.step_id} completed`).toBe(step.completed);
       if (step.type === "delay") expect(await shown(page, `figure-${step.step_id}-waiting`)).toBe(step.waiting);
       if (step.email) expect(await shown(page, `figure-${step.step_id}-sent`)).toBe(step.email.sent);
+      if (step.type === "condition") {
+        // ann (pro) took Yes, bob No; the node says so.
+        expect(step.branches).toEqual({ yes: 1, no: 1 });
+        expect(await shown(page, `figure-${step.step_id}-yes`)).toBe(1);
+        expect(await shown(page, `figure-${step.step_id}-no`)).toBe(1);
+      }
     }
-    await checkA11y(page, "reports");
-    await screenshot(page, "reports");
+    // The daily chart draws each series beside the others: none hides another on the same day.
+    const bars = await page.locator(".fb-chart rect[data-day]").evaluateAll((rects) =>
+      rects.map((r) => {
+        const b = r.getBoundingClientRect();
+        return {
+          series: r.parentElement?.getAttribute("data-series") ?? "",
+          day: r.getAttribute("data-day") ?? "",
+          left: b.left,
+          right: b.right,
+        };
+      }),
+    );
+    expect(new Set(bars.map((b) => b.series))).toEqual(new Set(["entered", "completed", "sent"]));
+    for (const a of bars)
+      for (const b of bars)
+        if (a !== b && a.day === b.day)
+          expect(a.right <= b.left + 0.5 || b.right <= a.left + 0.5, `${a.series}/${b.series} on ${a.day}`).toBe(true);
+    await look(page, "reports");
+    await shots(page, "reports");
+  });
+
+  it("lists the runs, then edits the live series: leaving does not publish, the Publish dialog with “keep” does", async () => {
+    type Versions = { data: unknown[] };
+    const versions = async () => (await apiGet<Versions>(`/api/automations/${automationId}/versions`)).data.length;
+    await page.getByRole("navigation", { name: "Automation views" }).getByRole("link", { name: "Runs" }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe("?tab=runs");
+    // Each run is listed by its contact's email.
+    for (const email of ["ann@example.com", "bob@example.com"])
+      await page.getByRole("table").getByRole("link", { name: email, exact: true }).waitFor();
+    await look(page, "runs");
+    await shots(page, "runs");
+
+    await page.getByRole("navigation", { name: "Automation views" }).getByRole("link", { name: "Builder" }).click();
+    const live = (await apiGet<{ data: { version: number; steps: { id: string; type: string }[] } }>(`/api/automations/${automationId}`))
+      .data;
+    const delay = live.steps.find((s) => s.type === "delay")!.id;
+    expect(await versions()).toBe(1);
+    await page.getByTestId(`flow-node-${delay}`).click();
+    await page.getByTestId("step-panel").getByLabel("Wait", { exact: true }).fill("3");
+    await page.getByRole("button", { name: "Publish changes" }).waitFor();
+
+    // Leaving asks; nothing is sent to the server.
+    await nav("Contacts");
+    const ask = page.getByRole("dialog", { name: "Leave with unpublished changes?" });
+    await ask.waitFor();
+    await look(page, "leave dialog");
+    await shots(page, "leave-dialog");
+    await ask.getByRole("button", { name: "Leave, keep my changes" }).click();
+    await page.getByRole("heading", { name: "Contacts", exact: true }).waitFor();
+    expect(await versions()).toBe(1);
+    expect((await apiGet<{ data: { version: number } }>(`/api/automations/${automationId}`)).data.version).toBe(live.version);
+
+    // Back in the builder, the kept edit is offered; publishing it keeps runs on their version.
+    await page.goto(`/automations/${automationId}`);
+    const offer = page.getByRole("region", { name: "Unpublished changes in this browser" });
+    await offer.getByRole("button", { name: "Restore" }).click();
+    await page.getByTestId(`flow-node-${delay}`).getByText("Wait 3 days").waitFor();
+    await page.getByRole("button", { name: "Publish changes" }).click();
+    const publish = page.getByRole("dialog", { name: `Publish version ${live.version + 1}?` });
+    await publish.getByRole("radio", { name: /Keep them on the version they entered/ }).check();
+    await look(page, "publish dialog");
+    await shots(page, "publish-dialog");
+    await publish.getByRole("button", { name: "Publish", exact: true }).click();
+    await publish.waitFor({ state: "detached" });
+    const after = (
+      await apiGet<{ data: { version: number; steps: { id: string; amount?: number }[] } }>(`/api/automations/${automationId}`)
+    ).data;
+    expect(after.version).toBe(live.version + 1);
+    expect(after.steps.find((s) => s.id === delay)?.amount).toBe(3);
+    expect(await versions()).toBe(2);
   });
 
   it("pauses, then disables the automation, each after a confirmation", async () => {
@@ -256,7 +384,9 @@ describe("a new user's first welcome series, in the browser", () => {
     ] as const) {
       await page.getByRole("button", { name: action, exact: true }).click();
       await confirm(page, action);
-      await expect.poll(async () => (await apiGet<{ data: { status: string } }>(`/api/automations/${automationId}`)).data.status).toBe(status);
+      await expect
+        .poll(async () => (await apiGet<{ data: { status: string } }>(`/api/automations/${automationId}`)).data.status)
+        .toBe(status);
     }
   });
 
@@ -264,7 +394,7 @@ describe("a new user's first welcome series, in the browser", () => {
     await nav("Contacts");
     await page.getByRole("link", { name: "Import CSV" }).click();
     await page.getByRole("heading", { name: "Import contacts" }).waitFor();
-    await checkA11y(page, "import (start)");
+    await look(page, "import (start)");
     const more = Array.from({ length: 28 }, (_, i) => `guest${String(i + 1).padStart(2, "0")}@example.com,free,\r\n`).join("");
     const csv = `Email,Plan,Notes\r\n"carol@example.com","pro, annual","said ""hi""\nat the fair"\r\ndave@example.com,,\r\n${more}`;
     await page.getByLabel("CSV file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
@@ -274,7 +404,8 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("checkbox", { name: "Upgrade prospects" }).check();
     await page.getByRole("button", { name: "Import 30 rows" }).click();
     await page.getByText(/Import finished: 30 created, 0 updated/).waitFor();
-    await checkA11y(page, "import (finished)");
+    await look(page, "import (finished)");
+    await shots(page, "import");
 
     const carol = await apiGet<{ data: { fields: Record<string, unknown>; list_ids: number[] } }>("/api/contacts/carol%40example.com");
     expect(carol.data.fields).toEqual({ plan: "pro, annual" });
@@ -297,7 +428,8 @@ describe("a new user's first welcome series, in the browser", () => {
     await page.getByRole("group").filter({ hasText: "admin@example.com" }).locator("summary").click();
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("heading", { name: "Sign in to Mailwright" }).waitFor();
-    await checkA11y(page, "login");
+    await look(page, "login");
+    await shots(page, "login");
     await page.getByLabel("Email").fill("admin@example.com");
     await page.getByLabel("Password").fill("wrong password");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -322,4 +454,37 @@ async function confirm(page: Page, action: string): Promise<void> {
   await dialog.waitFor();
   await dialog.getByRole("button", { name: action, exact: true }).click();
   await dialog.waitFor({ state: "detached" });
+}
+
+
+/** axe on the page as it is, at the default width, a laptop's (1024 px) and a phone's (390 px). */
+async function look(page: Page, name: string): Promise<void> {
+  for (const width of [VIEWPORT.width, 1024, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : VIEWPORT.height });
+    await checkA11y(page, `${name} at ${width} px`);
+    // Nothing sticks out sideways (wide tables and the navigation strip scroll inside their own box).
+    const out = await page
+      .locator("body *")
+      .evaluateAll(
+        (els, w) =>
+          els
+            .filter((el) => el.getBoundingClientRect().right > w + 1 && !el.closest(".table-wrap, .app-nav, .react-flow, dialog"))
+            .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+        width,
+      );
+    expect(out, `${name} at ${width} px: wider than the screen`).toEqual([]);
+  }
+  await page.setViewportSize(VIEWPORT);
+}
+
+/** docs/screenshots/<name>.png at 1440 px and <name>-390.png at 390 px (a phone). */
+async function shots(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-390.png`) });
+  await page.setViewportSize(VIEWPORT);
 }

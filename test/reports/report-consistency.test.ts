@@ -35,7 +35,7 @@ describe.each(DIALECTS)("report figures on %s", (dialect) => {
   async function fromRawTables(automationId: number) {
     const db = t.store.db;
     const runs = await db.selectFrom("runs").select(["status", "exit_reason", "step_id", "phase"]).where("automation_id", "=", automationId).execute();
-    const journal = await db.selectFrom("run_journal").select(["step_id", "completed_at"]).where("automation_id", "=", automationId).execute();
+    const journal = await db.selectFrom("run_journal").select(["step_id", "completed_at", "outcome"]).where("automation_id", "=", automationId).execute();
     const msgs = await db.selectFrom("messages").select(["id", "step_id", "status", "opened_at", "clicked_at"]).where("automation_id", "=", automationId).execute();
     const unsubs = await db.selectFrom("message_events").select("message_row_id").where("kind", "=", "unsubscribe").execute();
     const refusals = await db.selectFrom("entry_refusals").select("reason").where("automation_id", "=", automationId).execute();
@@ -60,6 +60,9 @@ describe.each(DIALECTS)("report figures on %s", (dialect) => {
                 unsubscribes: unsubs.filter((u) => mine.some((m) => m.id === u.message_row_id)).length,
               },
             }
+          : {}),
+        ...(type === "condition"
+          ? { branches: { yes: journal.filter((j) => j.step_id === id && j.outcome === "yes").length, no: journal.filter((j) => j.step_id === id && j.outcome === "no").length } }
           : {}),
       };
     };

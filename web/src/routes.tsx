@@ -1,12 +1,11 @@
 import { lazy, Suspense } from "react";
-import { type LoaderFunctionArgs, createBrowserRouter, redirect, useParams } from "react-router";
+import { type LoaderFunctionArgs, Navigate, createBrowserRouter, redirect, useParams } from "react-router";
 import { fetchSession } from "./api/session.ts";
 import { safeNext } from "./lib/safe-next.ts";
 import { Layout } from "./components/Layout.tsx";
 import { AutomationsPage } from "./pages/AutomationsPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage, RouteErrorPage } from "./pages/NotFoundPage.tsx";
-import { RunPage } from "./pages/RunPage.tsx";
 import { SetupPage } from "./pages/SetupPage.tsx";
 
 /** The signed-in area: first start goes to /setup, a visitor without a session to /login. */
@@ -46,6 +45,11 @@ function AutomationEditorRoute() {
   );
 }
 
+/** `/` is the automations page; the loader redirects, and the component says so too (a route without one renders an empty page and a warning). */
+function ToAutomations() {
+  return <Navigate to="/automations" replace />;
+}
+
 function Booting() {
   return (
     <p className="loading boot" role="status">
@@ -67,10 +71,10 @@ export const router = createBrowserRouter([
     HydrateFallback: Booting,
     ErrorBoundary: RouteErrorPage,
     children: [
-      { index: true, loader: () => redirect("/automations") },
+      { index: true, loader: () => redirect("/automations"), Component: ToAutomations },
       { path: "automations", Component: AutomationsPage },
       { path: "automations/:id", Component: AutomationEditorRoute },
-      { path: "runs/:id", Component: RunPage },
+      { path: "runs/:id", lazy: () => import("./pages/RunPage.tsx").then((m) => ({ Component: m.RunPage })) },
       { path: "contacts", lazy: () => import("./pages/ContactsPage.tsx").then((m) => ({ Component: m.ContactsPage })) },
       { path: "contacts/import", lazy: () => import("./pages/ImportPage.tsx").then((m) => ({ Component: m.ImportPage })) },
       { path: "contacts/:id", lazy: () => import("./pages/ContactDetailPage.tsx").then((m) => ({ Component: m.ContactDetailPage })) },

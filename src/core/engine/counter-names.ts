@@ -18,6 +18,9 @@ export const COUNTERS = [
   "refused:contact_deleted",
   "refused:reentry",
   "refused:quota",
+  // A condition step: the branch each run took (the Reports tab's Yes / No).
+  "branch:yes",
+  "branch:no",
   // A send_email step's messages.
   "email:sent",
   "email:failed",

@@ -231,6 +231,7 @@ function stepBumps(step: RunStep, woke: boolean, now: number): Bump[] {
   for (const j of step.journal) {
     if (j.outcome !== "waited") bumps.push({ ...at(j.step_id), metric: "entered" });
     if (j.outcome !== "waiting") bumps.push({ ...at(j.step_id), metric: "completed" });
+    if (j.type === "condition" && (j.outcome === "yes" || j.outcome === "no")) bumps.push({ ...at(j.step_id), metric: j.outcome === "yes" ? "branch:yes" : "branch:no" });
   }
   for (const e of step.effects) if (e.type === "send_email" && e.skipped) bumps.push({ ...at(e.stepId), metric: "email:skipped" });
   if (step.end) {

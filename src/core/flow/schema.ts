@@ -123,8 +123,6 @@ type StepBase<K extends StepType> = { id: string; type: K; position?: Static<typ
 export type StepOf<K extends StepType> = K extends StepType ? Flat<StepBase<K> & Static<TObject<(typeof STEP_SETTINGS)[K]>>> : never;
 export type Step = { [K in StepType]: StepOf<K> }[StepType];
 export const StepSchema = tagged<Step>("type", STEP_TYPES.map(stepMember));
-/** The JSON Schema of one step type (the OpenAPI document and tests name them). */
-export const STEP_SCHEMAS = Object.fromEntries(STEP_TYPES.map((t) => [t, stepMember(t)])) as Record<StepType, TObject>;
 
 export const SettingsSchema = Type.Object(
   { reentry_hours: Type.Optional(Type.Integer({ minimum: 0, maximum: 87_600 })) },

@@ -21,6 +21,8 @@ export interface StepFigures {
   completed: number;
   waiting: number;
   email?: EmailFigures;
+  /** A condition's runs by the branch they took. */
+  branches?: { yes: number; no: number };
 }
 
 export interface Report {

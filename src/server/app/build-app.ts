@@ -188,10 +188,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     templatesRoutes(scope, services.templates);
     automationsRoutes(scope, services.automations, services.runs);
     reportsRoutes(scope, services.reports, services.activity);
-    emailRoutes(scope, store.db);
+    emailRoutes(scope, services.outbox);
     tokensRoutes(scope, services.tokens);
     settingsRoutes(scope, config, services.accounts);
-    if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal(), store.db);
+    if (services.testClock) testClockRoutes(scope, services.testClock, () => services.wakeup.signal());
   };
   await app.register(async (scope) => {
     capBodies(scope, PUBLIC_BODY_LIMIT);

@@ -19,6 +19,7 @@ import { dialectOf } from "../db/dialect-of.ts";
 import { tokensService } from "../accounts/tokens-service.ts";
 import { automationsService } from "../automations/automations-service.ts";
 import { runsService } from "../automations/runs-service.ts";
+import { outboxService } from "../email/outbox-service.ts";
 import { automationsUsingField, automationsUsingList } from "../automations/automations-repo.ts";
 import { dispatcher } from "../engine/dispatcher.ts";
 import { executor, type ExecutorOptions } from "../engine/executor.ts";
@@ -124,6 +125,8 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     automations: automationsService(store, clock, renderer, { maxAutomations: config.maxAutomations, onChange: wake }),
     /** The run inspector: runs by contact, step and status, and one run's journal. */
     runs: runsService(store),
+    /** The capture outbox and the message rows, read-only. */
+    outbox: outboxService(store),
     imports,
     exports,
     /** Render threads; closed last. */

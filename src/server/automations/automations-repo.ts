@@ -93,3 +93,70 @@ export async function automationsUsingList(db: Db, accountId: number, listId: nu
   const rows = await currentDefinitions(db, accountId);
   return rows.filter((r) => listsUsedBy(JSON.parse(r.definition) as Definition).has(listId)).map((r) => r.name);
 }
+
+/** The account's automations that are not deleted, oldest first. */
+export function listAutomations(db: Db, accountId: number): Promise<AutomationRow[]> {
+  return db.selectFrom("automations").selectAll().where("account_id", "=", accountId).where("deleted_at", "is", null).orderBy("id").execute();
+}
+
+export async function countAutomations(db: Db, accountId: number): Promise<number> {
+  const row = await db
+    .selectFrom("automations")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("account_id", "=", accountId)
+    .where("deleted_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A new draft with its first version. */
+export async function insertAutomation(db: Db, accountId: number, def: Definition, now: number): Promise<AutomationRow> {
+  const row = await db
+    .insertInto("automations")
+    .values({ account_id: accountId, name: def.name, status: "draft", version: 1, published: 0, trigger_type: def.trigger.type, created_at: now, updated_at: now, deleted_at: null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await insertVersion(db, accountId, row.id, 1, def, now);
+  return row;
+}
+
+export async function insertVersion(db: Db, accountId: number, automationId: number, version: number, def: Definition, now: number): Promise<void> {
+  await db.insertInto("automation_versions").values({ account_id: accountId, automation_id: automationId, version, definition: JSON.stringify(def), created_at: now }).execute();
+}
+
+/** Rewrites a version in place: only for a draft that never ran. */
+export async function rewriteVersion(db: Db, accountId: number, automationId: number, version: number, def: Definition, now: number): Promise<void> {
+  await db
+    .updateTable("automation_versions")
+    .set({ definition: JSON.stringify(def), created_at: now })
+    .where("account_id", "=", accountId)
+    .where("automation_id", "=", automationId)
+    .where("version", "=", version)
+    .execute();
+}
+
+/** Sets the automation's row (name, trigger type, status, version…) and answers it as it is now. */
+export function updateAutomation(
+  db: Db,
+  accountId: number,
+  id: number,
+  set: Partial<Pick<AutomationRow, "name" | "trigger_type" | "status" | "version" | "published" | "updated_at" | "deleted_at">>,
+): Promise<AutomationRow> {
+  return db.updateTable("automations").set(set).where("account_id", "=", accountId).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function listVersions(db: Db, accountId: number, automationId: number) {
+  return db
+    .selectFrom("automation_versions")
+    .select(["version", "created_at", "definition"])
+    .where("account_id", "=", accountId)
+    .where("automation_id", "=", automationId)
+    .orderBy("version")
+    .execute();
+}
+
+/** The parts of one of the account's templates, as a step that names it sends them. */
+export async function templateParts(db: Db, accountId: number, id: number): Promise<{ subject: string; html: string; text: string } | undefined> {
+  const t = await db.selectFrom("email_templates").select(["subject", "body_html", "body_text"]).where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  return t && { subject: t.subject, html: t.body_html, text: t.body_text };
+}

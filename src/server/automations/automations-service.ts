@@ -6,7 +6,7 @@ import { errors, type FieldErrors } from "../errors.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { type Issue, validateDefinition } from "../../core/flow/validate.ts";
 import { senderAddressIssues } from "../../core/flow/sender-addresses.ts";
-import { type AutomationRow, findAutomation, loadCatalog, loadDefinition } from "./automations-repo.ts";
+import { type AutomationRow, countAutomations, findAutomation, loadCatalog, loadDefinition, insertAutomation, insertVersion, listAutomations, listVersions, rewriteVersion, updateAutomation } from "./automations-repo.ts";
 import { simulate, type SimulateInput } from "./simulate.ts";
 import { exitIdleRuns, moveRunsToVersion } from "../db/runs-repo.ts";
 import type { Renderer } from "../email/render-pool.ts";
@@ -83,13 +83,7 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
       if (to === "active") await checkValid(trx, accountId, await loadDefinition(trx, accountId, id, row.version));
       // The status changes first: on PostgreSQL this waits for any step in flight (it holds the
       // automation FOR SHARE), so the runs below are exactly those not mid-step.
-      const updated = await trx
-        .updateTable("automations")
-        .set({ status: to, updated_at: clock.now(), ...(to === "active" ? { published: 1 } : {}) })
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const updated = await updateAutomation(trx, accountId, id, { status: to, updated_at: clock.now(), ...(to === "active" ? { published: 1 } : {}) });
       // Runs waiting in a delay leave at once; a run mid-step finishes that step, then the executor removes it.
       if (to === "disabled") await exitIdleRuns(trx, accountId, id, "automation_disabled", clock.now());
       return current(trx, updated);
@@ -100,7 +94,7 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
 
   return {
     async list(accountId: number): Promise<AutomationView[]> {
-      const rows = await db.selectFrom("automations").selectAll().where("account_id", "=", accountId).where("deleted_at", "is", null).orderBy("id").execute();
+      const rows = await listAutomations(db, accountId);
       return Promise.all(rows.map((r) => current(db, r)));
     },
 
@@ -111,21 +105,8 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
     async create(accountId: number, def: Definition): Promise<AutomationView> {
       refuseUnsafeSenders(def);
       return db.transaction().execute(async (trx) => {
-        const count = await trx
-          .selectFrom("automations")
-          .select((eb) => eb.fn.countAll<number | string>().as("n"))
-          .where("account_id", "=", accountId)
-          .where("deleted_at", "is", null)
-          .executeTakeFirstOrThrow();
-        if (Number(count.n) >= opts.maxAutomations) throw errors.validation({ base: [`You can have up to ${opts.maxAutomations} automations`] });
-        const now = clock.now();
-        const row = await trx
-          .insertInto("automations")
-          .values({ account_id: accountId, name: def.name, status: "draft", version: 1, published: 0, trigger_type: def.trigger.type, created_at: now, updated_at: now, deleted_at: null })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await trx.insertInto("automation_versions").values({ account_id: accountId, automation_id: row.id, version: 1, definition: JSON.stringify(def), created_at: now }).execute();
-        return view(row, def);
+        if ((await countAutomations(trx, accountId)) >= opts.maxAutomations) throw errors.validation({ base: [`You can have up to ${opts.maxAutomations} automations`] });
+        return view(await insertAutomation(trx, accountId, def, clock.now()), def);
       });
     },
 
@@ -142,38 +123,18 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
         refuseUnsafeSenders(def);
         const now = clock.now();
         if (!row.published) {
-          await trx
-            .updateTable("automation_versions")
-            .set({ definition: JSON.stringify(def), created_at: now })
-            .where("account_id", "=", accountId)
-            .where("automation_id", "=", id)
-            .where("version", "=", row.version)
-            .execute();
-          const updated = await trx
-            .updateTable("automations")
-            .set({ name: def.name, trigger_type: def.trigger.type, updated_at: now })
-            .where("id", "=", id)
-            .where("account_id", "=", accountId)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          return view(updated, def);
+          await rewriteVersion(trx, accountId, id, row.version, def, now);
+          return view(await updateAutomation(trx, accountId, id, { name: def.name, trigger_type: def.trigger.type, updated_at: now }), def);
         }
         await checkValid(trx, accountId, def);
         const version = row.version + 1;
-        await trx.insertInto("automation_versions").values({ account_id: accountId, automation_id: id, version, definition: JSON.stringify(def), created_at: now }).execute();
+        await insertVersion(trx, accountId, id, version, def, now);
         if (inFlight === "move") {
           // Runs on the version being replaced move; runs an earlier edit kept stay kept.
           await exitIdleRuns(trx, accountId, id, "step_removed", now, { version: row.version, keepSteps: def.steps.map((s) => s.id) });
           await moveRunsToVersion(trx, accountId, id, row.version, version);
         }
-        const updated = await trx
-          .updateTable("automations")
-          .set({ name: def.name, trigger_type: def.trigger.type, version, updated_at: now })
-          .where("id", "=", id)
-          .where("account_id", "=", accountId)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return view(updated, def);
+        return view(await updateAutomation(trx, accountId, id, { name: def.name, trigger_type: def.trigger.type, version, updated_at: now }), def);
       });
       opts.onChange?.();
       return result;
@@ -184,7 +145,7 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
         await mustFind(trx, accountId, id);
         const now = clock.now();
         await exitIdleRuns(trx, accountId, id, "automation_deleted", now);
-        await trx.updateTable("automations").set({ deleted_at: now, status: "disabled", updated_at: now }).where("account_id", "=", accountId).where("id", "=", id).execute();
+        await updateAutomation(trx, accountId, id, { deleted_at: now, status: "disabled", updated_at: now });
       });
       opts.onChange?.();
     },
@@ -201,13 +162,7 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
 
     async versions(accountId: number, id: number) {
       await mustFind(db, accountId, id);
-      const rows = await db
-        .selectFrom("automation_versions")
-        .select(["version", "created_at", "definition"])
-        .where("account_id", "=", accountId)
-        .where("automation_id", "=", id)
-        .orderBy("version")
-        .execute();
+      const rows = await listVersions(db, accountId, id);
       return rows.map((r) => ({ version: r.version, created_at: iso(r.created_at)!, definition: JSON.parse(r.definition) as Definition }));
     },
   };

@@ -8,6 +8,7 @@ import { listFields } from "../fields/fields-repo.ts";
 import { findContact, listIdsOf, toState } from "../contacts/contacts-repo.ts";
 import { fieldsByTag } from "../contacts/field-input.ts";
 import { errors } from "../errors.ts";
+import { templateParts } from "./automations-repo.ts";
 import { type Renderer, RenderUnavailableError } from "../email/render-pool.ts";
 
 export interface SimulateInput {
@@ -57,10 +58,8 @@ export async function simulate(db: Kysely<Database>, renderer: Renderer, account
     }
     for (const e of t.effects) {
       if (e.type !== "send_email") continue;
-      const tpl = e.email.template_id
-        ? await db.selectFrom("email_templates").select(["subject", "body_html", "body_text"]).where("account_id", "=", accountId).where("id", "=", e.email.template_id).executeTakeFirst()
-        : undefined;
-      const parts = tpl ? { subject: tpl.subject, html: tpl.body_html, text: tpl.body_text } : { subject: e.email.subject ?? "", html: e.email.html ?? "", text: e.email.text ?? "" };
+      const tpl = e.email.template_id ? await templateParts(db, accountId, e.email.template_id) : undefined;
+      const parts = tpl ?? { subject: e.email.subject ?? "", html: e.email.html ?? "", text: e.email.text ?? "" };
       let rendered;
       try {
         rendered = await renderer.render(parts, { ...ctx.contact.fields, email, event, unsubscribe_url: "https://example.invalid/unsubscribe" });

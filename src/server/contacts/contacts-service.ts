@@ -9,7 +9,7 @@ import type { ContactChange, ContactState } from "../../core/contacts/contact-ch
 import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import { type FieldValue, parseFieldValue } from "../../core/contacts/field-value.ts";
 import { type FieldRow, listFields } from "../fields/fields-repo.ts";
-import { missingListIds } from "../lists/lists-service.ts";
+import { missingListIds } from "../lists/lists-repo.ts";
 import { recordTriggerEvents } from "../triggers/trigger-events.ts";
 import { exitRunsOfContact } from "../db/runs-repo.ts";
 import { groupCommit } from "../db/group-commit.ts";

@@ -35,3 +35,11 @@ export async function bumpCounters(db: Kysely<Database>, bumps: readonly Bump[])
       .execute();
   }
 }
+
+/** An automation's counter rows, per step, metric and day, optionally between two days (inclusive). */
+export function counterRows(db: Kysely<Database>, accountId: number, automationId: number, from?: string, to?: string) {
+  let q = db.selectFrom("automation_counters").select(["step_id", "metric", "day", "n"]).where("account_id", "=", accountId).where("automation_id", "=", automationId);
+  if (from) q = q.where("day", ">=", from);
+  if (to) q = q.where("day", "<=", to);
+  return q.execute();
+}

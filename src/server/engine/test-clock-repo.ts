@@ -20,3 +20,20 @@ export async function dueWork(db: Kysely<Database>, accountId: number, now: numb
   ]);
   return { events, runs, messages };
 }
+
+/** The shared test clock's offset (0 before its first advance). */
+export async function readClockOffset(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom("test_clock").select("offset_ms").where("id", "=", 1).executeTakeFirst();
+  return row?.offset_ms ?? 0;
+}
+
+/** Moves the shared offset forward by `ms` in one transaction; answers the new offset. */
+export function addClockOffset(db: Kysely<Database>, ms: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("test_clock").select("offset_ms").where("id", "=", 1).executeTakeFirst();
+    const next = (row?.offset_ms ?? 0) + ms;
+    if (row) await trx.updateTable("test_clock").set({ offset_ms: next }).where("id", "=", 1).execute();
+    else await trx.insertInto("test_clock").values({ id: 1, offset_ms: next }).execute();
+    return next;
+  });
+}

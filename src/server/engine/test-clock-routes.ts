@@ -1,11 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Type } from "typebox";
-import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.ts";
 import type { ApiApp } from "../http/api-app.ts";
 import { Strict } from "../http/schema-helpers.ts";
 import type { TestClock } from "./test-clock.ts";
-import { dueWork } from "./test-clock-repo.ts";
 
 const Now = Type.Object({ data: Type.Object({ now: Type.String({ format: "date-time" }) }) });
 const Count = Type.Integer({ minimum: 0 });
@@ -21,7 +18,7 @@ const Advanced = Type.Object({
 const POLL_MS = 50;
 
 /** Only registered when MAILWRIGHT_TEST_CLOCK=1; otherwise these paths are 404s. */
-export function testClockRoutes(app: ApiApp, clock: TestClock, wake: () => void, db: Kysely<Database>): void {
+export function testClockRoutes(app: ApiApp, clock: TestClock, wake: () => void): void {
   const tags = ["Test clock"];
   app.get("/test-clock", { schema: { tags, response: { 200: Now } } }, async () => {
     await clock.refresh();
@@ -45,10 +42,10 @@ export function testClockRoutes(app: ApiApp, clock: TestClock, wake: () => void,
       const now = await clock.advance(req.body.seconds);
       wake();
       const deadline = performance.now() + (req.body.wait_seconds ?? 0) * 1000;
-      let due = await dueWork(db, req.accountId, now);
+      let due = await clock.due(req.accountId, now);
       while (due.events + due.runs + due.messages > 0 && performance.now() < deadline) {
         await sleep(POLL_MS);
-        due = await dueWork(db, req.accountId, now);
+        due = await clock.due(req.accountId, now);
       }
       return { data: { now: new Date(now).toISOString(), due, settled: due.events + due.runs + due.messages === 0 } };
     },

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
+import { addClockOffset, dueWork, type DueWork, readClockOffset } from "./test-clock-repo.ts";
 
 /**
  * Stripe-style test clock: real time plus an offset that only moves forward. The offset
@@ -20,19 +21,17 @@ export class TestClock implements Clock {
   }
 
   async refresh(): Promise<void> {
-    const row = await this.db.selectFrom("test_clock").select("offset_ms").where("id", "=", 1).executeTakeFirst();
-    this.offset = row?.offset_ms ?? 0;
+    this.offset = await readClockOffset(this.db);
   }
 
   /** Moves time forward for every process; answers the new now. */
   async advance(seconds: number): Promise<number> {
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom("test_clock").select("offset_ms").where("id", "=", 1).executeTakeFirst();
-      const next = (row?.offset_ms ?? 0) + Math.round(seconds * 1000);
-      if (row) await trx.updateTable("test_clock").set({ offset_ms: next }).where("id", "=", 1).execute();
-      else await trx.insertInto("test_clock").values({ id: 1, offset_ms: next }).execute();
-      this.offset = next;
-    });
+    this.offset = await addClockOffset(this.db, Math.round(seconds * 1000));
     return this.now();
+  }
+
+  /** The account's work due at `now` and not yet done (what an advance can wait for). */
+  due(accountId: number, now: number): Promise<DueWork> {
+    return dueWork(this.db, accountId, now);
   }
 }

@@ -4,7 +4,7 @@ import { errors } from "../errors.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { listIdsOf, parseStoredFields } from "../contacts/contacts-repo.ts";
 import type { JobHandler } from "../background/job-runner.ts";
-import { missingListIds } from "../lists/lists-service.ts";
+import { missingListIds } from "../lists/lists-repo.ts";
 import { toCsv } from "./csv.ts";
 import type { ExportFilter } from "./export-filter.ts";
 import { contactsPage, exportFile, exportFilters, type ExportRow, findExport, finishExport, hasPendingExport, insertExport, requeueExport } from "./exports-repo.ts";

@@ -6,7 +6,7 @@ import { errors, type FieldErrors } from "../errors.ts";
 import { emailProblem, normalizeEmail } from "../../core/contacts/email.ts";
 import type { FieldValue } from "../../core/contacts/field-value.ts";
 import { listFields } from "../fields/fields-repo.ts";
-import { missingListIds } from "../lists/lists-service.ts";
+import { missingListIds } from "../lists/lists-repo.ts";
 import { countContacts } from "../contacts/contacts-repo.ts";
 import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
 import { failImport, findImport, finishImport, insertImport, nextChunk, recordChunk } from "./imports-repo.ts";

@@ -1,7 +1,6 @@
-import { type Kysely, sql } from "kysely";
 import type { Store } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/connect.ts";
-import type { Database } from "../db/schema.ts";
+import { deleteList, findList, insertList, listLists, renameList } from "./lists-repo.ts";
 import type { Clock } from "../clock.ts";
 import { errors, Problems } from "../errors.ts";
 
@@ -10,21 +9,8 @@ export interface ContactListView {
   name: string;
 }
 
-/** The ids among `ids` that are not lists of the account. */
-export async function missingListIds(db: Kysely<Database>, accountId: number, ids: readonly number[]): Promise<number[]> {
-  if (ids.length === 0) return [];
-  const unique = [...new Set(ids)];
-  const found = await db.selectFrom("lists").select("id").where("account_id", "=", accountId).where("id", "in", unique).execute();
-  const have = new Set(found.map((r) => r.id));
-  return unique.filter((id) => !have.has(id));
-}
-
 /** Names of automations that use a list (trigger, list steps, list rules); the automations module answers it. */
 export type ListUsage = (accountId: number, listId: number) => Promise<string[]>;
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 export function listsService(store: Store, clock: Clock, opts: { usage?: ListUsage } = {}) {
   const { db } = store;
@@ -48,7 +34,7 @@ export function listsService(store: Store, clock: Clock, opts: { usage?: ListUsa
   }
 
   async function find(accountId: number, id: number) {
-    const row = await db.selectFrom("lists").select(["id", "name"]).where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+    const row = await findList(db, accountId, id);
     if (!row) throw errors.notFound();
     return row;
   }
@@ -56,12 +42,7 @@ export function listsService(store: Store, clock: Clock, opts: { usage?: ListUsa
   return {
     /** All lists, or those whose name starts with `search` (case-insensitive). */
     async list(accountId: number, search?: string): Promise<ContactListView[]> {
-      let q = db.selectFrom("lists").select(["id", "name"]).where("account_id", "=", accountId);
-      if (search) {
-        const pattern = `${escapeLike(search.toLowerCase())}%`;
-        q = q.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
-      }
-      return q.orderBy("id").execute();
+      return listLists(db, accountId, search);
     },
 
     get: find,
@@ -69,23 +50,13 @@ export function listsService(store: Store, clock: Clock, opts: { usage?: ListUsa
     async create(accountId: number, input: { name?: string }): Promise<ContactListView> {
       const name = checkName(input.name);
       const now = clock.now();
-      return write(() =>
-        db.insertInto("lists").values({ account_id: accountId, name, created_at: now, updated_at: now }).returning(["id", "name"]).executeTakeFirstOrThrow(),
-      );
+      return write(() => insertList(db, accountId, name, now));
     },
 
     async update(accountId: number, id: number, input: { name?: string }): Promise<ContactListView> {
       await find(accountId, id);
       const name = checkName(input.name);
-      return write(() =>
-        db
-          .updateTable("lists")
-          .set({ name, updated_at: clock.now() })
-          .where("account_id", "=", accountId)
-          .where("id", "=", id)
-          .returning(["id", "name"])
-          .executeTakeFirstOrThrow(),
-      );
+      return write(() => renameList(db, accountId, id, name, clock.now()));
     },
 
     /**
@@ -97,10 +68,7 @@ export function listsService(store: Store, clock: Clock, opts: { usage?: ListUsa
       await find(accountId, id);
       const usedBy = opts.usage ? await opts.usage(accountId, id) : [];
       if (usedBy.length > 0) throw errors.conflict(`This list is used by automation(s): ${usedBy.join(", ")}. Remove it from them first.`);
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom("contact_lists").where("account_id", "=", accountId).where("list_id", "=", id).execute();
-        await trx.deleteFrom("lists").where("account_id", "=", accountId).where("id", "=", id).execute();
-      });
+      await db.transaction().execute((trx) => deleteList(trx, accountId, id));
     },
   };
 }

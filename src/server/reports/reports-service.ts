@@ -1,5 +1,6 @@
 import type { Store } from "../db/connect.ts";
 import { errors } from "../errors.ts";
+import { counterRows } from "../db/counters.ts";
 import { findAutomation, loadDefinition } from "../automations/automations-repo.ts";
 import { type CounterName, countersWith, type CounterSuffix } from "../../core/engine/counter-names.ts";
 import type { DailyFigures, EmailFigures, Report } from "../../core/reports/report-shape.ts";
@@ -54,14 +55,7 @@ export function reportsService(store: Store) {
   async function load(accountId: number, automationId: number, from?: string, to?: string) {
     const auto = await findAutomation(db, accountId, automationId);
     if (!auto) throw errors.notFound();
-    let q = db
-      .selectFrom("automation_counters")
-      .select(["step_id", "metric", "day", "n"])
-      .where("account_id", "=", accountId)
-      .where("automation_id", "=", automationId);
-    if (from) q = q.where("day", ">=", from);
-    if (to) q = q.where("day", "<=", to);
-    return { auto, rows: await q.execute() };
+    return { auto, rows: await counterRows(db, accountId, automationId, from, to) };
   }
 
   return {
@@ -94,6 +88,7 @@ export function reportsService(store: Store) {
           completed: stepCompleted,
           waiting: type === "delay" ? Math.max(0, stepEntered - stepCompleted - count(m, "abandoned")) : 0,
           ...(type === "send_email" ? { email: emailFigures(m) } : {}),
+          ...(type === "condition" ? { branches: { yes: m?.get("branch:yes") ?? 0, no: m?.get("branch:no") ?? 0 } } : {}),
         };
       });
       return { entered, active: Math.max(0, entered - ended), completed, failed, exited, refused: byPrefix(top, "refused:"), steps };

@@ -3,6 +3,7 @@ import type { Clock } from "../clock.ts";
 import { type TokenPayload, verifyToken } from "../email/tokens.ts";
 import { readContacts, withContactRaces } from "../contacts/contact-writer.ts";
 import { looksAutomated } from "./bot-detection.ts";
+import { insertMessageEvent, messageOf, stampFirst } from "./tracking-repo.ts";
 import { bumpCounters } from "../db/counters.ts";
 import type { CounterName } from "../../core/engine/counter-names.ts";
 
@@ -28,43 +29,28 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
     return p && p.k === kind ? p : null;
   }
 
-  async function messageOf(id: number) {
-    return db
-      .selectFrom("messages")
-      .select(["id", "account_id", "automation_id", "step_id", "contact_id", "sent_at", "opened_at", "clicked_at"])
-      .where("id", "=", id)
-      .executeTakeFirst();
-  }
-
   /** Records an open or click; the first human one also stamps the message for unique rates. */
   async function record(hit: Hit, payload: TokenPayload, kind: "open" | "click"): Promise<boolean> {
-    const msg = await messageOf(payload.m);
+    const msg = await messageOf(db, payload.m);
     if (!msg) return false;
     const now = clock.now();
     const bot = looksAutomated({ userAgent: hit.userAgent, method: hit.method, at: now, sentAt: msg.sent_at });
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto("message_events")
-        .values({
-          account_id: msg.account_id,
-          message_row_id: msg.id,
-          kind,
-          url: payload.k === "c" ? payload.u.slice(0, MAX_URL) : null,
-          user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null,
-          bot: bot ? 1 : 0,
-          created_at: now,
-        })
-        .execute();
+      await insertMessageEvent(trx, {
+        account_id: msg.account_id,
+        message_row_id: msg.id,
+        kind,
+        url: payload.k === "c" ? payload.u.slice(0, MAX_URL) : null,
+        user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null,
+        bot: bot ? 1 : 0,
+        created_at: now,
+      });
       const bump = (metric: CounterName) => ({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
       const bumps = [bump(kind === "open" ? "email:opens" : "email:clicks")];
       if (!bot) {
         // A click is also an open: the reader saw the email. Each counts once per message.
-        const opened = await trx.updateTable("messages").set({ opened_at: now }).where("id", "=", msg.id).where("opened_at", "is", null).executeTakeFirst();
-        if (Number(opened.numUpdatedRows) === 1) bumps.push(bump("email:unique_opens"));
-        if (kind === "click") {
-          const clicked = await trx.updateTable("messages").set({ clicked_at: now }).where("id", "=", msg.id).where("clicked_at", "is", null).executeTakeFirst();
-          if (Number(clicked.numUpdatedRows) === 1) bumps.push(bump("email:unique_clicks"));
-        }
+        if (await stampFirst(trx, msg.id, "opened_at", now)) bumps.push(bump("email:unique_opens"));
+        if (kind === "click" && (await stampFirst(trx, msg.id, "clicked_at", now))) bumps.push(bump("email:unique_clicks"));
       }
       await bumpCounters(trx, bumps);
     });
@@ -87,14 +73,14 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
     /** Whether the token names a message (for the GET confirm page). */
     async isValidUnsubscribe(token: string): Promise<boolean> {
       const p = verified(token, "u");
-      return p !== null && (await messageOf(p.m)) !== undefined;
+      return p !== null && (await messageOf(db, p.m)) !== undefined;
     },
 
     /** Unsubscribes the message's contact; idempotent; false for an invalid token. */
     async unsubscribe(hit: Hit): Promise<boolean> {
       const p = verified(hit.token, "u");
       if (!p) return false;
-      const msg = await messageOf(p.m);
+      const msg = await messageOf(db, p.m);
       if (!msg) return false;
       // Two clicks at once: the second's write finds the version it read gone and computes
       // again, finding the contact unsubscribed: one unsubscribe, counted once.
@@ -104,10 +90,15 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
         if (!batch.change(msg.contact_id, { unsubscribed: true })?.rowChanged) return;
         await batch.persist(now);
         // Recorded once, by the message whose link did it: repeats change and count nothing.
-        await trx
-          .insertInto("message_events")
-          .values({ account_id: msg.account_id, message_row_id: msg.id, kind: "unsubscribe", url: null, user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null, bot: 0, created_at: now })
-          .execute();
+        await insertMessageEvent(trx, {
+          account_id: msg.account_id,
+          message_row_id: msg.id,
+          kind: "unsubscribe",
+          url: null,
+          user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null,
+          bot: 0,
+          created_at: now,
+        });
         await bumpCounters(trx, [{ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric: "email:unsubscribes", at: now }]);
       }));
       opts.onChange?.();

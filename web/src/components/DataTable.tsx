@@ -9,11 +9,12 @@ export const ACTIONS_COLUMN: Column = { label: "Actions", hidden: true };
 /**
  * The app's table: scrolls sideways inside `.table-wrap` on narrow screens, and carries a
  * caption (visually hidden) so screen readers and tests find the table by its name.
- * `children` are the body rows.
+ * `children` are the body rows. The wrapper takes keyboard focus, so a table wider than a
+ * phone's screen can be scrolled sideways with the arrow keys too.
  */
 export function DataTable({ caption, columns, className, children }: { caption: string; columns: Column[]; className?: string; children: ReactNode }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className={className}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>

@@ -3,6 +3,13 @@ import { api } from "../api/client.ts";
 import { bumpDataVersion } from "../lib/data-refresh.ts";
 import { formatDateTime } from "../lib/format.ts";
 
+const UNITS = [
+  { value: "minutes", label: "minutes", seconds: 60 },
+  { value: "hours", label: "hours", seconds: 3600 },
+  { value: "days", label: "days", seconds: 86_400 },
+] as const;
+type Unit = (typeof UNITS)[number]["value"];
+
 const STEPS = [
   { label: "+1 hour", seconds: 3600 },
   { label: "+1 day", seconds: 86_400 },
@@ -15,7 +22,8 @@ const STEPS = [
  */
 export function TestClockControl() {
   const [now, setNow] = useState<string | null>(null);
-  const [seconds, setSeconds] = useState("3600");
+  const [amount, setAmount] = useState("30");
+  const [unit, setUnit] = useState<Unit>("minutes");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -42,9 +50,10 @@ export function TestClockControl() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const n = Number(seconds);
-    if (Number.isFinite(n) && n > 0) void advance(n);
-    else setError("Enter a number of seconds greater than 0");
+    const n = Number(amount);
+    const per = UNITS.find((u) => u.value === unit)?.seconds ?? 60;
+    if (Number.isFinite(n) && n > 0) void advance(Math.round(n * per));
+    else setError(`Enter a number of ${unit} greater than 0`);
   }
 
   return (
@@ -62,12 +71,19 @@ export function TestClockControl() {
         <input
           type="number"
           min={1}
-          step={1}
-          aria-label="Seconds to advance the test clock"
-          value={seconds}
-          onChange={(e) => setSeconds(e.target.value)}
+          step="any"
+          aria-label="Amount to advance the test clock"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
           className="test-clock-seconds"
         />
+        <select aria-label="Unit" value={unit} onChange={(e) => setUnit(e.target.value as Unit)} className="test-clock-unit">
+          {UNITS.map((u) => (
+            <option key={u.value} value={u.value}>
+              {u.label}
+            </option>
+          ))}
+        </select>
         <button type="submit" className="button-small" disabled={busy}>
           Advance
         </button>

@@ -57,15 +57,16 @@ export function AutomationsPage() {
       <ErrorNotice error={automations.error} />
       {automations.loading && !list ? <Loading /> : null}
       {list && list.length === 0 ? (
-        <EmptyState title="Add your first contact, then build an automation">
+        <EmptyState title="Build an automation, activate it, then add contacts">
           <ol className="steps-list">
-            <li>
-              <Link to="/contacts">Add a contact</Link> by hand, or <Link to="/contacts/import">import a CSV file</Link>.
-            </li>
             <li>
               <Link to="/templates">Write an email template</Link> for the first message.
             </li>
-            <li>Build the automation: pick a trigger such as “Contact created”, then add emails, delays and conditions on the canvas.</li>
+            <li>Build the automation: pick a trigger such as “Contact created”, then add emails, delays and conditions on the canvas, and activate it.</li>
+            <li>
+              <Link to="/contacts">Add contacts</Link> by hand, or <Link to="/contacts/import">import a CSV file</Link>. Only what happens after activation triggers it: contacts
+              that already existed do not enter.
+            </li>
           </ol>
           <NewAutomationButton />
         </EmptyState>

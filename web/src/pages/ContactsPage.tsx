@@ -144,8 +144,8 @@ export function ContactsPage() {
         ) : (
           <EmptyState title="No contacts yet">
             <p>
-              Add your first contact with <strong>Add contact</strong>, or <Link to="/contacts/import">import a CSV file</Link>. Then{" "}
-              <Link to="/automations">build an automation</Link> that welcomes new contacts.
+              Add your first contact with <strong>Add contact</strong>, or <Link to="/contacts/import">import a CSV file</Link>. An automation welcomes only the contacts
+              added after it is activated, so <Link to="/automations">build and activate one</Link> first.
             </p>
           </EmptyState>
         )

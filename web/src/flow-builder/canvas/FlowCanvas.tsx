@@ -168,6 +168,25 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
     [],
   );
 
+  // The canvas narrows when the side panel opens (and widens when it closes): the drawing
+  // keeps its place relative to the middle, so opening a panel never pushes it out of view.
+  useEffect(() => {
+    const el = container.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    let width = el.getBoundingClientRect().width;
+    const observer = new ResizeObserver(() => {
+      const next = el.getBoundingClientRect().width;
+      const flow = flowRef.current;
+      if (flow && next > 0 && width > 0 && next !== width) {
+        const { x, y, zoom } = flow.getViewport();
+        void flow.setViewport({ x: x + (next - width) / 2, y, zoom });
+      }
+      width = next;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   // A node selected out of view (a step just inserted) is brought into it; only when the
   // selection changes, so typing in the panel never moves the view.
   useEffect(() => {

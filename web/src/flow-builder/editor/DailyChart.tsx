@@ -18,13 +18,15 @@ function fillDays(days: DailyFigures[]): string[] {
   if (days.length === 0) return [];
   const out: string[] = [];
   const end = Date.parse(`${days[days.length - 1]!.day}T00:00:00Z`);
-  for (let t = Date.parse(`${days[0]!.day}T00:00:00Z`); t <= end && out.length < 3660; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${days[0]!.day}T00:00:00Z`); t <= end && out.length < 3660; t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
 /**
- * A small hand-drawn SVG line chart of entries, completions and emails sent per day: no
- * chart library for three lines. It has a `<title>` and description, and the same numbers
+ * A small hand-drawn SVG chart of entries, completions and emails sent per day, as grouped
+ * bars side by side (lines of equal values would lie on top of each other and hide all but
+ * the last one drawn): no chart library for three series. It has a `<title>` and description, and the same numbers
  * are in a data table below it for screen readers and for reading exact values.
  */
 export function DailyChart({ days }: { days: DailyFigures[] }) {
@@ -44,7 +46,10 @@ export function DailyChart({ days }: { days: DailyFigures[] }) {
   if (labels.length === 0) return <p className="muted">No activity yet: figures appear here day by day once contacts enter.</p>;
 
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const x = (i: number) => PAD.left + (labels.length === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (labels.length - 1));
+  const slot = (W - PAD.left - PAD.right) / labels.length;
+  const bar = Math.max(1, Math.min(16, (slot * 0.8) / series.length));
+  // Bar k of day i: the day's group centred in its slot, the series side by side.
+  const x = (i: number, k: number) => PAD.left + slot * (i + 0.5) + (k - series.length / 2) * bar;
   const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
   const ticks = [0, Math.round(max / 2), max].filter((t, i, all) => all.indexOf(t) === i);
   return (
@@ -70,12 +75,21 @@ export function DailyChart({ days }: { days: DailyFigures[] }) {
             {labels[labels.length - 1]}
           </text>
         ) : null}
-        {series.map((s) => (
-          <g key={s.key}>
-            <polyline fill="none" stroke={s.color} strokeWidth="2" points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")} />
-            {s.values.map((v, i) => (
-              <circle key={labels[i]} cx={x(i)} cy={y(v)} r="3" fill={s.color} />
-            ))}
+        {series.map((s, k) => (
+          <g key={s.key} data-series={s.key}>
+            {s.values.map((v, i) =>
+              v > 0 ? (
+                <rect
+                  key={labels[i]}
+                  data-day={labels[i]}
+                  x={x(i, k)}
+                  y={y(v)}
+                  width={Math.max(1, bar - 1)}
+                  height={y(0) - y(v)}
+                  fill={s.color}
+                />
+              ) : null,
+            )}
           </g>
         ))}
       </svg>

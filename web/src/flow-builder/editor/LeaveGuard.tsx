@@ -26,7 +26,7 @@ export function LeaveGuard({ when, version, onDiscard }: { when: boolean; versio
   return (
     <dialog
       ref={dialog}
-      className="confirm-dialog fb-dialog"
+      className="confirm-dialog fb-dialog fb-leave-dialog"
       aria-labelledby="fb-leave-title"
       onCancel={(e) => {
         e.preventDefault();
@@ -35,7 +35,8 @@ export function LeaveGuard({ when, version, onDiscard }: { when: boolean; versio
     >
       <h2 id="fb-leave-title">Leave with unpublished changes?</h2>
       <p>
-        Your changes are not published: contacts keep following the live version, v{version}. Publishing happens only from “Publish changes”.
+        Your changes are not published: contacts keep following the live version, v{version}. Publishing happens only from “Publish
+        changes”.
       </p>
       <p className="muted">“Leave, keep my changes” keeps the edit in this browser; opening the automation again offers to restore it.</p>
       <div className="dialog-actions">

@@ -21,6 +21,7 @@ function stepFigures(step: Step, f: StepFigures | undefined): Figure[] {
   const n = (key: string, label: string, value: number): Figure => ({ key, label, value: formatNumber(value) });
   const out = [n("entered", "Entered", f?.entered ?? 0), n("completed", "Completed", f?.completed ?? 0)];
   if (step.type === "delay") out.push(n("waiting", "Waiting", f?.waiting ?? 0));
+  if (step.type === "condition") out.push(n("yes", "Yes", f?.branches?.yes ?? 0), n("no", "No", f?.branches?.no ?? 0));
   const e = f?.email;
   if (step.type === "send_email") {
     // Two columns: each row pairs a count with its rate or its counterpart.
