@@ -18,6 +18,7 @@ const SOURCES = ["src/server", "src/core", "package.json", "bin/server-build.js"
  * processes starting together on a fresh checkout each build their own.
  */
 const KEEP = 2;
+const RENDER_WORKER = "src/server/email/render-worker.ts";
 const KEEP_MS = 10 * 60_000;
 
 function layout(root) {
@@ -43,8 +44,8 @@ async function build({ root, out, pointer }, startedAt) {
   const dir = `${Math.floor(startedAt)}-${process.pid}`;
   await esbuild.build({
     absWorkingDir: root,
-    // The render thread's entry (render-pool.ts starts it from beside cli.js).
-    entryPoints: { cli: "src/server/app/cli.ts", "render-worker": "src/server/email/render-worker.ts" },
+    // The render thread's entry, when there is one (render-pool.ts starts it from beside cli.js).
+    entryPoints: { cli: "src/server/app/cli.ts", ...(fs.existsSync(path.join(root, RENDER_WORKER)) ? { "render-worker": RENDER_WORKER } : {}) },
     outdir: path.join(out, dir),
     bundle: true,
     splitting: true,

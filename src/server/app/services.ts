@@ -46,10 +46,12 @@ export interface ServiceOptions {
   senderRandom?: () => number;
 }
 
-// Far above the SMTP transport's timeouts (30 s connect, 60 s socket) plus the half-lease
-// cut-off, so a message is never in flight when its lease runs out. A dead worker's
-// messages are taken over after this long.
-const SENDER_LEASE_MS = 10 * 60_000;
+// Renewed every minute while a batch is in hand, so a dead worker's messages are taken over
+// after at most this long. A send starts only while the lease outlasts the SMTP transport's
+// timeouts (30 s connect, 60 s socket, plus margin: SENDER_ATTEMPT_MS), so a message is
+// never in flight when its lease runs out.
+const SENDER_LEASE_MS = 3 * 60_000;
+const SENDER_ATTEMPT_MS = 95_000;
 
 /** Wires every service over one store; nothing here starts work or listens. */
 export function createServices(store: Store, config: Config, clock: Clock, log: FastifyBaseLogger, opts: ServiceOptions = {}) {
@@ -95,6 +97,7 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     batchSize: config.senderBatch,
     concurrency: config.senderConcurrency,
     leaseMs: SENDER_LEASE_MS,
+    attemptMs: SENDER_ATTEMPT_MS,
     retryWindowMs: config.retryWindowHours * 3_600_000,
     limits,
     renderer,

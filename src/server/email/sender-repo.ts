@@ -48,6 +48,12 @@ export async function loadRenderInputs(db: Db, batch: readonly ClaimedMessage[],
 }
 
 /** Which of the batch's contacts are still subscribed, read just before sending. */
+/** Extends the lease on the messages a batch holds; answers how many it still held. */
+export async function renewLease(db: Db, token: string, leaseUntil: number): Promise<number> {
+  const res = await db.updateTable("messages").set({ lease_until: leaseUntil }).where("lease_token", "=", token).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
 export async function stillSubscribed(db: Db, batch: readonly ClaimedMessage[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (const accountId of new Set(batch.map((m) => m.account_id))) {

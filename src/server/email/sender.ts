@@ -12,15 +12,17 @@ import type { TrackingLinks } from "./tokens.ts";
 import { composeMessage, RenderError } from "./compose-message.ts";
 import { type Envelope, SendError, type Transport } from "./transport.ts";
 import { nextAttemptAt } from "./retry-policy.ts";
-import { loadRenderInputs, type Outcome, recordOutcomes, stillSubscribed } from "./sender-repo.ts";
+import { loadRenderInputs, type Outcome, recordOutcomes, renewLease, stillSubscribed } from "./sender-repo.ts";
 import { workLoop } from "../background/work-loop.ts";
 
 export interface SenderOptions {
   batchSize: number;
   /** Messages rendered and in flight at once. */
   concurrency: number;
-  /** Lease on claimed messages; far above the transport's timeouts. */
+  /** Lease on claimed messages, renewed every third of it while the batch is in hand. */
   leaseMs: number;
+  /** Longest one delivery attempt can take (the transport's timeouts): no send starts unless the lease outlasts it. */
+  attemptMs?: number;
   retryWindowMs: number;
   limits: RenderLimits;
   /** Renders each message off the event loop. */
@@ -91,47 +93,63 @@ export function sender(store: Store, clock: Clock & { refresh?: () => Promise<vo
     const started = performance.now();
     const batch = await claimDueMessages(store, claimedAt, claimedAt + opts.leaseMs, token, opts.batchSize);
     if (batch.length === 0) return skipped;
-
-    const configs = new Map<number, EmailConfig>(batch.map((m) => [m.id, JSON.parse(m.email) as EmailConfig]));
-    const inputs = await loadRenderInputs(store.db, batch, new Map([...configs].map(([id, c]) => [id, c.template_id])));
+    // Renewed while the batch is in hand, so a short lease (a dead sender's messages are
+    // taken over soon) never runs out under a live one; `renewed` is real time of the last
+    // renewal that committed.
+    let renewed = started;
+    const renewal = setInterval(() => {
+      const at = performance.now();
+      renewLease(store.db, token, clock.now() + opts.leaseMs).then(
+        () => (renewed = at),
+        (err: unknown) => log.warn({ err }, "sender could not renew its lease"),
+      );
+    }, Math.max(10, Math.floor(opts.leaseMs / 3)));
     const outcomes = new Map<number, Outcome>();
-    // Rendered in parallel: the render threads take them in turn.
-    const composed = await Promise.all(batch.map(async (msg): Promise<{ msg: ClaimedMessage; envelope: Envelope } | null> => {
-      const email = configs.get(msg.id)!;
-      if (inputs.suppressed.has(msg.id)) {
-        outcomes.set(msg.id, { kind: "skipped", error: "address suppressed" });
-        return null;
-      }
-      const parts = email.template_id !== undefined ? inputs.templates.get(`${msg.account_id}:${email.template_id}`) : { subject: email.subject ?? "", html: email.html ?? "", text: email.text ?? "" };
-      try {
-        if (!parts) throw new RenderError(`template ${email.template_id} does not exist`);
-        const fields = inputs.fields.get(msg.contact_id) ?? {};
-        const context = JSON.parse(msg.context) as Parameters<typeof composeMessage>[0]["context"];
-        const { envelope } = await composeMessage({ ...msg, email, context }, parts, fields, deps);
-        return { msg, envelope };
-      } catch (err) {
-        if (!(err instanceof RenderError)) throw err;
-        outcomes.set(msg.id, { kind: "failed", messageId: null, subject: null, error: `render: ${err.message}`, response: null });
-        return null;
-      }
-    }));
-    const ready = composed.filter((c) => c !== null);
+    let fenced: number[];
+    try {
 
-    // Read again just before sending: an unsubscribe that committed after the claim still wins.
-    const subscribed = await stillSubscribed(store.db, batch);
-    let next = 0;
-    const worker = async () => {
-      while (next < ready.length) {
-        const { msg, envelope } = ready[next++]!;
-        if (!subscribed.has(msg.contact_id)) outcomes.set(msg.id, { kind: "skipped", error: "contact unsubscribed" });
-        // Half the lease in real time: past it, another sender could soon take this message.
-        else if (performance.now() - started > opts.leaseMs / 2) outcomes.set(msg.id, { kind: "released" });
-        else outcomes.set(msg.id, await deliver(envelope, msg));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency, ready.length) }, worker));
+      const configs = new Map<number, EmailConfig>(batch.map((m) => [m.id, JSON.parse(m.email) as EmailConfig]));
+      const inputs = await loadRenderInputs(store.db, batch, new Map([...configs].map(([id, c]) => [id, c.template_id])));
+      // Rendered in parallel: the render threads take them in turn.
+      const composed = await Promise.all(batch.map(async (msg): Promise<{ msg: ClaimedMessage; envelope: Envelope } | null> => {
+        const email = configs.get(msg.id)!;
+        if (inputs.suppressed.has(msg.id)) {
+          outcomes.set(msg.id, { kind: "skipped", error: "address suppressed" });
+          return null;
+        }
+        const parts = email.template_id !== undefined ? inputs.templates.get(`${msg.account_id}:${email.template_id}`) : { subject: email.subject ?? "", html: email.html ?? "", text: email.text ?? "" };
+        try {
+          if (!parts) throw new RenderError(`template ${email.template_id} does not exist`);
+          const fields = inputs.fields.get(msg.contact_id) ?? {};
+          const context = JSON.parse(msg.context) as Parameters<typeof composeMessage>[0]["context"];
+          const { envelope } = await composeMessage({ ...msg, email, context }, parts, fields, deps);
+          return { msg, envelope };
+        } catch (err) {
+          if (!(err instanceof RenderError)) throw err;
+          outcomes.set(msg.id, { kind: "failed", messageId: null, subject: null, error: `render: ${err.message}`, response: null });
+          return null;
+        }
+      }));
+      const ready = composed.filter((c) => c !== null);
 
-    const fenced = await recordOutcomes(store.db, token, clock.now(), batch.map((msg) => ({ msg, outcome: outcomes.get(msg.id) ?? { kind: "released" } })));
+      // Read again just before sending: an unsubscribe that committed after the claim still wins.
+      const subscribed = await stillSubscribed(store.db, batch);
+      let next = 0;
+      const worker = async () => {
+        while (next < ready.length) {
+          const { msg, envelope } = ready[next++]!;
+          if (!subscribed.has(msg.contact_id)) outcomes.set(msg.id, { kind: "skipped", error: "contact unsubscribed" });
+          // A send starts only while the lease surely outlasts it: past that, another sender could take this message.
+          else if (performance.now() - renewed > Math.min(opts.leaseMs / 2, opts.leaseMs - (opts.attemptMs ?? 0))) outcomes.set(msg.id, { kind: "released" });
+          else outcomes.set(msg.id, await deliver(envelope, msg));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(opts.concurrency, ready.length) }, worker));
+
+      fenced = await recordOutcomes(store.db, token, clock.now(), batch.map((msg) => ({ msg, outcome: outcomes.get(msg.id) ?? { kind: "released" } })));
+    } finally {
+      clearInterval(renewal);
+    }
     if (fenced.length > 0) log.warn({ messages: fenced }, "sender lost the lease on these messages before committing their outcome");
     // A bounce may have unsubscribed contacts: their trigger events wait for the engine.
     if ([...outcomes.values()].some((o) => o.kind === "failed" && o.unknownUser)) wakeup.signal();
