@@ -1,7 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
-import type { Selectable } from "kysely";
 import type { Store } from "../db/connect.ts";
-import type { EmailTemplatesTable } from "../db/schema.ts";
+import { deleteTemplate, findTemplate, insertTemplate, listTemplates, type TemplateRow, updateTemplate } from "./templates-repo.ts";
 import type { Clock } from "../clock.ts";
 import { randomUUID } from "node:crypto";
 import { errors, Problems } from "../errors.ts";
@@ -34,7 +33,7 @@ export interface TemplateView {
   updated_at: string;
 }
 
-function toView(row: Selectable<EmailTemplatesTable>): TemplateView {
+function toView(row: TemplateRow): TemplateView {
   return {
     id: row.id,
     uuid: row.uuid,
@@ -80,15 +79,14 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
   const { db } = store;
 
   async function find(accountId: number, id: number) {
-    const row = await db.selectFrom("email_templates").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+    const row = await findTemplate(db, accountId, id);
     if (!row) throw errors.notFound();
     return row;
   }
 
   return {
     async list(accountId: number): Promise<TemplateView[]> {
-      const rows = await db.selectFrom("email_templates").selectAll().where("account_id", "=", accountId).orderBy("id").execute();
-      return rows.map(toView);
+      return (await listTemplates(db, accountId)).map(toView);
     },
 
     async get(accountId: number, id: number): Promise<TemplateView> {
@@ -98,35 +96,24 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
     async create(accountId: number, input: TemplateInput): Promise<TemplateView> {
       await checkInput(renderer, input, true);
       const now = clock.now();
-      const row = await db
-        .insertInto("email_templates")
-        .values({
-          account_id: accountId,
-          uuid: uuidv7(),
-          name: input.name!,
-          subject: input.subject!,
-          category: input.category!,
-          body_html: input.body_html ?? "",
-          body_text: input.body_text ?? "",
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertTemplate(db, {
+        account_id: accountId,
+        uuid: uuidv7(),
+        name: input.name!,
+        subject: input.subject!,
+        category: input.category!,
+        body_html: input.body_html ?? "",
+        body_text: input.body_text ?? "",
+        created_at: now,
+        updated_at: now,
+      });
       return toView(row);
     },
 
     async update(accountId: number, id: number, input: TemplateInput): Promise<TemplateView> {
       await find(accountId, id);
       await checkInput(renderer, input, false);
-      const row = await db
-        .updateTable("email_templates")
-        .set({ ...input, updated_at: clock.now() })
-        .where("account_id", "=", accountId)
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toView(row);
+      return toView(await updateTemplate(db, accountId, id, { ...input, updated_at: clock.now() }));
     },
 
     /** `email_template` replaces saved parts for this render only (the editor's unsaved text). */
@@ -184,7 +171,7 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
 
     async delete(accountId: number, id: number): Promise<void> {
       await find(accountId, id);
-      await db.deleteFrom("email_templates").where("account_id", "=", accountId).where("id", "=", id).execute();
+      await deleteTemplate(db, accountId, id);
     },
   };
 }
