@@ -4,6 +4,7 @@ import type { Store } from "../db/connect.ts";
 import type { Database } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import { type Envelope, mailOptions, type SendResult, type Transport } from "./transport.ts";
+import { insertOutboxMessage } from "./email-repo.ts";
 
 /** The header block of raw MIME as lower-case name → unfolded value (repeats joined by ", "). */
 export function parseHeaderBlock(raw: string): Record<string, string> {
@@ -35,24 +36,20 @@ export function captureTransport(store: Store, clock: Clock): Transport {
       const info = await composer.sendMail(mailOptions(e));
       const raw = (info.message as Buffer).toString("utf8");
       const capturedAt = clock.now();
-      const commit = async (db: Kysely<Database>) => {
-        await db
-          .insertInto("outbox_messages")
-          .values({
-            account_id: e.accountId,
-            message_row_id: e.messageRowId,
-            message_id: e.messageId,
-            from_addr: e.from.address,
-            to_addr: e.to,
-            subject: e.subject,
-            html: e.html,
-            text: e.text,
-            headers: JSON.stringify(parseHeaderBlock(raw)),
-            raw,
-            created_at: capturedAt,
-          })
-          .execute();
-      };
+      const commit = (db: Kysely<Database>) =>
+        insertOutboxMessage(db, {
+          account_id: e.accountId,
+          message_row_id: e.messageRowId,
+          message_id: e.messageId,
+          from_addr: e.from.address,
+          to_addr: e.to,
+          subject: e.subject,
+          html: e.html,
+          text: e.text,
+          headers: JSON.stringify(parseHeaderBlock(raw)),
+          raw,
+          created_at: capturedAt,
+        });
       return { accepted: true, response: "250 captured", commit };
     },
     async close(): Promise<void> {

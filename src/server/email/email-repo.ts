@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.ts";
+import type { Insertable, Kysely } from "kysely";
+import type { Database, OutboxMessagesTable } from "../db/schema.ts";
 
 type Db = Kysely<Database>;
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
@@ -51,4 +51,9 @@ export async function listMessages(db: Db, accountId: number, opts: { contactId?
     clicked_at: iso(r.clicked_at),
     error: r.error,
   }));
+}
+
+/** Keeps a captured message in the outbox (inside the transaction that marks it sent). */
+export async function insertOutboxMessage(db: Db, row: Insertable<OutboxMessagesTable>): Promise<void> {
+  await db.insertInto("outbox_messages").values(row).execute();
 }

@@ -5,6 +5,7 @@ import { isUniqueViolation } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { errors } from "../errors.ts";
 import type { ApiApp } from "../http/api-app.ts";
+import { deleteExpiredKey, findKey, insertKey, purgeKeysBefore, releaseKey, storeAnswer, takeOverKey } from "./idempotency-repo.ts";
 
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 const KEEP_MS = 24 * 3600 * 1000;
@@ -33,35 +34,22 @@ export function idempotency(store: Store, clock: Clock) {
     for (;;) {
       const now = clock.now();
       try {
-        await db
-          .insertInto("idempotency_keys")
-          .values({ account_id: accountId, key, fingerprint, status_code: null, response_body: null, response_type: null, locked_until: now + LOCK_MS, created_at: now })
-          .execute();
+        await insertKey(db, accountId, key, fingerprint, now + LOCK_MS, now);
         return { kind: "run" };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
       }
-      const row = await db.selectFrom("idempotency_keys").selectAll().where("account_id", "=", accountId).where("key", "=", key).executeTakeFirst();
+      const row = await findKey(db, accountId, key);
       if (!row) continue; // expired and removed meanwhile: try to reserve again
       if (row.created_at < now - KEEP_MS) {
-        await db.deleteFrom("idempotency_keys").where("account_id", "=", accountId).where("key", "=", key).where("created_at", "=", row.created_at).execute();
+        await deleteExpiredKey(db, accountId, key, row.created_at);
         continue;
       }
       if (row.fingerprint !== fingerprint) {
         throw errors.validation({ idempotency_key: ["was already used with a different request"] });
       }
       if (row.status_code !== null) return { kind: "replay", status: row.status_code, body: row.response_body ?? "", type: row.response_type };
-      if (row.locked_until < now) {
-        const taken = await db
-          .updateTable("idempotency_keys")
-          .set({ locked_until: now + LOCK_MS })
-          .where("account_id", "=", accountId)
-          .where("key", "=", key)
-          .where("locked_until", "=", row.locked_until)
-          .where("status_code", "is", null)
-          .executeTakeFirst();
-        if (Number(taken.numUpdatedRows) === 1) return { kind: "run" };
-      }
+      if (row.locked_until < now && (await takeOverKey(db, accountId, key, row.locked_until, now + LOCK_MS))) return { kind: "run" };
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
     }
   }
@@ -69,15 +57,10 @@ export function idempotency(store: Store, clock: Clock) {
   async function complete(accountId: number, key: string, status: number, body: string, type: string | null): Promise<void> {
     if (status >= 500) {
       // A crash is not an answer: let the client retry for real.
-      await db.deleteFrom("idempotency_keys").where("account_id", "=", accountId).where("key", "=", key).where("status_code", "is", null).execute();
+      await releaseKey(db, accountId, key);
       return;
     }
-    await db
-      .updateTable("idempotency_keys")
-      .set({ status_code: status, response_body: body, response_type: type })
-      .where("account_id", "=", accountId)
-      .where("key", "=", key)
-      .execute();
+    await storeAnswer(db, accountId, key, status, body, type);
   }
 
   /**
@@ -95,8 +78,7 @@ export function idempotency(store: Store, clock: Clock) {
   return {
     /** Forgets answers older than 24 h (they would no longer be replayed anyway). */
     async purgeExpired(): Promise<number> {
-      const res = await db.deleteFrom("idempotency_keys").where("created_at", "<", clock.now() - KEEP_MS).executeTakeFirst();
-      return Number(res.numDeletedRows);
+      return purgeKeysBefore(db, clock.now() - KEEP_MS);
     },
 
     /** Registers the hooks on an (authenticated) API scope. */
