@@ -19,8 +19,10 @@ describe("first-run setup beyond loopback", () => {
       expect(missing.json().errors.setup_code[0]).toMatch(/is required/);
       const wrong = await setup({ setup_code: "guess-guess-guess-guess" });
       expect(wrong.json()).toEqual({ errors: { setup_code: ["is wrong"] } });
-      expect((await t.app.inject({ method: "GET", url: "/api/session" })).json().data.setup_required).toBe(true);
+      // The web app learns from the session that its setup form must ask for the code.
+      expect((await t.app.inject({ method: "GET", url: "/api/session" })).json().data).toMatchObject({ setup_required: true, setup_code_required: true });
       const ok = await setup({ setup_code: code });
+      expect((await t.app.inject({ method: "GET", url: "/api/session" })).json().data).toMatchObject({ setup_required: false, setup_code_required: false });
       expect(ok.statusCode, ok.body).toBe(201);
       expect((await setup({ setup_code: code })).statusCode).toBe(409);
     } finally {

@@ -27,7 +27,7 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
     (await t.store.db.selectFrom("lists").select("id").where("account_id", "=", accountId).execute()).length;
 
   it("first start: setup creates the admin in account 1, signs them in, and works only once", async () => {
-    expect((await get("/api/session")).json()).toEqual({ data: { setup_required: true, user: null, account_id: null, csrf_token: null, test_clock: false } });
+    expect((await get("/api/session")).json()).toEqual({ data: { setup_required: true, setup_code_required: false, user: null, account_id: null, csrf_token: null, test_clock: false } });
 
     const refused = await t.app.inject({ method: "POST", url: "/api/setup", payload: { email: "not an email", password: "short" } });
     expect(refused.statusCode).toBe(422);
@@ -39,7 +39,7 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
     admin = await setup(t, ADMIN.email, ADMIN.password);
     expect(admin.accountId).toBe(tokenAccount.accountId);
     const session = (await get("/api/session", { cookie: admin.cookie })).json().data;
-    expect(session).toEqual({ setup_required: false, user: { id: expect.any(Number), email: "admin@example.com" }, account_id: 1, csrf_token: admin.csrf, test_clock: false });
+    expect(session).toEqual({ setup_required: false, setup_code_required: false, user: { id: expect.any(Number), email: "admin@example.com" }, account_id: 1, csrf_token: admin.csrf, test_clock: false });
     expect(admin.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const again = await t.app.inject({ method: "POST", url: "/api/setup", payload: { email: "second@example.com", password: "another password" } });

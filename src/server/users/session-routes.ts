@@ -9,6 +9,7 @@ import { clearSessionCookie, sessionTokenOf, setSessionCookie } from "./session-
 
 const SessionData = Type.Object({
   setup_required: Type.Boolean({ description: "true only while no user exists at all" }),
+  setup_code_required: Type.Boolean({ description: "true while setup is to do and the server listens beyond loopback: POST /api/setup needs setup_code" }),
   user: Type.Union([Type.Object({ id: Type.Integer(), email: Type.String() }), Type.Null()]),
   account_id: Type.Union([Type.Integer(), Type.Null()]),
   csrf_token: Type.Union([Type.String(), Type.Null()], { description: "send it as X-CSRF-Token on every cookie-authenticated write" }),

@@ -16,6 +16,8 @@ export const PASSWORD_MAX = 200;
 /** What `GET /api/session` answers: who is signed in, and whether setup is still to do. */
 export interface SessionView {
   setup_required: boolean;
+  /** Setup is to do and needs the one-time code (a server listening beyond loopback). */
+  setup_code_required: boolean;
   user: { id: number; email: string } | null;
   account_id: number | null;
   csrf_token: string | null;
@@ -39,6 +41,7 @@ export function usersService(store: Store, clock: Clock, opts: { sessionHours: n
   function view(session: SessionRow | null, user: UserRow | null, setupRequired: boolean): SessionView {
     return {
       setup_required: setupRequired,
+      setup_code_required: setupRequired && Boolean(opts.setupCode),
       user: user ? { id: user.id, email: user.email } : null,
       account_id: session?.account_id ?? null,
       csrf_token: session?.csrf_token ?? null,

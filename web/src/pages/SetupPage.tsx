@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
-import { useNavigate } from "react-router";
-import { createAdmin } from "../api/session.ts";
+import { useLoaderData, useNavigate } from "react-router";
+import { createAdmin, type Session } from "../api/session.ts";
 import { AlertMessage } from "../components/AlertMessage.tsx";
 import { FormField } from "../components/FormField.tsx";
 import { useFormSubmit } from "../lib/use-form-submit.ts";
@@ -11,6 +11,9 @@ export function SetupPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
+  const [code, setCode] = useState("");
+  const session = useLoaderData<Session | undefined>();
+  const needsCode = session?.setup_code_required ?? false;
   const form = useFormSubmit();
   const { errors, error, busy } = form;
 
@@ -23,7 +26,7 @@ export function SetupPage() {
       return;
     }
     void form.submit(async () => {
-      await createAdmin(email, password);
+      await createAdmin(email, password, needsCode ? code.trim() : undefined);
       navigate("/automations", { replace: true });
     });
   }
@@ -44,6 +47,15 @@ export function SetupPage() {
         <FormField label="Confirm password" errors={errors["confirm"]}>
           <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
         </FormField>
+        {needsCode && (
+          <FormField
+            label="Setup code"
+            errors={errors["setup_code"]}
+            hint="This server is reachable beyond this machine, so setup needs the code it printed when it started (also in the setup-code file of its data folder)."
+          >
+            <input type="text" autoComplete="one-time-code" required spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} />
+          </FormField>
+        )}
         <button type="submit" className="button-primary" disabled={busy}>
           Create admin account
         </button>
