@@ -24,7 +24,13 @@ export default defineConfig({
         // Whole-process tests (worker fleets, kill -9, a PostgreSQL restart) run after the
         // rest, one file at a time: they load both cores and one of them restarts the database.
         extends: true,
-        test: { name: "chaos", include: ["test/chaos/**/*.test.ts"], fileParallelism: false, testTimeout: 240_000, sequence: { groupOrder: 2 } },
+        test: {
+          name: "chaos",
+          include: ["test/chaos/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 240_000,
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },

@@ -51,7 +51,13 @@ async function runOnce(scenario: Scenario, kind: StoreKind, opts: RunOptions): P
   try {
     opts.versions[kind] ??= await fresh.version();
     const nodeArgs = (role: string) =>
-      opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${scenario.name}-${kind}-${opts.label}-${role}-${Date.now()}.cpuprofile`] : [];
+      opts.profileDir
+        ? [
+            "--cpu-prof",
+            `--cpu-prof-dir=${opts.profileDir}`,
+            `--cpu-prof-name=${scenario.name}-${kind}-${opts.label}-${role}-${Date.now()}.cpuprofile`,
+          ]
+        : [];
     const env = scenario.env ?? {};
     const server = await startServer(fresh, { nodeArgs: nodeArgs("start"), env });
     const others: ServerProcess[] = [];
@@ -124,9 +130,17 @@ async function main(argv: string[]): Promise<number> {
       const result: Result = { scenario: scenario.name, store: kind, runs: [], summary: [] };
       try {
         for (let i = 1; i <= runs; i++) {
-          const metrics = await runOnce(scenario, kind, { pgUrl, quick: values.quick, profileDir: values["cpu-prof"] ? profileDir : null, versions, label: `${i}` });
+          const metrics = await runOnce(scenario, kind, {
+            pgUrl,
+            quick: values.quick,
+            profileDir: values["cpu-prof"] ? profileDir : null,
+            versions,
+            label: `${i}`,
+          });
           result.runs.push(metrics);
-          process.stderr.write(`${scenario.name} ${kind} run ${i}/${runs}: ${metrics.map((m) => `${m.name} ${fmt(m.value)}`).join(", ")}\n`);
+          process.stderr.write(
+            `${scenario.name} ${kind} run ${i}/${runs}: ${metrics.map((m) => `${m.name} ${fmt(m.value)}`).join(", ")}\n`,
+          );
         }
       } catch (err) {
         // One store failing (e.g. PostgreSQL restarted under us) must not discard the other's figures.
@@ -139,13 +153,18 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const summary = summaryRows(results, stores);
-  process.stdout.write(`\nMedian of up to ${runs} run(s), each in a fresh server process on a fresh database; ratio = the figure's median / the peer's or ceiling's:\n\n`);
+  process.stdout.write(
+    `\nMedian of up to ${runs} run(s), each in a fresh server process on a fresh database; ratio = the figure's median / the peer's or ceiling's:\n\n`,
+  );
   process.stdout.write(`${summaryTable(summary, stores)}\n`);
 
   const machine = await describeMachine(versions);
   await mkdir(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${stamp}.json`);
-  await writeFile(file, `${JSON.stringify({ startedAt: stamp, argv, quick: values.quick, runsPerScenario: runs, machine, results, summary }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ startedAt: stamp, argv, quick: values.quick, runsPerScenario: runs, machine, results, summary }, null, 2)}\n`,
+  );
   process.stdout.write(`\nResults written to ${path.relative(process.cwd(), file)}\n`);
   return results.some((r) => r.error) ? 1 : 0;
 }

@@ -45,7 +45,10 @@ async function build({ root, out, pointer }, startedAt) {
   await esbuild.build({
     absWorkingDir: root,
     // The render thread's entry, when there is one (render-pool.ts starts it from beside cli.js).
-    entryPoints: { cli: "src/server/app/cli.ts", ...(fs.existsSync(path.join(root, RENDER_WORKER)) ? { "render-worker": RENDER_WORKER } : {}) },
+    entryPoints: {
+      cli: "src/server/app/cli.ts",
+      ...(fs.existsSync(path.join(root, RENDER_WORKER)) ? { "render-worker": RENDER_WORKER } : {}),
+    },
     outdir: path.join(out, dir),
     bundle: true,
     splitting: true,
@@ -62,7 +65,11 @@ async function build({ root, out, pointer }, startedAt) {
   fs.writeFileSync(tmp, JSON.stringify({ dir }));
   fs.utimesSync(tmp, startedAt / 1000, startedAt / 1000);
   fs.renameSync(tmp, pointer);
-  const builds = fs.readdirSync(out, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort((a, b) => Number.parseInt(b, 10) - Number.parseInt(a, 10));
+  const builds = fs
+    .readdirSync(out, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort((a, b) => Number.parseInt(b, 10) - Number.parseInt(a, 10));
   for (const old of builds.filter((b) => b !== dir).slice(KEEP)) {
     if (startedAt - Number.parseInt(old, 10) > KEEP_MS) fs.rmSync(path.join(out, old), { recursive: true, force: true });
   }
@@ -84,7 +91,9 @@ export async function serverEntry(root = PACKAGE_ROOT) {
       fs.mkdirSync(where.out, { recursive: true });
       return await build(where, startedAt);
     } catch (err) {
-      process.stderr.write(`mailwright: building dist/server failed, running the TypeScript sources through tsx instead: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `mailwright: building dist/server failed, running the TypeScript sources through tsx instead: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
     }
   }
   const { register } = await import("tsx/esm/api");

@@ -26,7 +26,9 @@ describe.each(DIALECTS)("the step union in the API on %s", (dialect) => {
   });
 
   it("refuses an unknown step type or rule kind as a value not in the list, and a missing type as blank", async () => {
-    expect((await create([{ id: "a", type: "teleport" }])).json()).toEqual({ errors: { steps: ["value for '0.type' is not included in the list"] } });
+    expect((await create([{ id: "a", type: "teleport" }])).json()).toEqual({
+      errors: { steps: ["value for '0.type' is not included in the list"] },
+    });
     expect((await create([{ id: "a" }])).json()).toEqual({ errors: { steps: ["value for '0.type' can't be blank"] } });
     const rule = await create([{ id: "a", type: "condition", rules: [{ kind: "vibes" }], yes: null, no: null }]);
     expect(rule.json()).toEqual({ errors: { steps: ["value for '0.rules.0.kind' is not included in the list"] } });
@@ -34,7 +36,9 @@ describe.each(DIALECTS)("the step union in the API on %s", (dialect) => {
 
   it("reports only the problems of the member the type names", async () => {
     const res = await create([{ id: "a", type: "delay", amount: -1, unit: "fortnights" }]);
-    expect(res.json()).toEqual({ errors: { steps: ["value for '0.amount' must be greater than or equal to 0", "value for '0.unit' is not included in the list"] } });
+    expect(res.json()).toEqual({
+      errors: { steps: ["value for '0.amount' must be greater than or equal to 0", "value for '0.unit' is not included in the list"] },
+    });
   });
 
   it("an operator must be one of its rule kind's", async () => {
@@ -49,7 +53,17 @@ describe.each(DIALECTS)("the step union in the API on %s", (dialect) => {
       { id: "c", type: "add_to_lists", list_ids: [], next: "d" },
       { id: "d", type: "remove_from_lists", next: "e" },
       { id: "e", type: "delay", next: "f", position: { x: 1, y: 2 } },
-      { id: "f", type: "condition", match: "any", rules: [{ kind: "event_history", event: "Login", min_count: 2, days: 7 }, { kind: "email", op: "opened", step_id: "a" }], yes: "g", no: null },
+      {
+        id: "f",
+        type: "condition",
+        match: "any",
+        rules: [
+          { kind: "event_history", event: "Login", min_count: 2, days: 7 },
+          { kind: "email", op: "opened", step_id: "a" },
+        ],
+        yes: "g",
+        no: null,
+      },
       { id: "g", type: "unsubscribe", next: null },
     ];
     const res = await create(steps);

@@ -4,7 +4,15 @@ import { ConfigError, loadConfig } from "../src/server/config.ts";
 describe("loadConfig", () => {
   it("defaults to 127.0.0.1:8080 with SQLite in ./data", () => {
     const c = loadConfig({}, {}, "/srv/app");
-    expect(c).toMatchObject({ host: "127.0.0.1", port: 8080, dataDir: "/srv/app/data", databaseUrl: "sqlite:/srv/app/data/mailwright.db", publicUrl: "http://127.0.0.1:8080", smtpUrl: null, testClock: false });
+    expect(c).toMatchObject({
+      host: "127.0.0.1",
+      port: 8080,
+      dataDir: "/srv/app/data",
+      databaseUrl: "sqlite:/srv/app/data/mailwright.db",
+      publicUrl: "http://127.0.0.1:8080",
+      smtpUrl: null,
+      testClock: false,
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -17,13 +25,19 @@ describe("loadConfig", () => {
   it("reports every wrong value at once, naming each variable", () => {
     let err: unknown;
     try {
-      loadConfig({ MAILWRIGHT_PORT: "http", MAILWRIGHT_DATABASE_URL: "mysql://x", MAILWRIGHT_BOOTSTRAP_TOKEN: "short", MAILWRIGHT_PUBLIC_URL: "ftp://x" });
+      loadConfig({
+        MAILWRIGHT_PORT: "http",
+        MAILWRIGHT_DATABASE_URL: "mysql://x",
+        MAILWRIGHT_BOOTSTRAP_TOKEN: "short",
+        MAILWRIGHT_PUBLIC_URL: "ftp://x",
+      });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems.join("\n");
-    for (const name of ["MAILWRIGHT_PORT", "MAILWRIGHT_DATABASE_URL", "MAILWRIGHT_BOOTSTRAP_TOKEN", "MAILWRIGHT_PUBLIC_URL"]) expect(problems).toContain(name);
+    for (const name of ["MAILWRIGHT_PORT", "MAILWRIGHT_DATABASE_URL", "MAILWRIGHT_BOOTSTRAP_TOKEN", "MAILWRIGHT_PUBLIC_URL"])
+      expect(problems).toContain(name);
   });
 
   it("refuses the test clock in production", () => {

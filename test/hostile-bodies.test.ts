@@ -36,7 +36,13 @@ interface Endpoint {
 
 const contactTarget = (s: Seed, byEmail: boolean) => (byEmail ? encodeURIComponent(s.contactEmail) : s.contactId);
 const allFields: Tree = { nickname: "Neo", age: 30, score: 1.5, vip: true, birthday: "1990-01-31" };
-const template: Tree = { name: "Welcome", subject: "Hi {{nickname}}", category: "Promotion", body_html: "<p>{{nickname}}</p>", body_text: "Hi" };
+const template: Tree = {
+  name: "Welcome",
+  subject: "Hi {{nickname}}",
+  category: "Promotion",
+  body_html: "<p>{{nickname}}</p>",
+  body_text: "Hi",
+};
 
 const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/contacts", valid: { contact: { email: "new@example.com", fields: allFields, list_ids: [new Ref("listId")] } } },
@@ -44,29 +50,59 @@ const ENDPOINTS: Endpoint[] = [
     method: "PATCH",
     path: "/contacts/:id",
     target: contactTarget,
-    valid: { contact: { email: new Ref("contactEmail"), fields: allFields, list_ids_included: [new Ref("listId")], list_ids_excluded: [], unsubscribed: false } },
+    valid: {
+      contact: {
+        email: new Ref("contactEmail"),
+        fields: allFields,
+        list_ids_included: [new Ref("listId")],
+        list_ids_excluded: [],
+        unsubscribed: false,
+      },
+    },
   },
   { method: "DELETE", path: "/contacts/:id", target: contactTarget, valid: {} },
-  { method: "POST", path: "/contacts/:id/events", target: contactTarget, valid: { name: "signed_up", params: { plan: "pro", seats: 3, trial: true, coupon: null } } },
+  {
+    method: "POST",
+    path: "/contacts/:id/events",
+    target: contactTarget,
+    valid: { name: "signed_up", params: { plan: "pro", seats: 3, trial: true, coupon: null } },
+  },
   { method: "POST", path: "/contacts/lists", valid: { name: "Hostile list" } },
   { method: "PATCH", path: "/contacts/lists/:id", target: (s) => String(s.listId), valid: { name: "Renamed list" } },
   { method: "DELETE", path: "/contacts/lists/:id", target: (s) => String(s.listId), valid: {} },
   { method: "POST", path: "/contacts/fields", valid: { name: "Extra", data_type: "text", merge_tag: "extra" } },
-  { method: "PATCH", path: "/contacts/fields/:id", target: (s) => String(s.fieldIds.text), valid: { name: "Renamed field", data_type: "text" } },
+  {
+    method: "PATCH",
+    path: "/contacts/fields/:id",
+    target: (s) => String(s.fieldIds.text),
+    valid: { name: "Renamed field", data_type: "text" },
+  },
   { method: "DELETE", path: "/contacts/fields/:id", target: (s) => String(s.fieldIds.integer), valid: {} },
   {
     method: "POST",
     path: "/contacts/imports",
-    valid: { contacts: [{ email: "imported@example.com", fields: allFields, list_ids_included: [new Ref("listId")], list_ids_excluded: [] }] },
+    valid: {
+      contacts: [{ email: "imported@example.com", fields: allFields, list_ids_included: [new Ref("listId")], list_ids_excluded: [] }],
+    },
     importShape: true,
   },
   {
     method: "POST",
     path: "/contacts/exports",
-    valid: { filters: [{ name: "list_id", operator: "equal", value: [new Ref("listId")] }, { name: "subscription_status", operator: "equal", value: "subscribed" }] },
+    valid: {
+      filters: [
+        { name: "list_id", operator: "equal", value: [new Ref("listId")] },
+        { name: "subscription_status", operator: "equal", value: "subscribed" },
+      ],
+    },
   },
   { method: "POST", path: "/email_templates", valid: { email_template: template } },
-  { method: "PATCH", path: "/email_templates/:id", target: (s) => String(s.templateId), valid: { email_template: { ...template, name: "Renamed" } } },
+  {
+    method: "PATCH",
+    path: "/email_templates/:id",
+    target: (s) => String(s.templateId),
+    valid: { email_template: { ...template, name: "Renamed" } },
+  },
   { method: "DELETE", path: "/email_templates/:id", target: (s) => String(s.templateId), valid: {} },
 ];
 
@@ -129,11 +165,32 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
       const row = await db.selectFrom("fields").select("id").where("account_id", "=", id).where("merge_tag", "=", tag).executeTakeFirst();
       fieldIds[type] = row?.id ?? (await must("POST", "/api/contacts/fields", { name: `Seed ${tag}`, data_type: type, merge_tag: tag })).id;
     }
-    const list = await db.selectFrom("lists").select("id").where("account_id", "=", id).where("id", "=", seed?.listId ?? 0).executeTakeFirst();
+    const list = await db
+      .selectFrom("lists")
+      .select("id")
+      .where("account_id", "=", id)
+      .where("id", "=", seed?.listId ?? 0)
+      .executeTakeFirst();
     const listId = list?.id ?? (await must("POST", "/api/contacts/lists", { name: `Seed list ${Date.now()}` })).id;
-    const byId = await db.selectFrom("contacts").select(["id", "email"]).where("account_id", "=", id).where("id", "=", seed?.contactId ?? "").executeTakeFirst();
-    const contact = byId ?? (await must("PATCH", `/api/contacts/${encodeURIComponent(SEED_EMAIL)}`, { contact: { email: SEED_EMAIL, list_ids_included: [listId] } })).data;
-    const tpl = await db.selectFrom("email_templates").select("id").where("account_id", "=", id).where("id", "=", seed?.templateId ?? 0).executeTakeFirst();
+    const byId = await db
+      .selectFrom("contacts")
+      .select(["id", "email"])
+      .where("account_id", "=", id)
+      .where("id", "=", seed?.contactId ?? "")
+      .executeTakeFirst();
+    const contact =
+      byId ??
+      (
+        await must("PATCH", `/api/contacts/${encodeURIComponent(SEED_EMAIL)}`, {
+          contact: { email: SEED_EMAIL, list_ids_included: [listId] },
+        })
+      ).data;
+    const tpl = await db
+      .selectFrom("email_templates")
+      .select("id")
+      .where("account_id", "=", id)
+      .where("id", "=", seed?.templateId ?? 0)
+      .executeTakeFirst();
     const templateId = tpl?.id ?? (await must("POST", "/api/email_templates", { email_template: template })).id;
     seed = { contactId: contact.id, contactEmail: contact.email, listId, fieldIds, templateId };
   }
@@ -223,7 +280,11 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
 
   it("treats attribute names and merge tags that shadow Object.prototype as plain names", async () => {
     // Prototype names themselves are reserved as merge tags; other inherited names are plain names.
-    const reserved = await t.call(acct, "POST", "/api/contacts/fields", { name: "Builder", data_type: "integer", merge_tag: "constructor" });
+    const reserved = await t.call(acct, "POST", "/api/contacts/fields", {
+      name: "Builder",
+      data_type: "integer",
+      merge_tag: "constructor",
+    });
     expect(reserved.json()).toEqual({ errors: { merge_tag: ["is reserved"] } });
     await must("POST", "/api/contacts/fields", { name: "Stringer", data_type: "integer", merge_tag: "toString" });
     const before = await snapshotDb(t.store);
@@ -231,7 +292,9 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
     expect(badValue.statusCode).toBe(422);
     expect(badValue.json()).toEqual({ errors: { toString: ["is invalid"] } });
     const unknown = await t.call(acct, "POST", "/api/contacts/lists", { name: "x", toString: 1, constructor: {} });
-    expect(unknown.json()).toEqual({ errors: { toString: ["is not a permitted attribute"], constructor: ["is not a permitted attribute"] } });
+    expect(unknown.json()).toEqual({
+      errors: { toString: ["is not a permitted attribute"], constructor: ["is not a permitted attribute"] },
+    });
     expect(await snapshotDb(t.store)).toEqual(before);
   });
   it.each([
@@ -245,12 +308,19 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
     ["reply_to", "reply@example.com\r\n"],
     ["reply_to", "undisclosed-recipients:;"],
   ])("refuses a %s that is not one mailbox (%j) at save and at activation, naming the step and field", async (key, value) => {
-    const step = (email: Record<string, string>) => ({ id: "mail", type: "send_email", email: { subject: "s", html: "<p>x</p>", ...email }, next: null });
+    const step = (email: Record<string, string>) => ({
+      id: "mail",
+      type: "send_email",
+      email: { subject: "s", html: "<p>x</p>", ...email },
+      next: null,
+    });
     const def = { name: "Senders", trigger: { type: "custom_event", event: "go" }, entry_step_id: "mail", steps: [step({})] };
     const before = await snapshotDb(t.store);
     const created = await t.call(acct, "POST", "/api/automations", { ...def, steps: [step({ [key]: value })] });
     expect(created.statusCode, created.body).toBe(422);
-    expect(created.json().errors.steps).toEqual([expect.stringMatching(new RegExp(`^mail: email\\.${key} must be a single email address`))]);
+    expect(created.json().errors.steps).toEqual([
+      expect.stringMatching(new RegExp(`^mail: email\\.${key} must be a single email address`)),
+    ]);
     expect(await snapshotDb(t.store)).toEqual(before);
 
     const draft = await must("POST", "/api/automations", def);
@@ -258,7 +328,11 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
     expect(edited.statusCode, edited.body).toBe(422);
     expect(edited.json().errors.steps[0]).toMatch(new RegExp(`^mail: email\\.${key} `));
     // A definition stored before this check: activation refuses it too.
-    await t.store.db.updateTable("automation_versions").set({ definition: JSON.stringify({ ...def, steps: [step({ [key]: value })] }) }).where("automation_id", "=", draft.data.id).execute();
+    await t.store.db
+      .updateTable("automation_versions")
+      .set({ definition: JSON.stringify({ ...def, steps: [step({ [key]: value })] }) })
+      .where("automation_id", "=", draft.data.id)
+      .execute();
     const activated = await t.call(acct, "POST", `/api/automations/${draft.data.id}/activate`);
     expect(activated.statusCode, activated.body).toBe(422);
     expect(activated.json().errors.steps).toContainEqual(expect.stringMatching(new RegExp(`^mail: email\\.${key} `)));
@@ -267,43 +341,75 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
   });
 
   it("accepts one plain mailbox as from_email and reply_to", async () => {
-    const def = { name: "Fine", trigger: { type: "custom_event", event: "go" }, entry_step_id: "m", steps: [{ id: "m", type: "send_email", email: { subject: "s", html: "x", from_email: "News@Example.com", reply_to: "help+x@example.org" }, next: null }] };
+    const def = {
+      name: "Fine",
+      trigger: { type: "custom_event", event: "go" },
+      entry_step_id: "m",
+      steps: [
+        {
+          id: "m",
+          type: "send_email",
+          email: { subject: "s", html: "x", from_email: "News@Example.com", reply_to: "help+x@example.org" },
+          next: null,
+        },
+      ],
+    };
     const created = await must("POST", "/api/automations", def);
     expect((await t.call(acct, "POST", `/api/automations/${created.data.id}/activate`)).statusCode).toBe(200);
     current = await snapshotDb(t.store);
   });
-  it.each([5_000, 100_000])("refuses a body nested %i deep with a 400, with or without an Idempotency-Key, on every write", async (depth) => {
-    const before = await snapshotDb(t.store);
-    const deep = (key: string) => `{"${key}":${"[".repeat(depth)}${"]".repeat(depth)}}`;
-    const writes: [string, string][] = [
-      ["/api/contacts", deep("contact")],
-      [`/api/contacts/${seed.contactId}/events`, `{"name":"e","params":{"p":${"[".repeat(depth)}${"]".repeat(depth)}}}`],
-      ["/api/contacts/lists", deep("name")],
-      ["/api/contacts/fields", deep("name")],
-      ["/api/email_templates", deep("email_template")],
-      ["/api/automations", deep("steps")],
-      [`/api/accounts/${acct.accountId}/contacts/exports`, deep("filters")],
-    ];
-    for (const [url, body] of writes) {
-      for (const headers of [{ "idempotency-key": `deep-${depth}-${url}` }, {}] as Record<string, string>[]) {
-        const res = await t.call(acct, "POST", url, body, headers);
-        expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 400, body: { error: "Malformed JSON: nested deeper than 64 levels" } });
+  it.each([5_000, 100_000])(
+    "refuses a body nested %i deep with a 400, with or without an Idempotency-Key, on every write",
+    async (depth) => {
+      const before = await snapshotDb(t.store);
+      const deep = (key: string) => `{"${key}":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+      const writes: [string, string][] = [
+        ["/api/contacts", deep("contact")],
+        [`/api/contacts/${seed.contactId}/events`, `{"name":"e","params":{"p":${"[".repeat(depth)}${"]".repeat(depth)}}}`],
+        ["/api/contacts/lists", deep("name")],
+        ["/api/contacts/fields", deep("name")],
+        ["/api/email_templates", deep("email_template")],
+        ["/api/automations", deep("steps")],
+        [`/api/accounts/${acct.accountId}/contacts/exports`, deep("filters")],
+      ];
+      for (const [url, body] of writes) {
+        for (const headers of [{ "idempotency-key": `deep-${depth}-${url}` }, {}] as Record<string, string>[]) {
+          const res = await t.call(acct, "POST", url, body, headers);
+          expect({ url, status: res.statusCode, body: res.json() }).toEqual({
+            url,
+            status: 400,
+            body: { error: "Malformed JSON: nested deeper than 64 levels" },
+          });
+        }
       }
-    }
-    expect(await snapshotDb(t.store)).toEqual(before);
-  });
+      expect(await snapshotDb(t.store)).toEqual(before);
+    },
+  );
 
   it("refuses raw invalid UTF-8 in a JSON body with a 4xx naming the attribute, and stores nothing", async () => {
     const before = await snapshotDb(t.store);
-    const raw = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
+    const raw = (...parts: (string | number[])[]) =>
+      Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
     const cases: [string, Buffer, unknown][] = [
       ["/api/contacts/lists", raw('{"name":"caf', [0xe9], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
       ["/api/contacts/lists", raw('{"name":"', [0xc3, 0x28], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
       ["/api/contacts/lists", raw('{"name":"', [0xed, 0xa0, 0x80], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
       ["/api/contacts/lists", raw('{"name":"', [0xf0, 0x82, 0x82, 0xac], '"}'), { errors: { name: ["is not valid UTF-8"] } }],
-      ["/api/contacts", raw('{"contact":{"email":"u@example.com","fields":{"nickname":"', [0xff], '"}}}'), { errors: { fields: ["value for 'nickname' is not valid UTF-8"] } }],
-      [`/api/contacts/${seed.contactId}/events`, raw('{"name":"e","params":{"k', [0xfe], '":1}}'), { errors: { params: ["is not valid UTF-8"] } }],
-      ["/api/email_templates", raw('{"email_template":{"name":"x","subject":"', [0x80], '","category":"c"}}'), { errors: { subject: ["is not valid UTF-8"] } }],
+      [
+        "/api/contacts",
+        raw('{"contact":{"email":"u@example.com","fields":{"nickname":"', [0xff], '"}}}'),
+        { errors: { fields: ["value for 'nickname' is not valid UTF-8"] } },
+      ],
+      [
+        `/api/contacts/${seed.contactId}/events`,
+        raw('{"name":"e","params":{"k', [0xfe], '":1}}'),
+        { errors: { params: ["is not valid UTF-8"] } },
+      ],
+      [
+        "/api/email_templates",
+        raw('{"email_template":{"name":"x","subject":"', [0x80], '","category":"c"}}'),
+        { errors: { subject: ["is not valid UTF-8"] } },
+      ],
       ["/api/contacts/lists", raw('{"name":"x"}', [0xff]), { error: "Malformed JSON: the body is not valid UTF-8" }],
     ];
     for (const [url, payload, body] of cases) {
@@ -312,7 +418,12 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
       expect(res.statusCode).toBeGreaterThanOrEqual(400);
     }
     // A real U+FFFD sent as valid UTF-8 is text like any other.
-    const ok = await t.app.inject({ method: "POST", url: "/api/contacts/lists", headers: { ...acct.headers, "content-type": "application/json" }, payload: Buffer.from('{"name":"\ufffd ok"}') });
+    const ok = await t.app.inject({
+      method: "POST",
+      url: "/api/contacts/lists",
+      headers: { ...acct.headers, "content-type": "application/json" },
+      payload: Buffer.from('{"name":"\ufffd ok"}'),
+    });
     expect(ok.statusCode, ok.body).toBeLessThan(300);
     expect(ok.json().name).toBe("\ufffd ok");
     await t.call(acct, "DELETE", `/api/contacts/lists/${ok.json().id}`);
@@ -320,17 +431,38 @@ describe.each(DIALECTS)("hostile requests on %s", (dialect) => {
   });
   it("refuses integers JSON would round (beyond 2^53 - 1) in any field or parameter, naming it", async () => {
     const cases: [string, string, Record<string, string[]>][] = [
-      ["/api/contacts", '{"contact":{"email":"big@example.com","fields":{"nickname":9007199254740993}}}', { fields: ["value for 'nickname' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] }],
-      ["/api/contacts", '{"contact":{"email":"big@example.com","fields":{"score":-18014398509481985}}}', { fields: ["value for 'score' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] }],
-      ["/api/contacts", '{"contact":{"email":"big@example.com","fields":{"age":12345678901234567890}}}', { fields: ["value for 'age' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] }],
-      [`/api/contacts/${seed.contactId}/events`, '{"name":"e","params":{"order":9007199254740993}}', { params: ["value for 'order' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] }],
+      [
+        "/api/contacts",
+        '{"contact":{"email":"big@example.com","fields":{"nickname":9007199254740993}}}',
+        { fields: ["value for 'nickname' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] },
+      ],
+      [
+        "/api/contacts",
+        '{"contact":{"email":"big@example.com","fields":{"score":-18014398509481985}}}',
+        { fields: ["value for 'score' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] },
+      ],
+      [
+        "/api/contacts",
+        '{"contact":{"email":"big@example.com","fields":{"age":12345678901234567890}}}',
+        { fields: ["value for 'age' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] },
+      ],
+      [
+        `/api/contacts/${seed.contactId}/events`,
+        '{"name":"e","params":{"order":9007199254740993}}',
+        { params: ["value for 'order' is too large: integers must be within ±9007199254740991 (2^53 − 1)"] },
+      ],
     ];
     for (const [url, body, errors] of cases) {
       const res = await t.call(acct, "POST", url, body);
       expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 422, body: { errors } });
     }
     // The largest safe integer, floats with many digits and long digit strings in text are fine.
-    const fine = await t.call(acct, "POST", `/api/contacts/${seed.contactId}/events`, '{"name":"e","params":{"max":9007199254740991,"pi":3.14159265358979323846,"big":1e300,"id":"123456789012345678901234"}}');
+    const fine = await t.call(
+      acct,
+      "POST",
+      `/api/contacts/${seed.contactId}/events`,
+      '{"name":"e","params":{"max":9007199254740991,"pi":3.14159265358979323846,"big":1e300,"id":"123456789012345678901234"}}',
+    );
     expect(fine.statusCode, fine.body).toBeLessThan(300);
     current = await snapshotDb(t.store);
   });

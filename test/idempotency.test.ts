@@ -14,14 +14,21 @@ describe.each(DIALECTS)("Idempotency-Key on %s", (dialect) => {
     await t.call(acc, "POST", "/api/contacts", { contact: { email: "idem@example.com" } });
     const body = { name: "Purchase", params: { amount: 42 } };
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => t.call(acc, "POST", "/api/contacts/idem%40example.com/events", body, { "idempotency-key": "order-1" })),
+      Array.from({ length: 50 }, () =>
+        t.call(acc, "POST", "/api/contacts/idem%40example.com/events", body, { "idempotency-key": "order-1" }),
+      ),
     );
     expect(new Set(answers.map((a) => a.statusCode))).toEqual(new Set([201]));
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     expect(answers.filter((a) => a.headers["idempotent-replayed"] === "true")).toHaveLength(49);
     const stored = await t.store.db.selectFrom("contact_events").selectAll().where("account_id", "=", acc.accountId).execute();
     expect(stored).toHaveLength(1);
-    const triggers = await t.store.db.selectFrom("trigger_events").selectAll().where("account_id", "=", acc.accountId).where("type", "=", "custom_event").execute();
+    const triggers = await t.store.db
+      .selectFrom("trigger_events")
+      .selectAll()
+      .where("account_id", "=", acc.accountId)
+      .where("type", "=", "custom_event")
+      .execute();
     expect(triggers).toHaveLength(1);
   });
 

@@ -10,7 +10,11 @@ describe.each(DIALECTS)("inline email preview and test send on %s", (dialect) =>
       const acc = await t.newAccount();
       await t.call(acc, "POST", "/api/contacts/fields", { name: "Plan", data_type: "text", merge_tag: "plan" });
       await t.call(acc, "POST", "/api/contacts", { contact: { email: "ann@example.com", fields: { plan: "pro" } } });
-      const email = { subject: "Hi {{email}}", html: '<p>Your plan: {{plan}}</p><a href="{{unsubscribe_url}}">Unsubscribe</a>', text: "Plan {{plan}}" };
+      const email = {
+        subject: "Hi {{email}}",
+        html: '<p>Your plan: {{plan}}</p><a href="{{unsubscribe_url}}">Unsubscribe</a>',
+        text: "Plan {{plan}}",
+      };
 
       const sample = await t.call(acc, "POST", "/api/email_preview", { email });
       expect(sample.statusCode).toBe(200);
@@ -27,10 +31,14 @@ describe.each(DIALECTS)("inline email preview and test send on %s", (dialect) =>
       expect(outbox).toHaveLength(1);
       expect(outbox[0]).toMatchObject({ subject: "[Test] Hi jane.doe@example.com" });
 
-      expect((await t.call(acc, "POST", "/api/email_preview", { email: { subject: "Hi {{#if}}" } })).json().errors.base[0]).toMatch(/^cannot render/);
+      expect((await t.call(acc, "POST", "/api/email_preview", { email: { subject: "Hi {{#if}}" } })).json().errors.base[0]).toMatch(
+        /^cannot render/,
+      );
       const unknown = await t.call(acc, "POST", "/api/email_preview", { email: { subject: "x", template_id: 1 } });
       expect(unknown.statusCode).toBe(422);
-      expect((await t.call(acc, "POST", "/api/email_preview/test_send", { to: "nope", email })).json()).toEqual({ errors: { to: ["is invalid"] } });
+      expect((await t.call(acc, "POST", "/api/email_preview/test_send", { to: "nope", email })).json()).toEqual({
+        errors: { to: ["is invalid"] },
+      });
       expect((await t.call(acc, "POST", "/api/email_preview", {})).statusCode).toBe(422);
     } finally {
       await t.close();

@@ -42,7 +42,9 @@ describe("request limits", () => {
     expect((await t.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ok" });
     const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/contacts", "/api/contacts/{contact_identifier}", "/api/email_templates"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/contacts", "/api/contacts/{contact_identifier}", "/api/email_templates"]),
+    );
     expect(doc.paths["/api/contacts"].post.requestBody.content["application/json"].schema.properties.contact.required).toEqual(["email"]);
   });
 });
@@ -52,7 +54,12 @@ describe("content types", () => {
     const t = await testApp("sqlite");
     try {
       const a = await t.newAccount();
-      const res = await t.app.inject({ method: "POST", url: "/api/contacts/lists", headers: { ...a.headers, "content-type": "text/plain" }, payload: "name=x" });
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/api/contacts/lists",
+        headers: { ...a.headers, "content-type": "text/plain" },
+        payload: "name=x",
+      });
       expect(res.statusCode).toBe(415);
       expect(res.json()).toEqual({ error: "Content-Type must be application/json" });
     } finally {
@@ -67,7 +74,12 @@ describe("metrics", () => {
     try {
       const a = await t.newAccount();
       // An active automation listens to new contacts: the new contact's event waits for the dispatcher.
-      const auto = await t.call(a, "POST", "/api/automations", { name: "Hi", trigger: { type: "contact_created" }, entry_step_id: "u", steps: [{ id: "u", type: "unsubscribe", next: null }] });
+      const auto = await t.call(a, "POST", "/api/automations", {
+        name: "Hi",
+        trigger: { type: "contact_created" },
+        entry_step_id: "u",
+        steps: [{ id: "u", type: "unsubscribe", next: null }],
+      });
       expect((await t.call(a, "POST", `/api/automations/${auto.json().data.id}/activate`, {})).statusCode).toBe(200);
       await t.call(a, "POST", "/api/contacts", { contact: { email: "m@example.com" } });
       const res = await t.app.inject({ method: "GET", url: "/metrics" });

@@ -13,13 +13,35 @@ describe.each(DIALECTS)("a list used by an automation on %s", (dialect) => {
   it("cannot be deleted while a trigger, a list step or a list condition uses it: 409 naming the automations", async () => {
     const { acc, listA, listB } = await seedAccount(t);
     const listC = (await t.call(acc, "POST", "/api/contacts/lists", { name: "C" })).json().id as number;
-    await createActive(t, acc, { name: "On join", trigger: { type: "contact_added_to_list", list_ids: [listA] }, entry_step_id: "u", steps: [{ id: "u", type: "unsubscribe", next: null }] });
-    await createActive(t, acc, { name: "Adds", trigger: { type: "contact_created" }, entry_step_id: "a", steps: [{ id: "a", type: "add_to_lists", list_ids: [listB], next: null }] });
+    await createActive(t, acc, {
+      name: "On join",
+      trigger: { type: "contact_added_to_list", list_ids: [listA] },
+      entry_step_id: "u",
+      steps: [{ id: "u", type: "unsubscribe", next: null }],
+    });
+    await createActive(t, acc, {
+      name: "Adds",
+      trigger: { type: "contact_created" },
+      entry_step_id: "a",
+      steps: [{ id: "a", type: "add_to_lists", list_ids: [listB], next: null }],
+    });
     await createActive(t, acc, {
       name: "Splits",
       trigger: { type: "contact_created" },
       entry_step_id: "c",
-      steps: [{ id: "c", type: "condition", match: "all", rules: [{ kind: "list", op: "in_list", list_id: listB }, { kind: "list", op: "not_in_list", list_id: listC }], yes: null, no: null }],
+      steps: [
+        {
+          id: "c",
+          type: "condition",
+          match: "all",
+          rules: [
+            { kind: "list", op: "in_list", list_id: listB },
+            { kind: "list", op: "not_in_list", list_id: listC },
+          ],
+          yes: null,
+          no: null,
+        },
+      ],
     });
 
     const a = await t.call(acc, "DELETE", `/api/contacts/lists/${listA}`);
@@ -38,7 +60,12 @@ describe.each(DIALECTS)("a list used by an automation on %s", (dialect) => {
   it("an unused list, or one only another account's automation uses, is deleted", async () => {
     const { acc, listA } = await seedAccount(t);
     const other = await seedAccount(t);
-    await createActive(t, other.acc, { name: "Theirs", trigger: { type: "contact_added_to_list", list_ids: [other.listA] }, entry_step_id: "u", steps: [{ id: "u", type: "unsubscribe", next: null }] });
+    await createActive(t, other.acc, {
+      name: "Theirs",
+      trigger: { type: "contact_added_to_list", list_ids: [other.listA] },
+      entry_step_id: "u",
+      steps: [{ id: "u", type: "unsubscribe", next: null }],
+    });
     expect((await t.call(acc, "DELETE", `/api/contacts/lists/${listA}`)).statusCode).toBe(204);
   });
 });

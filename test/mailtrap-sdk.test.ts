@@ -31,7 +31,9 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
 
   beforeAll(async () => {
     t = await testApp(dialect);
-    t.app.server.on("request", (req: IncomingMessage, res: ServerResponse) => wire.push({ method: req.method ?? "", url: req.url ?? "", res }));
+    t.app.server.on("request", (req: IncomingMessage, res: ServerResponse) =>
+      wire.push({ method: req.method ?? "", url: req.url ?? "", res }),
+    );
     await t.app.listen({ port: 0, host: "127.0.0.1" });
     const address = t.app.server.address();
     if (address === null || typeof address === "string") throw new Error("the app is not listening on TCP");
@@ -59,7 +61,13 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
   }
 
   /** Awaits an SDK call, asserts the operation and status it produced, and checks its body against the spec. */
-  async function ok<T>(spec: SpecName, operation: string, status: number, call: Promise<T>, opts: SpecCheckOptions = { allDeclared: true }): Promise<T> {
+  async function ok<T>(
+    spec: SpecName,
+    operation: string,
+    status: number,
+    call: Promise<T>,
+    opts: SpecCheckOptions = { allDeclared: true },
+  ): Promise<T> {
     const before = wire.length;
     const body = await call;
     const hit = onlyHitSince(before, spec, operation);
@@ -92,13 +100,33 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
   it("contacts: create, get by id and by encoded email, upsert (created then updated), delete", async () => {
     const acc = await t.newAccount();
     const client = sdk(acc);
-    await ok("contacts", "POST /api/contacts/fields", 201, client.contactFields.create({ name: "First name", data_type: "text", merge_tag: "first_name" }));
+    await ok(
+      "contacts",
+      "POST /api/contacts/fields",
+      201,
+      client.contactFields.create({ name: "First name", data_type: "text", merge_tag: "first_name" }),
+    );
     const list = await ok("contacts", "POST /api/contacts/lists", 200, client.contactLists.create({ name: "Customers" }));
 
-    const created = await ok("contacts", "POST /api/contacts", 201, client.contacts.create({ email: "Ann@Example.com", fields: { first_name: "Ann" }, list_ids: [list.id] }));
-    expect(created.data).toMatchObject({ email: "ann@example.com", status: "subscribed", fields: { first_name: "Ann" }, list_ids: [list.id] });
+    const created = await ok(
+      "contacts",
+      "POST /api/contacts",
+      201,
+      client.contacts.create({ email: "Ann@Example.com", fields: { first_name: "Ann" }, list_ids: [list.id] }),
+    );
+    expect(created.data).toMatchObject({
+      email: "ann@example.com",
+      status: "subscribed",
+      fields: { first_name: "Ann" },
+      list_ids: [list.id],
+    });
     const byId = await ok("contacts", "GET /api/contacts/{contact_identifier}", 200, client.contacts.get(created.data.id));
-    const byEmail = await ok("contacts", "GET /api/contacts/{contact_identifier}", 200, client.contacts.get(encodeURIComponent("ann@example.com")));
+    const byEmail = await ok(
+      "contacts",
+      "GET /api/contacts/{contact_identifier}",
+      200,
+      client.contacts.get(encodeURIComponent("ann@example.com")),
+    );
     expect(byId).toEqual(created);
     expect(byEmail).toEqual(created);
 
@@ -113,9 +141,17 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
       "contacts",
       "PATCH /api/contacts/{contact_identifier}",
       200,
-      client.contacts.update(upserted.data.id, { email: "bob@example.com", fields: { first_name: "Bob" }, list_ids_excluded: [list.id], unsubscribed: true }),
+      client.contacts.update(upserted.data.id, {
+        email: "bob@example.com",
+        fields: { first_name: "Bob" },
+        list_ids_excluded: [list.id],
+        unsubscribed: true,
+      }),
     );
-    expect(updated).toMatchObject({ action: "updated", data: { id: upserted.data.id, fields: { first_name: "Bob" }, list_ids: [], status: "unsubscribed" } });
+    expect(updated).toMatchObject({
+      action: "updated",
+      data: { id: upserted.data.id, fields: { first_name: "Bob" }, list_ids: [], status: "unsubscribed" },
+    });
 
     await ok("contacts", "DELETE /api/contacts/{contact_identifier}", 204, client.contacts.delete(created.data.id));
     await ok("contacts", "DELETE /api/contacts/{contact_identifier}", 204, client.contacts.delete(encodeURIComponent("bob@example.com")));
@@ -134,7 +170,12 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
     expect(found).toEqual([customers]);
     expect(await ok("contacts", "GET /api/contacts/lists/{list_id}", 200, client.contactLists.get(leads.id))).toEqual(leads);
 
-    const renamed = await ok("contacts", "PATCH /api/contacts/lists/{list_id}", 200, client.contactLists.update(leads.id, { name: "Prospects" }));
+    const renamed = await ok(
+      "contacts",
+      "PATCH /api/contacts/lists/{list_id}",
+      200,
+      client.contactLists.update(leads.id, { name: "Prospects" }),
+    );
     expect(renamed).toEqual({ id: leads.id, name: "Prospects" });
     await ok("contacts", "DELETE /api/contacts/lists/{list_id}", 204, client.contactLists.delete(leads.id));
     expect(await fails("contacts", "GET /api/contacts/lists/{list_id}", 404, client.contactLists.get(leads.id))).toBe("Not Found");
@@ -154,7 +195,12 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
     const fields = await ok("contacts", "GET /api/contacts/fields", 200, client.contactFields.getList());
     expect(fields).toEqual([age]);
     expect(await ok("contacts", "GET /api/contacts/fields/{field_id}", 200, client.contactFields.get(age.id))).toEqual(age);
-    const renamed = await ok("contacts", "PATCH /api/contacts/fields/{field_id}", 200, client.contactFields.update(age.id, { name: "Age in years" }));
+    const renamed = await ok(
+      "contacts",
+      "PATCH /api/contacts/fields/{field_id}",
+      200,
+      client.contactFields.update(age.id, { name: "Age in years" }),
+    );
     expect(renamed).toEqual({ ...age, name: "Age in years" });
     await ok("contacts", "DELETE /api/contacts/fields/{field_id}", 204, client.contactFields.delete(age.id));
     expect(await fails("contacts", "GET /api/contacts/fields/{field_id}", 404, client.contactFields.get(age.id))).toBe("Not Found");
@@ -165,7 +211,12 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
     const contact = await ok("contacts", "POST /api/contacts", 201, client.contacts.create({ email: "eve@example.com" }));
     const params = { user_id: 101, user_name: "Eve", is_active: true, last_seen: null };
     for (const identifier of [contact.data.id, encodeURIComponent("eve@example.com")]) {
-      const event = await ok("contacts", "POST /api/contacts/{contact_identifier}/events", 201, client.contactEvents.create(identifier, { name: "UserLogin", params }));
+      const event = await ok(
+        "contacts",
+        "POST /api/contacts/{contact_identifier}/events",
+        201,
+        client.contactEvents.create(identifier, { name: "UserLogin", params }),
+      );
       expect(event).toEqual({ contact_id: contact.data.id, contact_email: "eve@example.com", name: "UserLogin", params });
     }
     const unknown = client.contactEvents.create(encodeURIComponent("nobody@example.com"), { name: "UserLogin", params: {} });
@@ -174,20 +225,42 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
 
   it("imports: queued, then finished with created and updated counts", async () => {
     const client = sdk(await t.newAccount());
-    await ok("contacts", "POST /api/contacts/fields", 201, client.contactFields.create({ name: "Zip", data_type: "integer" as "number", merge_tag: "zip_code" }));
+    await ok(
+      "contacts",
+      "POST /api/contacts/fields",
+      201,
+      client.contactFields.create({ name: "Zip", data_type: "integer" as "number", merge_tag: "zip_code" }),
+    );
     const list = await ok("contacts", "POST /api/contacts/lists", 200, client.contactLists.create({ name: "Imported" }));
     await ok("contacts", "POST /api/contacts", 201, client.contacts.create({ email: "old@example.com" }));
 
-    const contacts = ["old", "new1", "new2"].map((n, i) => ({ email: `${n}@example.com`, fields: { zip_code: 10000 + i }, list_ids_included: [list.id] }));
+    const contacts = ["old", "new1", "new2"].map((n, i) => ({
+      email: `${n}@example.com`,
+      fields: { zip_code: 10000 + i },
+      list_ids_included: [list.id],
+    }));
     // Counts exist only once the import finished, so the queued answer is checked without them.
     const queued = await ok("contacts", "POST /api/contacts/imports", 201, client.contactImports.create({ contacts }), {});
     expect(queued).toEqual({ id: expect.any(Number), status: "created" });
-    expect(await ok("contacts", "GET /api/contacts/imports/{import_id}", 200, client.contactImports.get(queued.id), {})).toMatchObject({ status: "created" });
+    expect(await ok("contacts", "GET /api/contacts/imports/{import_id}", 200, client.contactImports.get(queued.id), {})).toMatchObject({
+      status: "created",
+    });
 
     await t.services.jobs.drain();
     const done = await ok("contacts", "GET /api/contacts/imports/{import_id}", 200, client.contactImports.get(queued.id));
-    expect(done).toEqual({ id: queued.id, status: "finished", created_contacts_count: 2, updated_contacts_count: 1, contacts_over_limit_count: 0 });
-    const old = await ok("contacts", "GET /api/contacts/{contact_identifier}", 200, client.contacts.get(encodeURIComponent("old@example.com")));
+    expect(done).toEqual({
+      id: queued.id,
+      status: "finished",
+      created_contacts_count: 2,
+      updated_contacts_count: 1,
+      contacts_over_limit_count: 0,
+    });
+    const old = await ok(
+      "contacts",
+      "GET /api/contacts/{contact_identifier}",
+      200,
+      client.contacts.get(encodeURIComponent("old@example.com")),
+    );
     expect(old.data).toMatchObject({ fields: { zip_code: 10000 }, list_ids: [list.id] });
   });
 
@@ -210,7 +283,9 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
 
     // The url carries the configured public URL; the test server listens on a port chosen at random.
     const url = new URL(done.url!);
-    expect(`${url.origin}${url.pathname}`).toBe(`${t.config.publicUrl}/api/accounts/${acc.accountId}/contacts/exports/${queued.id}/download`);
+    expect(`${url.origin}${url.pathname}`).toBe(
+      `${t.config.publicUrl}/api/accounts/${acc.accountId}/contacts/exports/${queued.id}/download`,
+    );
     const download = await fetch(`${base}${url.pathname}${url.search}`, { headers: { Authorization: `Bearer ${acc.token}` } });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toMatch(/^text\/csv/);
@@ -225,15 +300,34 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
       "templates",
       "POST /api/email_templates",
       201,
-      client.templates.create({ name: "Welcome", subject: "Hi {{first_name}}", category: "Onboarding", body_html: "<p>Hi</p>", body_text: "Hi" }),
+      client.templates.create({
+        name: "Welcome",
+        subject: "Hi {{first_name}}",
+        category: "Onboarding",
+        body_html: "<p>Hi</p>",
+        body_text: "Hi",
+      }),
     );
-    expect(created).toMatchObject({ name: "Welcome", subject: "Hi {{first_name}}", category: "Onboarding", body_html: "<p>Hi</p>", body_text: "Hi" });
+    expect(created).toMatchObject({
+      name: "Welcome",
+      subject: "Hi {{first_name}}",
+      category: "Onboarding",
+      body_html: "<p>Hi</p>",
+      body_text: "Hi",
+    });
     expect(await ok("templates", "GET /api/email_templates", 200, client.templates.getList())).toEqual([created]);
     expect(await ok("templates", "GET /api/email_templates/{email_template_id}", 200, client.templates.get(created.id))).toEqual(created);
-    const updated = await ok("templates", "PATCH /api/email_templates/{email_template_id}", 200, client.templates.update(created.id, { subject: "Welcome aboard" }));
+    const updated = await ok(
+      "templates",
+      "PATCH /api/email_templates/{email_template_id}",
+      200,
+      client.templates.update(created.id, { subject: "Welcome aboard" }),
+    );
     expect(updated).toMatchObject({ id: created.id, uuid: created.uuid, name: "Welcome", subject: "Welcome aboard" });
     await ok("templates", "DELETE /api/email_templates/{email_template_id}", 204, client.templates.delete(created.id));
-    expect(await fails("templates", "GET /api/email_templates/{email_template_id}", 404, client.templates.get(created.id))).toBe("Not Found");
+    expect(await fails("templates", "GET /api/email_templates/{email_template_id}", 404, client.templates.get(created.id))).toBe(
+      "Not Found",
+    );
     expect(await ok("templates", "GET /api/email_templates", 200, client.templates.getList())).toEqual([]);
   });
 
@@ -241,10 +335,14 @@ describe.each(DIALECTS)("the official Mailtrap SDK against Mailwright on %s", (d
     const acc = await t.newAccount();
     const client = sdk(acc);
     expect(await fails("contacts", "GET /api/contacts/{contact_identifier}", 404, client.contacts.get(randomUUID()))).toBe("Not Found");
-    expect(await fails("contacts", "DELETE /api/contacts/{contact_identifier}", 404, client.contacts.delete(randomUUID()))).toBe("Contact(s) not found");
+    expect(await fails("contacts", "DELETE /api/contacts/{contact_identifier}", 404, client.contacts.delete(randomUUID()))).toBe(
+      "Contact(s) not found",
+    );
 
     await ok("contacts", "POST /api/contacts", 201, client.contacts.create({ email: "dup@example.com" }));
-    expect(await fails("contacts", "POST /api/contacts", 422, client.contacts.create({ email: "DUP@example.com" }))).toBe("email: has already been taken");
+    expect(await fails("contacts", "POST /api/contacts", 422, client.contacts.create({ email: "DUP@example.com" }))).toBe(
+      "email: has already been taken",
+    );
     const noSubject = client.templates.create({ name: "x", category: "c", body_html: "<p/>" } as never);
     expect(await fails("templates", "POST /api/email_templates", 422, noSubject)).toMatch(/^subject: /);
 

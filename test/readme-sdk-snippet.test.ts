@@ -18,7 +18,11 @@ function typeErrors(dir: string, source: string): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "snippet.ts");
   fs.writeFileSync(file, `declare const TOKEN: string;\n${source}\nexport {};\n`);
-  const config = ts.getParsedCommandLineOfConfigFile(path.resolve("tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.resolve("tsconfig.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
   const program = ts.createProgram([file], { ...config.options, noEmit: true });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }

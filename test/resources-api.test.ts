@@ -25,7 +25,9 @@ describe.each(DIALECTS)("fields, lists, templates, imports and exports on %s", (
     const renamed = await t.call(acc, "PATCH", `/api/contacts/fields/${f.id}`, { name: "Plan name", merge_tag: "plan_name" });
     expect(renamed.json()).toEqual({ id: f.id, name: "Plan name", data_type: "text", merge_tag: "plan_name" });
 
-    const c = (await t.call(acc, "POST", "/api/contacts", { contact: { email: "f@example.com", fields: { plan_name: "pro", b: 2 } } })).json().data;
+    const c = (
+      await t.call(acc, "POST", "/api/contacts", { contact: { email: "f@example.com", fields: { plan_name: "pro", b: 2 } } })
+    ).json().data;
     expect(c.fields).toEqual({ plan_name: "pro", b: 2 });
     expect((await t.call(acc, "DELETE", `/api/contacts/fields/${f.id}`)).statusCode).toBe(204);
     expect((await t.call(acc, "GET", `/api/contacts/fields/${f.id}`)).statusCode).toBe(404);
@@ -35,7 +37,8 @@ describe.each(DIALECTS)("fields, lists, templates, imports and exports on %s", (
 
   it("lists: unique names and a case-insensitive prefix search", async () => {
     const acc = await t.newAccount();
-    for (const name of ["Customers", "customers 2024", "Old contacts", "100%_sure"]) await t.call(acc, "POST", "/api/contacts/lists", { name });
+    for (const name of ["Customers", "customers 2024", "Old contacts", "100%_sure"])
+      await t.call(acc, "POST", "/api/contacts/lists", { name });
     const taken = await t.call(acc, "POST", "/api/contacts/lists", { name: "Customers" });
     expect(taken.json()).toEqual({ errors: { name: ["has already been taken"] } });
     const found = (await t.call(acc, "GET", "/api/contacts/lists?search=CUST")).json();
@@ -46,10 +49,14 @@ describe.each(DIALECTS)("fields, lists, templates, imports and exports on %s", (
 
   it("templates: Handlebars must compile, required attributes are named", async () => {
     const acc = await t.newAccount();
-    const bad = await t.call(acc, "POST", "/api/email_templates", { email_template: { name: "W", subject: "Hi {{name", category: "" , body_html: "{{#if x}}open" } });
+    const bad = await t.call(acc, "POST", "/api/email_templates", {
+      email_template: { name: "W", subject: "Hi {{name", category: "", body_html: "{{#if x}}open" },
+    });
     expect(bad.statusCode).toBe(422);
     expect(Object.keys(bad.json().errors).sort()).toEqual(["body_html", "category", "subject"]);
-    const ok = await t.call(acc, "POST", "/api/email_templates", { email_template: { name: "Welcome", subject: "Hi {{first_name}}", category: "onboarding", body_html: "<p>Hi</p>" } });
+    const ok = await t.call(acc, "POST", "/api/email_templates", {
+      email_template: { name: "Welcome", subject: "Hi {{first_name}}", category: "onboarding", body_html: "<p>Hi</p>" },
+    });
     expect(ok.statusCode).toBe(201);
     expect(ok.json()).toMatchObject({ name: "Welcome", body_text: "", uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const patched = await t.call(acc, "PATCH", `/api/email_templates/${ok.json().id}`, { email_template: { subject: "New" } });
@@ -64,7 +71,17 @@ describe.each(DIALECTS)("fields, lists, templates, imports and exports on %s", (
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toEqual({
-      errors: [{ email: "bad", errors: { email: ["is invalid"], fields: ["age is invalid"], field_merge_tag: ["contains unknown field: nope"], base: ["lists not found: 999"] } }],
+      errors: [
+        {
+          email: "bad",
+          errors: {
+            email: ["is invalid"],
+            fields: ["age is invalid"],
+            field_merge_tag: ["contains unknown field: nope"],
+            base: ["lists not found: 999"],
+          },
+        },
+      ],
     });
     await t.call(acc, "POST", "/api/contacts", { contact: { email: "a@example.com" } });
     const contacts = ["a", "b", "c", "d", "e"].map((n, i) => ({ email: `${n}@example.com`, fields: { age: i } }));
@@ -73,7 +90,13 @@ describe.each(DIALECTS)("fields, lists, templates, imports and exports on %s", (
     expect(created.json()).toEqual({ id: expect.any(Number), status: "created" });
     await t.services.jobs.drain();
     const done = (await t.call(acc, "GET", `/api/contacts/imports/${created.json().id}`)).json();
-    expect(done).toEqual({ id: created.json().id, status: "finished", created_contacts_count: 2, updated_contacts_count: 1, contacts_over_limit_count: 2 });
+    expect(done).toEqual({
+      id: created.json().id,
+      status: "finished",
+      created_contacts_count: 2,
+      updated_contacts_count: 1,
+      contacts_over_limit_count: 2,
+    });
     const a = (await t.call(acc, "GET", "/api/contacts/a%40example.com")).json().data;
     expect(a.fields).toEqual({ age: 0 });
   });
@@ -82,11 +105,20 @@ describe.each(DIALECTS)("fields, lists, templates, imports and exports on %s", (
     const acc = await t.newAccount();
     const list = (await t.call(acc, "POST", "/api/contacts/lists", { name: "L" })).json().id;
     await t.call(acc, "POST", "/api/contacts/fields", { name: "Note", data_type: "text", merge_tag: "note" });
-    await t.call(acc, "POST", "/api/contacts", { contact: { email: "in@example.com", fields: { note: "=HYPERLINK(\"http://evil\")" }, list_ids: [list] } });
+    await t.call(acc, "POST", "/api/contacts", {
+      contact: { email: "in@example.com", fields: { note: '=HYPERLINK("http://evil")' }, list_ids: [list] },
+    });
     await t.call(acc, "POST", "/api/contacts", { contact: { email: "out@example.com" } });
-    const badFilter = await t.call(acc, "POST", "/api/contacts/exports", { filters: [{ name: "list_id", operator: "like", value: [list] }] });
+    const badFilter = await t.call(acc, "POST", "/api/contacts/exports", {
+      filters: [{ name: "list_id", operator: "like", value: [list] }],
+    });
     expect(badFilter.statusCode).toBe(422);
-    const exp = await t.call(acc, "POST", "/api/contacts/exports", { filters: [{ name: "list_id", operator: "equal", value: [list] }, { name: "subscription_status", operator: "equal", value: "subscribed" }] });
+    const exp = await t.call(acc, "POST", "/api/contacts/exports", {
+      filters: [
+        { name: "list_id", operator: "equal", value: [list] },
+        { name: "subscription_status", operator: "equal", value: "subscribed" },
+      ],
+    });
     expect(exp.statusCode).toBe(201);
     expect(exp.json()).toMatchObject({ status: "created", url: null });
     const second = await t.call(acc, "POST", "/api/contacts/exports", {});
@@ -113,10 +145,18 @@ describe.each(DIALECTS)("template preview on %s", (dialect) => {
       await t.call(acc, "POST", "/api/contacts", { contact: { email: "ann@example.com", fields: { first_name: "<b>Ann</b>" } } });
       const tpl = (
         await t.call(acc, "POST", "/api/email_templates", {
-          email_template: { name: "P", category: "c", subject: "Hi {{first_name}}", body_html: "<p>Hello {{first_name}} ({{email}}) {{event.params.plan}}</p>" },
+          email_template: {
+            name: "P",
+            category: "c",
+            subject: "Hi {{first_name}}",
+            body_html: "<p>Hello {{first_name}} ({{email}}) {{event.params.plan}}</p>",
+          },
         })
       ).json();
-      const forContact = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/preview`, { contact_id: "ann@example.com", event: { params: { plan: "pro" } } });
+      const forContact = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/preview`, {
+        contact_id: "ann@example.com",
+        event: { params: { plan: "pro" } },
+      });
       expect(forContact.statusCode).toBe(200);
       expect(forContact.json().data).toEqual({
         subject: "Hi <b>Ann</b>",
@@ -129,13 +169,18 @@ describe.each(DIALECTS)("template preview on %s", (dialect) => {
       expect(missing.statusCode).toBe(422);
 
       // A test send goes through the transport (capture here) to the given address only.
-      const sent = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/test_send`, { to: "Me@Example.com", contact_id: "ann@example.com" });
+      const sent = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/test_send`, {
+        to: "Me@Example.com",
+        contact_id: "ann@example.com",
+      });
       expect(sent.statusCode).toBe(200);
       expect(sent.json().data).toMatchObject({ to: "me@example.com", accepted: true });
       const outbox = (await t.call(acc, "GET", "/api/outbox/messages?to=me%40example.com")).json().data;
       expect(outbox).toHaveLength(1);
       expect(outbox[0]).toMatchObject({ to: "me@example.com", subject: "[Test] Hi <b>Ann</b>" });
-      expect((await t.call(acc, "POST", `/api/email_templates/${tpl.id}/test_send`, { to: "not-an-address" })).json()).toEqual({ errors: { to: ["is invalid"] } });
+      expect((await t.call(acc, "POST", `/api/email_templates/${tpl.id}/test_send`, { to: "not-an-address" })).json()).toEqual({
+        errors: { to: ["is invalid"] },
+      });
     } finally {
       await t.close();
     }

@@ -14,10 +14,20 @@ describe("the spec check itself", () => {
   const contact = "/api/contacts/{contact_identifier}";
 
   it("accepts a body of the declared shape and rejects wrong types, enums and missing properties", () => {
-    const data = { id: randomUUID(), email: "a@example.com", fields: {}, list_ids: [1], status: "subscribed", created_at: 1, updated_at: 2 };
+    const data = {
+      id: randomUUID(),
+      email: "a@example.com",
+      fields: {},
+      list_ids: [1],
+      status: "subscribed",
+      created_at: 1,
+      updated_at: 2,
+    };
     expectMatchesSpec("contacts", "GET", contact, 200, { data }, { allDeclared: true });
     expect(() => expectMatchesSpec("contacts", "GET", contact, 200, { data: { ...data, status: "bounced" } })).toThrow(/allowed values/);
-    expect(() => expectMatchesSpec("contacts", "GET", contact, 200, { data: { ...data, created_at: "2021-01-01" } })).toThrow(/must be integer/);
+    expect(() => expectMatchesSpec("contacts", "GET", contact, 200, { data: { ...data, created_at: "2021-01-01" } })).toThrow(
+      /must be integer/,
+    );
     expect(() => expectMatchesSpec("contacts", "GET", contact, 200, { data: { id: data.id } }, { allDeclared: true })).toThrow(/required/);
     expect(() => expectMatchesSpec("templates", "GET", "/api/email_templates", 200, [{ id: 1, uuid: "nope" }])).toThrow(/uuid/);
   });
@@ -25,7 +35,9 @@ describe("the spec check itself", () => {
   it("follows nullable and refs into shared responses and sibling schemas", () => {
     const exp = { id: 1, status: "created", created_at: "2021-01-01T00:00:00Z", updated_at: "2021-01-01T00:00:00Z", url: null };
     expectMatchesSpec("contacts", "GET", "/api/contacts/exports/{export_id}", 200, exp, { allDeclared: true });
-    expect(() => expectMatchesSpec("contacts", "GET", "/api/contacts/exports/{export_id}", 200, { ...exp, url: "not a url" })).toThrow(/format/);
+    expect(() => expectMatchesSpec("contacts", "GET", "/api/contacts/exports/{export_id}", 200, { ...exp, url: "not a url" })).toThrow(
+      /format/,
+    );
     const params = { a: null, b: 1, c: "s", d: true };
     expectMatchesSpec("contacts", "POST", `${contact}/events`, 201, { contact_id: "x", contact_email: "e", name: "n", params });
     expect(() => expectMatchesSpec("contacts", "POST", `${contact}/events`, 201, { params: { a: [1] } })).toThrow();
@@ -64,9 +76,21 @@ describe.each(DIALECTS)("error bodies match Mailtrap's spec on %s", (dialect) =>
   afterAll(() => t.close());
 
   /** Sends the request and checks the status and body against the spec operation the path belongs to. */
-  async function expectSpecError(spec: SpecName, method: "GET" | "POST" | "PATCH" | "DELETE", url: string, status: number, body: unknown, headers?: Record<string, string>) {
+  async function expectSpecError(
+    spec: SpecName,
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    url: string,
+    status: number,
+    body: unknown,
+    headers?: Record<string, string>,
+  ) {
     const res = headers
-      ? await t.app.inject({ method, url, headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) })
+      ? await t.app.inject({
+          method,
+          url,
+          headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+          ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+        })
       : await t.call(acc, method, url, body);
     expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(status);
     expectMatchesSpec(spec, method, specPathOf(spec, method, url), status, res.json(), { allDeclared: true });
@@ -99,7 +123,12 @@ describe.each(DIALECTS)("error bodies match Mailtrap's spec on %s", (dialect) =>
   });
 
   it("401 on POST /api/contacts/lists has the shape of every other 401 (the spec refs PERMISSION_DENIED there)", async () => {
-    const res = await t.app.inject({ method: "POST", url: "/api/contacts/lists", headers: { "content-type": "application/json" }, payload: "{\"name\":\"L\"}" });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/contacts/lists",
+      headers: { "content-type": "application/json" },
+      payload: '{"name":"L"}',
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toEqual({ error: "Incorrect API token" });
     expectMatchesSpec("contacts", "GET", "/api/contacts/lists", 401, res.json(), { allDeclared: true });
@@ -133,14 +162,22 @@ describe.each(DIALECTS)("error bodies match Mailtrap's spec on %s", (dialect) =>
       expect(await expectSpecError(spec, method, url, 404, body)).toEqual({ error: "Not Found" });
     }
     // DELETE of a contact is the one 404 the spec gives an `errors` string.
-    expect(await expectSpecError("contacts", "DELETE", `/api/contacts/${randomUUID()}`, 404, undefined)).toEqual({ errors: "Contact(s) not found" });
+    expect(await expectSpecError("contacts", "DELETE", `/api/contacts/${randomUUID()}`, 404, undefined)).toEqual({
+      errors: "Contact(s) not found",
+    });
   });
 
   it("422 with per-attribute messages for refused contacts, events, fields, exports and templates", async () => {
     const refused: [SpecName, "POST" | "PATCH", string, unknown, string][] = [
       ["contacts", "POST", "/api/contacts", { contact: { email: "not-an-email" } }, "email"],
       ["contacts", "POST", "/api/contacts", { contact: { email: "TAKEN@example.com" } }, "email"],
-      ["contacts", "PATCH", `/api/contacts/${contactId}`, { contact: { email: "taken@example.com", list_ids_included: [listId], list_ids_excluded: [listId] } }, "base"],
+      [
+        "contacts",
+        "PATCH",
+        `/api/contacts/${contactId}`,
+        { contact: { email: "taken@example.com", list_ids_included: [listId], list_ids_excluded: [listId] } },
+        "base",
+      ],
       ["contacts", "POST", `/api/contacts/${contactId}/events`, { name: "x".repeat(256), params: {} }, "name"],
       ["contacts", "POST", "/api/contacts/fields", { name: "Plan", data_type: "text", merge_tag: "plan" }, "name"],
       ["contacts", "POST", "/api/contacts/exports", { filters: [{ name: "list_id", operator: "like", value: [listId] }] }, "filters"],
@@ -152,8 +189,12 @@ describe.each(DIALECTS)("error bodies match Mailtrap's spec on %s", (dialect) =>
     }
     const fieldId = (await t.call(acc, "GET", "/api/contacts/fields")).json()[0].id;
     await expectSpecError("contacts", "PATCH", `/api/contacts/fields/${fieldId}`, 422, { merge_tag: "9bad" });
-    const templateId = (await t.call(acc, "POST", "/api/email_templates", { email_template: { name: "T", subject: "S", category: "C" } })).json().id;
-    await expectSpecError("templates", "PATCH", `/api/email_templates/${templateId}`, 422, { email_template: { subject: "x".repeat(256) } });
+    const templateId = (
+      await t.call(acc, "POST", "/api/email_templates", { email_template: { name: "T", subject: "S", category: "C" } })
+    ).json().id;
+    await expectSpecError("templates", "PATCH", `/api/email_templates/${templateId}`, 422, {
+      email_template: { subject: "x".repeat(256) },
+    });
   });
 
   it("minimal bodies still answer every declared property: a bare contact and a template without bodies", async () => {
@@ -166,11 +207,15 @@ describe.each(DIALECTS)("error bodies match Mailtrap's spec on %s", (dialect) =>
   });
 
   it("422 for an import lists each refused contact with its messages", async () => {
-    const res = await t.call(acc, "POST", "/api/contacts/imports", { contacts: [{ email: "ok@example.com" }, { email: "bad", fields: { nope: 1 } }] });
+    const res = await t.call(acc, "POST", "/api/contacts/imports", {
+      contacts: [{ email: "ok@example.com" }, { email: "bad", fields: { nope: 1 } }],
+    });
     expect(res.statusCode).toBe(422);
     // Not allDeclared: each entry carries only the attributes that were refused.
     expectMatchesSpec("contacts", "POST", "/api/contacts/imports", 422, res.json());
-    expect(res.json()).toEqual({ errors: [{ email: "bad", errors: { email: ["is invalid"], field_merge_tag: [expect.stringContaining("nope")] } }] });
+    expect(res.json()).toEqual({
+      errors: [{ email: "bad", errors: { email: ["is invalid"], field_merge_tag: [expect.stringContaining("nope")] } }],
+    });
   });
 });
 

@@ -8,7 +8,9 @@ describe.each(DIALECTS)("template preview of unsaved edits on %s", (dialect) => 
     try {
       const acc = await t.newAccount();
       const tpl = (
-        await t.call(acc, "POST", "/api/email_templates", { email_template: { name: "W", category: "c", subject: "Saved {{email}}", body_html: "<p>Saved</p>" } })
+        await t.call(acc, "POST", "/api/email_templates", {
+          email_template: { name: "W", category: "c", subject: "Saved {{email}}", body_html: "<p>Saved</p>" },
+        })
       ).json();
       const draft = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/preview`, {
         contact: { email: "ann@example.com" },

@@ -13,7 +13,9 @@ describe.each(DIALECTS)("a template's test send on %s", (dialect) => {
   it("is composed as a real send is: CSS inlined, links in the text part, the unsubscribe URL always there", async () => {
     const { acc } = await seedAccount(t);
     const body_html = `<html><head><style>.cta { color: #d00; }</style></head><body><p class="cta"><a href="https://example.com/docs">Read the docs</a></p></body></html>`;
-    const tpl = (await t.call(acc, "POST", "/api/email_templates", { email_template: { name: "Styled", category: "c", subject: "Hi", body_html } })).json();
+    const tpl = (
+      await t.call(acc, "POST", "/api/email_templates", { email_template: { name: "Styled", category: "c", subject: "Hi", body_html } })
+    ).json();
 
     const sent = await t.call(acc, "POST", `/api/email_templates/${tpl.id}/test_send`, { to: "me@example.com" });
     expect(sent.statusCode).toBe(200);
@@ -24,7 +26,12 @@ describe.each(DIALECTS)("a template's test send on %s", (dialect) => {
 
     // The real send of the same template, for comparison: the same inlined style.
     await t.call(acc, "POST", "/api/contacts", { contact: { email: "real@example.com" } });
-    await createActive(t, acc, { name: "Real", trigger: { type: "contact_created" }, entry_step_id: "s", steps: [{ id: "s", type: "send_email", email: { template_id: tpl.id }, next: null }] });
+    await createActive(t, acc, {
+      name: "Real",
+      trigger: { type: "contact_created" },
+      entry_step_id: "s",
+      steps: [{ id: "s", type: "send_email", email: { template_id: tpl.id }, next: null }],
+    });
     await t.call(acc, "POST", "/api/contacts", { contact: { email: "later@example.com" } });
     await settle(t);
     await advance(t, acc, 60);

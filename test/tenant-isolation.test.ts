@@ -40,17 +40,33 @@ describe.each(DIALECTS)("tenant isolation on %s", (dialect) => {
     const field = await ok(a, "POST", "/api/contacts/fields", { name: "Plan", data_type: "text", merge_tag: "plan" });
     await ok(a, "POST", "/api/contacts/fields", { name: "Age", data_type: "integer", merge_tag: "age" });
     const list = await ok(a, "POST", "/api/contacts/lists", { name: "A customers" });
-    const contact = (await ok(a, "POST", "/api/contacts", { contact: { email: "ann@a.example.com", fields: { plan: "pro", age: 41 }, list_ids: [list.id] } })).data;
+    const contact = (
+      await ok(a, "POST", "/api/contacts", {
+        contact: { email: "ann@a.example.com", fields: { plan: "pro", age: 41 }, list_ids: [list.id] },
+      })
+    ).data;
     await ok(a, "POST", `/api/contacts/${contact.id}/events`, { name: "purchased", params: { amount: 10 } });
-    const template = await ok(a, "POST", "/api/email_templates", { email_template: { name: "A welcome", subject: "Hi", category: "Onboarding" } });
-    const imported = await ok(a, "POST", "/api/contacts/imports", { contacts: [{ email: "ian@a.example.com", fields: { plan: "free" }, list_ids_included: [list.id] }] });
+    const template = await ok(a, "POST", "/api/email_templates", {
+      email_template: { name: "A welcome", subject: "Hi", category: "Onboarding" },
+    });
+    const imported = await ok(a, "POST", "/api/contacts/imports", {
+      contacts: [{ email: "ian@a.example.com", fields: { plan: "free" }, list_ids_included: [list.id] }],
+    });
     await t.services.jobs.drain();
     const exported = await ok(a, "POST", "/api/contacts/exports", { filters: [] });
     await t.services.jobs.drain();
     // A reaches all of it: the refusals below are about B, not about broken rows.
     expect((await t.call(a, "GET", `/api/contacts/exports/${exported.id}/download`)).body).toContain("ann@a.example.com");
     expect((await ok(a, "GET", `/api/contacts/imports/${imported.id}`)).status).toBe("finished");
-    owned = { contactId: contact.id, email: contact.email, listId: list.id, fieldId: field.id, templateId: template.id, importId: imported.id, exportId: exported.id };
+    owned = {
+      contactId: contact.id,
+      email: contact.email,
+      listId: list.id,
+      fieldId: field.id,
+      templateId: template.id,
+      importId: imported.id,
+      exportId: exported.id,
+    };
 
     // B has rows of its own, so its requests are otherwise valid.
     await ok(b, "POST", "/api/contacts/lists", { name: "B customers" });
@@ -84,7 +100,13 @@ describe.each(DIALECTS)("tenant isolation on %s", (dialect) => {
       ["GET", `/api/contacts/exports/${o.exportId}`, undefined, 404, NOT_FOUND],
       ["GET", `/api/contacts/exports/${o.exportId}/download`, undefined, 404, NOT_FOUND],
       // A's lists cannot be joined, left or imported into from B.
-      ["POST", "/api/contacts", { contact: { email: "new@b.example.com", list_ids: [o.listId] } }, 422, { errors: { list_ids: [`contains invalid data: list ${o.listId} not found`] } }],
+      [
+        "POST",
+        "/api/contacts",
+        { contact: { email: "new@b.example.com", list_ids: [o.listId] } },
+        422,
+        { errors: { list_ids: [`contains invalid data: list ${o.listId} not found`] } },
+      ],
       [
         "PATCH",
         `/api/contacts/${bContactId}`,
@@ -107,8 +129,20 @@ describe.each(DIALECTS)("tenant isolation on %s", (dialect) => {
         { errors: [{ email: "imp@b.example.com", errors: { base: [`lists not found: ${o.listId}`] } }] },
       ],
       // A's fields are unknown merge tags in B.
-      ["POST", "/api/contacts", { contact: { email: "new@b.example.com", fields: { plan: "pro" } } }, 422, { errors: { fields: ["contains unknown field: plan"] } }],
-      ["PATCH", `/api/contacts/${bContactId}`, { contact: { email: "bob@b.example.com", fields: { age: 3 } } }, 422, { errors: { fields: ["contains unknown field: age"] } }],
+      [
+        "POST",
+        "/api/contacts",
+        { contact: { email: "new@b.example.com", fields: { plan: "pro" } } },
+        422,
+        { errors: { fields: ["contains unknown field: plan"] } },
+      ],
+      [
+        "PATCH",
+        `/api/contacts/${bContactId}`,
+        { contact: { email: "bob@b.example.com", fields: { age: 3 } } },
+        422,
+        { errors: { fields: ["contains unknown field: age"] } },
+      ],
       [
         "POST",
         "/api/contacts/imports",
@@ -170,9 +204,14 @@ describe.each(DIALECTS)("tenant isolation on %s", (dialect) => {
 
   it("PATCH by A's address or uuid upserts into B's own account and leaves A's rows alone", async () => {
     const before = await snapshotDb(t.store);
-    const byEmail = await t.call(b, "PATCH", `/api/contacts/${encodeURIComponent(owned.email)}`, { contact: { email: owned.email, unsubscribed: true } });
+    const byEmail = await t.call(b, "PATCH", `/api/contacts/${encodeURIComponent(owned.email)}`, {
+      contact: { email: owned.email, unsubscribed: true },
+    });
     expect(byEmail.statusCode).toBe(200);
-    expect(byEmail.json()).toMatchObject({ action: "created", data: { email: owned.email, status: "unsubscribed", fields: {}, list_ids: [] } });
+    expect(byEmail.json()).toMatchObject({
+      action: "created",
+      data: { email: owned.email, status: "unsubscribed", fields: {}, list_ids: [] },
+    });
     expect(byEmail.json().data.id).not.toBe(owned.contactId);
 
     const byUuid = await t.call(b, "PATCH", `/api/contacts/${owned.contactId}`, { contact: { email: "other@b.example.com" } });
@@ -183,18 +222,27 @@ describe.each(DIALECTS)("tenant isolation on %s", (dialect) => {
     const after = await snapshotDb(t.store);
     expect(accountRows(after, a.accountId)).toEqual(accountRows(before, a.accountId));
     // A still sees its contact as it was.
-    expect((await ok(a, "GET", `/api/contacts/${owned.contactId}`)).data).toMatchObject({ email: owned.email, status: "subscribed", fields: { plan: "pro", age: 41 }, list_ids: [owned.listId] });
+    expect((await ok(a, "GET", `/api/contacts/${owned.contactId}`)).data).toMatchObject({
+      email: owned.email,
+      status: "subscribed",
+      fields: { plan: "pro", age: 41 },
+      list_ids: [owned.listId],
+    });
   });
 
   it("B's export filtered by A's list is refused, naming the list, and nothing is queued", async () => {
     const before = await snapshotDb(t.store);
-    const res = await t.call(b, "POST", "/api/contacts/exports", { filters: [{ name: "list_id", operator: "equal", value: [owned.listId] }] });
+    const res = await t.call(b, "POST", "/api/contacts/exports", {
+      filters: [{ name: "list_id", operator: "equal", value: [owned.listId] }],
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toEqual({ errors: { filters: [`contains invalid data: list ${owned.listId} not found`] } });
     expect(await snapshotDb(t.store)).toEqual(before);
     // B's own list still exports.
     const mine = (await ok(b, "GET", "/api/contacts/lists")) as { id: number }[];
-    const exported = await ok(b, "POST", "/api/contacts/exports", { filters: [{ name: "list_id", operator: "equal", value: [mine[0]!.id] }] });
+    const exported = await ok(b, "POST", "/api/contacts/exports", {
+      filters: [{ name: "list_id", operator: "equal", value: [mine[0]!.id] }],
+    });
     await t.services.jobs.drain();
     expect((await t.call(b, "GET", `/api/contacts/exports/${exported.id}/download`)).body).not.toContain("a.example.com");
   });

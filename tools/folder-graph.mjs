@@ -71,10 +71,12 @@ let inCycles = 0;
 const sites = [];
 for (const comp of sccs) {
   const set = new Set(comp);
-  for (const a of comp) for (const [b, list] of edges.get(a) ?? []) if (set.has(b)) {
-    inCycles += list.length;
-    sites.push(...list);
-  }
+  for (const a of comp)
+    for (const [b, list] of edges.get(a) ?? [])
+      if (set.has(b)) {
+        inCycles += list.length;
+        sites.push(...list);
+      }
 }
 console.log(`folders: ${nodes.size}, folders in cycles: ${sccs.reduce((n, c) => n + c.length, 0)}, imports inside cycles: ${inCycles}`);
 if (process.argv.includes("--list") || sccs.length > 0) for (const s of sites) console.log(`  ${s}`);

@@ -19,7 +19,8 @@ const files = [];
 })(ROOT);
 
 const SQL = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql(<[^`]*>)?`/g;
-const DIALECT = /\bisPostgres\(|dialect\s*[!=]==?\s*["'](postgres|sqlite)["']|["'](postgres|sqlite)["']\s*[!=]==?\s*\w*dialect|\bDialectName\b/gi;
+const DIALECT =
+  /\bisPostgres\(|dialect\s*[!=]==?\s*["'](postgres|sqlite)["']|["'](postgres|sqlite)["']\s*[!=]==?\s*\w*dialect|\bDialectName\b/gi;
 const allowedSql = (rel) => rel.startsWith(`db${path.sep}`) || rel.endsWith("-repo.ts");
 const allowedDialect = (rel) => rel.startsWith(`db${path.sep}`);
 

@@ -26,7 +26,10 @@ async function openInsert(): Promise<{ insert(contact: string, name: string, par
     await pool.query(INDEX);
     return {
       insert: async (contact, name, params) =>
-        void (await pool.query("insert into ceiling_events (account_id, contact_id, name, params, created_at) values ($1, $2, $3, $4, $5)", [1, contact, name, params, Date.now()])),
+        void (await pool.query(
+          "insert into ceiling_events (account_id, contact_id, name, params, created_at) values ($1, $2, $3, $4, $5)",
+          [1, contact, name, params, Date.now()],
+        )),
       close: () => pool.end(),
     };
   }
@@ -45,11 +48,14 @@ async function openInsert(): Promise<{ insert(contact: string, name: string, par
 
 const store = await openInsert();
 const app = Fastify({ logger: false });
-app.post<{ Params: { email: string }; Body: { name: string; params?: Record<string, unknown> } }>("/api/contacts/:email/events", async (req, reply) => {
-  const params = req.body.params ?? {};
-  await store.insert(req.params.email, req.body.name, JSON.stringify(params));
-  return reply.code(201).send({ contact_email: req.params.email, name: req.body.name, params });
-});
+app.post<{ Params: { email: string }; Body: { name: string; params?: Record<string, unknown> } }>(
+  "/api/contacts/:email/events",
+  async (req, reply) => {
+    const params = req.body.params ?? {};
+    await store.insert(req.params.email, req.body.name, JSON.stringify(params));
+    return reply.code(201).send({ contact_email: req.params.email, name: req.body.name, params });
+  },
+);
 await app.listen({ host: "127.0.0.1", port: 0 });
 const address = app.server.address();
 process.send?.({ type: "ready", port: typeof address === "object" && address ? address.port : 0 });

@@ -44,7 +44,10 @@ export function openBenchDb(store: FreshStore): BenchDb {
   pool.on("error", () => undefined);
   const all = async <T>(text: string, params: unknown[] = []) => {
     let n = 0;
-    const res = await pool.query(text.replace(/\?/g, () => `$${++n}`), params);
+    const res = await pool.query(
+      text.replace(/\?/g, () => `$${++n}`),
+      params,
+    );
     return res.rows as T[];
   };
   return {
@@ -56,7 +59,13 @@ export function openBenchDb(store: FreshStore): BenchDb {
 }
 
 /** Polls `probe` every `everyMs` until `done` holds; throws after `timeoutMs`. Answers the last value. */
-export async function waitUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, everyMs: number, timeoutMs: number, what: string): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  everyMs: number,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -70,8 +79,14 @@ export async function waitUntil<T>(probe: () => Promise<T>, done: (v: T) => bool
  * Run counts of one automation by status (from runs_automation_idx; on PostgreSQL the rows'
  * visibility is still checked in the table, so this costs ~0.1 s at 100,000 runs there).
  */
-export async function runCounts(db: BenchDb, automationId: number): Promise<{ completed: number; active: number; failed: number; exited: number; total: number }> {
-  const rows = await db.all<{ status: string; n: number | string }>("select status, count(*) as n from runs where account_id = 1 and automation_id = ? group by status", [automationId]);
+export async function runCounts(
+  db: BenchDb,
+  automationId: number,
+): Promise<{ completed: number; active: number; failed: number; exited: number; total: number }> {
+  const rows = await db.all<{ status: string; n: number | string }>(
+    "select status, count(*) as n from runs where account_id = 1 and automation_id = ? group by status",
+    [automationId],
+  );
   const c = { completed: 0, active: 0, failed: 0, exited: 0, total: 0 };
   for (const r of rows) {
     const n = Number(r.n);
@@ -83,7 +98,9 @@ export async function runCounts(db: BenchDb, automationId: number): Promise<{ co
 
 /** Live runs of one automation parked in a delay (untimed setup checks: this one reads the table). */
 export async function waitingCount(db: BenchDb, automationId: number): Promise<number> {
-  return db.num("select count(*) from runs where account_id = 1 and automation_id = ? and status = 'active' and phase = 'waiting'", [automationId]);
+  return db.num("select count(*) from runs where account_id = 1 and automation_id = ? and status = 'active' and phase = 'waiting'", [
+    automationId,
+  ]);
 }
 
 /**
@@ -95,7 +112,10 @@ export async function waitingCount(db: BenchDb, automationId: number): Promise<n
 export async function allCompleted(db: BenchDb, automationId: number, n: number, everyMs: number, timeoutMs: number): Promise<void> {
   await waitUntil(
     async () => {
-      const active = await db.num("select count(*) from (select 1 from runs where account_id = 1 and automation_id = ? and status = 'active' limit 1) as x", [automationId]);
+      const active = await db.num(
+        "select count(*) from (select 1 from runs where account_id = 1 and automation_id = ? and status = 'active' limit 1) as x",
+        [automationId],
+      );
       return active > 0 ? null : runCounts(db, automationId);
     },
     (c) => {

@@ -7,7 +7,12 @@ export type StepDef = Record<string, unknown> & { id: string; type: string; next
 
 /** Creates an automation through the API and activates it; answers its id. */
 export async function activeAutomation(api: ApiClient, name: string, trigger: Record<string, unknown>, steps: StepDef[]): Promise<number> {
-  const created = await api.post<{ data?: { id: number }; id?: number }>("/automations", { name, trigger, entry_step_id: steps[0]!.id, steps });
+  const created = await api.post<{ data?: { id: number }; id?: number }>("/automations", {
+    name,
+    trigger,
+    entry_step_id: steps[0]!.id,
+    steps,
+  });
   const id = created.data?.id ?? created.id;
   if (typeof id !== "number") throw new Error(`no automation id in ${JSON.stringify(created)}`);
   await api.post(`/automations/${id}/activate`, {});

@@ -43,7 +43,15 @@ export async function eventLoad(o: EventLoad, next: { i: number }): Promise<Load
     ],
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${o.baseUrl}: ${result.non2xx} non-2xx answers (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(
+      `${o.baseUrl}: ${result.non2xx} non-2xx answers (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
-  return { requestsPerSec: result["2xx"] / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, ok: result["2xx"], seconds: result.duration };
+  return {
+    requestsPerSec: result["2xx"] / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    ok: result["2xx"],
+    seconds: result.duration,
+  };
 }

@@ -15,7 +15,10 @@ export function contactId(i: number): string {
  * trigger events, no counters): a fast way to have an account of that size, not an import.
  */
 export async function seedContacts(db: BenchDb, dialect: StoreKind, from: number, to: number): Promise<void> {
-  const series = dialect === "sqlite" ? "(with recursive s(i) as (select cast(? as integer) union all select i + 1 from s where i < ?) select i from s) as s" : "generate_series(?::int, ?::int) as s(i)";
+  const series =
+    dialect === "sqlite"
+      ? "(with recursive s(i) as (select cast(? as integer) union all select i + 1 from s where i < ?) select i from s) as s"
+      : "generate_series(?::int, ?::int) as s(i)";
   const num = dialect === "sqlite" ? "printf('%012d', s.i)" : "lpad(s.i::text, 12, '0')";
   const now = Date.now();
   for (let lo = from; lo < to; lo += CHUNK) {

@@ -17,7 +17,10 @@ export interface RealRun {
  * so `spreadDays` 1 makes exact copies.
  */
 function seedSql(dialect: StoreKind): string[] {
-  const series = dialect === "sqlite" ? "(with recursive s(i) as (select cast(? as integer) union all select i + 1 from s where i < ?) select i from s) as s" : "generate_series(?::int, ?::int) as s(i)";
+  const series =
+    dialect === "sqlite"
+      ? "(with recursive s(i) as (select cast(? as integer) union all select i + 1 from s where i < ?) select i from s) as s"
+      : "generate_series(?::int, ?::int) as s(i)";
   const num = dialect === "sqlite" ? "printf('%012d', s.i)" : "lpad(s.i::text, 12, '0')";
   // The real id is a 36-character UUID; seeded ids keep its first 23 characters and its length.
   const id = `substr(c.id, 1, 23) || '-' || ${num}`;
@@ -40,7 +43,14 @@ function seedSql(dialect: StoreKind): string[] {
  * Seeds runs [from, to] waiting where the real run waits, with SQL from the benchmark process
  * (no server running), in transactions of 100,000: their contacts, runs and journal rows.
  */
-export async function seedWaitingRuns(db: BenchDb, dialect: StoreKind, from: number, to: number, real: RealRun, spreadDays = 1): Promise<void> {
+export async function seedWaitingRuns(
+  db: BenchDb,
+  dialect: StoreKind,
+  from: number,
+  to: number,
+  real: RealRun,
+  spreadDays = 1,
+): Promise<void> {
   const [contacts, runs, journal] = seedSql(dialect);
   for (let lo = from; lo <= to; lo += CHUNK) {
     const hi = Math.min(to, lo + CHUNK - 1);
@@ -69,15 +79,29 @@ export async function seedCounters(db: BenchDb, automationId: number, seeded: nu
     [automationId],
   );
   // Runs i in [1, seeded] with i % spreadDays = k, plus the real run on day 0.
-  const runsOnDay = Array.from({ length: spreadDays }, (_, k) => (k === 0 ? Math.floor(seeded / spreadDays) + 1 : k <= seeded ? Math.floor((seeded - k) / spreadDays) + 1 : 0));
-  const rows = real.flatMap((r) =>
-    runsOnDay.map((runs, k) => [r.account_id, automationId, r.step_id, r.metric, dayOf(Date.parse(r.day) - k * DAY_MS), Number(r.n) * runs]),
-  ).filter((row) => row[5] !== 0);
+  const runsOnDay = Array.from({ length: spreadDays }, (_, k) =>
+    k === 0 ? Math.floor(seeded / spreadDays) + 1 : k <= seeded ? Math.floor((seeded - k) / spreadDays) + 1 : 0,
+  );
+  const rows = real
+    .flatMap((r) =>
+      runsOnDay.map((runs, k) => [
+        r.account_id,
+        automationId,
+        r.step_id,
+        r.metric,
+        dayOf(Date.parse(r.day) - k * DAY_MS),
+        Number(r.n) * runs,
+      ]),
+    )
+    .filter((row) => row[5] !== 0);
   await db.all("begin");
   await db.all("delete from automation_counters where automation_id = ?", [automationId]);
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
-    await db.all(`insert into automation_counters (account_id, automation_id, step_id, metric, day, n) values ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`, chunk.flat());
+    await db.all(
+      `insert into automation_counters (account_id, automation_id, step_id, metric, day, n) values ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
+      chunk.flat(),
+    );
   }
   await db.all("commit");
   return rows.length;

@@ -112,4 +112,3 @@ export async function stopChild(child: ChildProcess, output: () => string): Prom
   clearTimeout(timer);
   if (code !== 0) throw new Error(`child ${child.pid} stopped with code ${code} signal ${signal}:\n${output()}`);
 }
-

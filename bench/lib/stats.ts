@@ -28,7 +28,17 @@ export function summarize(runs: readonly Metric[][]): Summary[] {
   const byName = new Map<string, Summary>();
   for (const run of runs) {
     for (const m of run) {
-      const s = byName.get(m.name) ?? { name: m.name, unit: m.unit, better: m.better, target: m.target, compare: m.compare, median: 0, min: 0, max: 0, values: [] };
+      const s = byName.get(m.name) ?? {
+        name: m.name,
+        unit: m.unit,
+        better: m.better,
+        target: m.target,
+        compare: m.compare,
+        median: 0,
+        min: 0,
+        max: 0,
+        values: [],
+      };
       s.values.push(m.value);
       byName.set(m.name, s);
     }

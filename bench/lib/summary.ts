@@ -62,7 +62,16 @@ export function summaryRows(results: readonly StoreResult[], stores: readonly St
   for (const r of results) {
     for (const s of r.summary) {
       const key = `${r.scenario}\u0000${s.name}`;
-      const row = rows.get(key) ?? { scenario: r.scenario, figure: s.name, unit: s.unit, target: s.target, byStore: {}, compared: [], met: [], errors: {} };
+      const row = rows.get(key) ?? {
+        scenario: r.scenario,
+        figure: s.name,
+        unit: s.unit,
+        target: s.target,
+        byStore: {},
+        compared: [],
+        met: [],
+        errors: {},
+      };
       row.byStore[r.store] = { median: s.median, min: s.min, max: s.max, runs: s.values.length };
       for (const c of s.compare ?? []) {
         const scenario = c.scenario ?? r.scenario;
@@ -89,7 +98,8 @@ export function summaryRows(results: readonly StoreResult[], stores: readonly St
       if (row.target && cell && appliesTo(row.target, store)) row.met.push({ goal: "figure", store, met: meets(row.target, cell.median) });
       for (const c of row.compared) {
         const got = c.byStore[store];
-        if (c.target && got && appliesTo(c.target, store)) row.met.push({ goal: `${c.kind} ratio`, store, met: meets(c.target, got.ratio) });
+        if (c.target && got && appliesTo(c.target, store))
+          row.met.push({ goal: `${c.kind} ratio`, store, met: meets(c.target, got.ratio) });
       }
     }
   }
@@ -115,13 +125,26 @@ export function summaryTable(rows: readonly SummaryRow[], stores: readonly Store
       const values = stores.map((s) => (c.byStore[s] ? `${tag(s)}${fmt(c.byStore[s]!.other)}` : `${tag(s)}—`)).join(" · ");
       return `${c.scenario === row.scenario ? "" : `${c.scenario}/`}${c.metric}: ${values}`;
     });
-    const ratios = row.compared.map((c) => stores.map((s) => (c.byStore[s] ? `${tag(s)}${c.byStore[s]!.ratio.toFixed(2)}×` : `${tag(s)}—`)).join(" · "));
+    const ratios = row.compared.map((c) =>
+      stores.map((s) => (c.byStore[s] ? `${tag(s)}${c.byStore[s]!.ratio.toFixed(2)}×` : `${tag(s)}—`)).join(" · "),
+    );
     const goals = [
       ...(row.target ? [describeTarget(row.target, row.unit)] : []),
       ...row.compared.filter((c) => c.target).map((c) => `${c.kind} ratio ${describeTarget(c.target!, "")}`),
     ];
     const met = row.met.map((m) => `${m.goal === "figure" ? "" : `${m.goal} `}${STORE_LABEL[m.store]} ${m.met ? "yes" : "NO"}`);
-    return [row.scenario, `${row.figure}${row.unit ? ` [${row.unit}]` : ""}`, ...cells, other.join("; "), ratios.join("; "), goals.join("; "), met.join(", ")];
+    return [
+      row.scenario,
+      `${row.figure}${row.unit ? ` [${row.unit}]` : ""}`,
+      ...cells,
+      other.join("; "),
+      ratios.join("; "),
+      goals.join("; "),
+      met.join(", "),
+    ];
   });
-  return table(["scenario", "figure", ...STORE_KINDS.map((s) => `${STORE_LABEL[s]} median (min–max)`), "peer / ceiling", "ratio", "target", "met?"], body);
+  return table(
+    ["scenario", "figure", ...STORE_KINDS.map((s) => `${STORE_LABEL[s]} median (min–max)`), "peer / ceiling", "ratio", "target", "met?"],
+    body,
+  );
 }

@@ -59,4 +59,3 @@ export async function startTsxChild(file: string, env: Record<string, string>): 
     stop: () => stopChild(child, () => output),
   };
 }
-

@@ -34,7 +34,11 @@ const worker = new Worker<StepJob>(
   { connection, prefix, concurrency: Number(env("PEER_CONCURRENCY")) },
 );
 
-const done: Record<StepName, { n: number; first: number; last: number }> = { u: { n: 0, first: 0, last: 0 }, a: { n: 0, first: 0, last: 0 }, e: { n: 0, first: 0, last: 0 } };
+const done: Record<StepName, { n: number; first: number; last: number }> = {
+  u: { n: 0, first: 0, last: 0 },
+  a: { n: 0, first: 0, last: 0 },
+  e: { n: 0, first: 0, last: 0 },
+};
 let changed = false;
 worker.on("completed", (job) => {
   const d = done[job.name as StepName];

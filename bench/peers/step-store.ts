@@ -31,7 +31,8 @@ export interface StepStore {
   close(): Promise<void>;
 }
 
-const JOURNAL = "insert into run_journal (account_id, run_id, step_id, automation_id, version, type, outcome, detail, at, completed_at) values (1, ?, ?, ?, 1, ?, 'done', null, ?, ?)";
+const JOURNAL =
+  "insert into run_journal (account_id, run_id, step_id, automation_id, version, type, outcome, detail, at, completed_at) values (1, ?, ?, ?, 1, ?, 'done', null, ?, ?)";
 const MESSAGE = `insert into messages (account_id, run_id, step_id, automation_id, contact_id, to_email, status, email, context, created_at, attempts, next_attempt_at)
   values (1, ?, 'e', ?, ?, ?, 'queued', ?, '{}', ?, 0, ?)`;
 
@@ -48,7 +49,9 @@ function sqliteSteps(file: string, listId: number): StepStore {
   const st = {
     contact: db.prepare<[string], { fields: string; email: string }>("select fields, email from contacts where account_id = 1 and id = ?"),
     update: db.prepare("update contacts set fields = ?, updated_at = ? where account_id = 1 and id = ?"),
-    member: db.prepare("insert into contact_lists (account_id, contact_id, list_id, created_at) values (1, ?, ?, ?) on conflict do nothing"),
+    member: db.prepare(
+      "insert into contact_lists (account_id, contact_id, list_id, created_at) values (1, ?, ?, ?) on conflict do nothing",
+    ),
     message: db.prepare(MESSAGE),
     journal: db.prepare(JOURNAL),
   };

@@ -69,33 +69,74 @@ export const emailScenario: Scenario = {
       });
       const services = createServices(store, config, systemClock, pino({ level: "silent" }));
       const { id: accountId } = await services.accounts.create("bench");
-      await store.db.insertInto("fields").values([
-        { account_id: accountId, name: "First name", merge_tag: "first_name", data_type: "text", created_at: 0, updated_at: 0 },
-        { account_id: accountId, name: "Plan", merge_tag: "plan", data_type: "text", created_at: 0, updated_at: 0 },
-      ]).execute();
+      await store.db
+        .insertInto("fields")
+        .values([
+          { account_id: accountId, name: "First name", merge_tag: "first_name", data_type: "text", created_at: 0, updated_at: 0 },
+          { account_id: accountId, name: "Plan", merge_tag: "plan", data_type: "text", created_at: 0, updated_at: 0 },
+        ])
+        .execute();
       const fields = await store.db.selectFrom("fields").select(["id", "merge_tag"]).where("account_id", "=", accountId).execute();
       const fid = Object.fromEntries(fields.map((f) => [f.merge_tag, f.id]));
       const now = Date.now();
       for (let i = 0; i < n; i += 500) {
         const ids = Array.from({ length: Math.min(500, n - i) }, (_, k) => i + k);
-        await store.db.insertInto("contacts").values(ids.map((j) => ({
-          account_id: accountId, id: `00000000-0000-4000-8000-${String(j).padStart(12, "0")}`, email: `c${j}@bench.example.com`, status: "subscribed" as const,
-          fields: JSON.stringify({ [fid["first_name"]!]: `Name${j}`, [fid["plan"]!]: j % 2 ? "pro" : "free" }), created_at: now, updated_at: now,
-        }))).execute();
-        await store.db.insertInto("messages").values(ids.map((j) => ({
-          account_id: accountId, run_id: j + 1, step_id: "welcome", automation_id: 1, contact_id: `00000000-0000-4000-8000-${String(j).padStart(12, "0")}`,
-          to_email: `c${j}@bench.example.com`, status: "queued" as const, email: JSON.stringify(TEMPLATE), context: JSON.stringify({ event: { name: "x", params: {} } }),
-          created_at: now, sent_at: null, opened_at: null, clicked_at: null, error: null, attempts: 0, next_attempt_at: now, lease_token: null, lease_until: null,
-          message_id: null, smtp_response: null, first_attempt_at: null, subject: null,
-        }))).execute();
+        await store.db
+          .insertInto("contacts")
+          .values(
+            ids.map((j) => ({
+              account_id: accountId,
+              id: `00000000-0000-4000-8000-${String(j).padStart(12, "0")}`,
+              email: `c${j}@bench.example.com`,
+              status: "subscribed" as const,
+              fields: JSON.stringify({ [fid["first_name"]!]: `Name${j}`, [fid["plan"]!]: j % 2 ? "pro" : "free" }),
+              created_at: now,
+              updated_at: now,
+            })),
+          )
+          .execute();
+        await store.db
+          .insertInto("messages")
+          .values(
+            ids.map((j) => ({
+              account_id: accountId,
+              run_id: j + 1,
+              step_id: "welcome",
+              automation_id: 1,
+              contact_id: `00000000-0000-4000-8000-${String(j).padStart(12, "0")}`,
+              to_email: `c${j}@bench.example.com`,
+              status: "queued" as const,
+              email: JSON.stringify(TEMPLATE),
+              context: JSON.stringify({ event: { name: "x", params: {} } }),
+              created_at: now,
+              sent_at: null,
+              opened_at: null,
+              clicked_at: null,
+              error: null,
+              attempts: 0,
+              next_attempt_at: now,
+              lease_token: null,
+              lease_until: null,
+              message_id: null,
+              smtp_response: null,
+              first_attempt_at: null,
+              subject: null,
+            })),
+          )
+          .execute();
       }
       const t0 = performance.now();
       await services.sender.drain();
       const seconds = (performance.now() - t0) / 1000;
       await services.sender.stop();
-      const sent = await store.db.selectFrom("messages").select((eb) => eb.fn.countAll<number | string>().as("c")).where("status", "=", "sent").executeTakeFirstOrThrow();
+      const sent = await store.db
+        .selectFrom("messages")
+        .select((eb) => eb.fn.countAll<number | string>().as("c"))
+        .where("status", "=", "sent")
+        .executeTakeFirstOrThrow();
       // A fast run that lost or doubled mail is not a result.
-      if (Number(sent.c) !== n || sink.count() !== n) throw new Error(`expected ${n} sent and received, got ${sent.c} sent, ${sink.count()} received`);
+      if (Number(sent.c) !== n || sink.count() !== n)
+        throw new Error(`expected ${n} sent and received, got ${sent.c} sent, ${sink.count()} received`);
       return [
         { name: `deliver ${n}: seconds`, unit: "s", value: seconds, better: "lower" },
         { name: "messages/s", unit: "msg/s", value: n / seconds, better: "higher", target: { op: ">=", value: 1000, stores: ["sqlite"] } },

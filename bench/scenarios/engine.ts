@@ -61,7 +61,13 @@ export const engineScenario: Scenario = {
         { id: "e", type: "send_email", email, next: null },
       ]);
       await awaitImports(api, await submitImports(api, n, { list_ids_included: [lists[1]] }));
-      await waitUntil(() => waitingCount(db, b), (w) => w === n, 250, TIMEOUT_MS, `${n} runs waiting in the delay`);
+      await waitUntil(
+        () => waitingCount(db, b),
+        (w) => w === n,
+        250,
+        TIMEOUT_MS,
+        `${n} runs waiting in the delay`,
+      );
 
       const t1 = performance.now();
       await api.post("/test-clock/advance", { seconds: 61 });

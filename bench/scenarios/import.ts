@@ -41,7 +41,10 @@ function contacts(n: number, listId: number, round: number, prefix = "contact", 
  * Time from sending the first POST until a GET first reports the last import finished; the
  * requests go back to back (the jobs queue). Answers the summed counts of all of them.
  */
-async function timedImport(api: ApiClient, bodies: { contacts: ImportContact[] }[]): Promise<{ seconds: number; acceptSeconds: number; views: ImportView[] }> {
+async function timedImport(
+  api: ApiClient,
+  bodies: { contacts: ImportContact[] }[],
+): Promise<{ seconds: number; acceptSeconds: number; views: ImportView[] }> {
   const t0 = performance.now();
   const ids: number[] = [];
   for (const body of bodies) ids.push((await api.post<ImportView>("/contacts/imports", body)).id);
@@ -74,7 +77,8 @@ function expectCounts(label: string, views: ImportView[], created: number, updat
 
 export const importScenario: Scenario = {
   name: "import",
-  description: "bulk contact import via POST /api/contacts/imports: 50,000 new, the same again (all updates), then 500,000 new (10 requests)",
+  description:
+    "bulk contact import via POST /api/contacts/imports: 50,000 new, the same again (all updates), then 500,000 new (10 requests)",
   async run({ server, quick }): Promise<Metric[]> {
     const { n, big } = quick ? QUICK : FULL;
     const api = apiClient(server);
@@ -94,7 +98,8 @@ export const importScenario: Scenario = {
 
     // Then the large import, new contacts again: the account already holds the n above.
     const bulk: { contacts: ImportContact[] }[] = [];
-    for (let from = 0; from < big; from += REQUEST_MAX) bulk.push({ contacts: contacts(Math.min(REQUEST_MAX, big - from), list.id, 1, "bulk", from) });
+    for (let from = 0; from < big; from += REQUEST_MAX)
+      bulk.push({ contacts: contacts(Math.min(REQUEST_MAX, big - from), list.id, 1, "bulk", from) });
     const large = await timedImport(api, bulk);
     expectCounts("large create", large.views, big, 0);
 
@@ -105,7 +110,12 @@ export const importScenario: Scenario = {
       { name: `update ${n}: seconds`, unit: "s", value: update.seconds, better: "lower" },
       { name: `update ${n}: contacts/s`, unit: "contacts/s", value: n / update.seconds, better: "higher" },
       { name: `update ${n}: POST answered`, unit: "s", value: update.acceptSeconds, better: "lower" },
-      { name: `create ${big} (${bulk.length} request${bulk.length === 1 ? "" : "s"}): seconds`, unit: "s", value: large.seconds, better: "lower" },
+      {
+        name: `create ${big} (${bulk.length} request${bulk.length === 1 ? "" : "s"}): seconds`,
+        unit: "s",
+        value: large.seconds,
+        better: "lower",
+      },
       { name: `create ${big}: contacts/s`, unit: "contacts/s", value: big / large.seconds, better: "higher", target: TARGET },
       { name: `create ${big}: all POSTs answered`, unit: "s", value: large.acceptSeconds, better: "lower" },
     ];

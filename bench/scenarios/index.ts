@@ -10,4 +10,14 @@ import { scaleScenario } from "./scale.ts";
 import { timersScenario } from "./timers.ts";
 
 /** Every scenario `npm run bench -- <name>` knows; a new one is a file here and a line below. */
-export const SCENARIOS: readonly Scenario[] = [ingestScenario, importScenario, engineScenario, timersScenario, latencyScenario, scaleScenario, reportsScenario, emailScenario, peersScenario];
+export const SCENARIOS: readonly Scenario[] = [
+  ingestScenario,
+  importScenario,
+  engineScenario,
+  timersScenario,
+  latencyScenario,
+  scaleScenario,
+  reportsScenario,
+  emailScenario,
+  peersScenario,
+];

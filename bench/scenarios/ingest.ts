@@ -14,7 +14,9 @@ const FULL = { contacts: 100_000, warmup: 2, seconds: 10 };
 const QUICK = { contacts: 10_000, warmup: 1, seconds: 3 };
 const CONNECTIONS = 50;
 
-const ceiling = (metric: string, target?: Comparison["target"]): Comparison[] => [{ kind: "ceiling", metric, ...(target ? { target } : {}) }];
+const ceiling = (metric: string, target?: Comparison["target"]): Comparison[] => [
+  { kind: "ceiling", metric, ...(target ? { target } : {}) },
+];
 
 /**
  * API ingestion: contact events (`POST /api/contacts/{email}/events`) from 50 keep-alive
@@ -28,7 +30,8 @@ const ceiling = (metric: string, target?: Comparison["target"]): Comparison[] =>
  */
 export const ingestScenario: Scenario = {
   name: "ingest",
-  description: "API ingestion: contact events from 50 keep-alive connections over 100,000 contacts, beside a bare Fastify + one-insert ceiling",
+  description:
+    "API ingestion: contact events from 50 keep-alive connections over 100,000 contacts, beside a bare Fastify + one-insert ceiling",
   async run({ server, quick, store }): Promise<Metric[]> {
     const size = quick ? QUICK : FULL;
     const db = openBenchDb(store);
@@ -56,7 +59,9 @@ export const ingestScenario: Scenario = {
       // An automation that listens to another event: every posted event is queued for the
       // dispatcher, which reads it and enrolls no one (a change no automation listens to by
       // type would be stored as history only, and cost less).
-      await activeAutomation(apiClient(server), "Other event", { type: "custom_event", event: "trial_started" }, [{ id: "u", type: "unsubscribe", next: null }]);
+      await activeAutomation(apiClient(server), "Other event", { type: "custom_event", event: "trial_started" }, [
+        { id: "u", type: "unsubscribe", next: null },
+      ]);
       const next = { i: 0 };
       const warm = await load(server.baseUrl, server.token, size.warmup, next);
       const mw = await load(server.baseUrl, server.token, size.seconds, next);
@@ -66,7 +71,8 @@ export const ingestScenario: Scenario = {
       await new Promise((r) => setTimeout(r, 500));
       const stored = await db.num("select count(*) from contact_events where account_id = 1");
       const answered = warm.ok + mw.ok;
-      if (stored < answered || stored > answered + 2 * CONNECTIONS) throw new Error(`${answered} events answered 201, but ${stored} stored`);
+      if (stored < answered || stored > answered + 2 * CONNECTIONS)
+        throw new Error(`${answered} events answered 201, but ${stored} stored`);
 
       return [
         {
@@ -78,7 +84,14 @@ export const ingestScenario: Scenario = {
           compare: ceiling("ceiling: requests/s", { op: ">=", value: 0.4, stores: ["sqlite"] }),
         },
         { name: "events: p50", unit: "ms", value: mw.p50Ms, better: "lower", compare: ceiling("ceiling: p50") },
-        { name: "events: p99", unit: "ms", value: mw.p99Ms, better: "lower", target: { op: "<", value: 10, stores: ["sqlite"] }, compare: ceiling("ceiling: p99") },
+        {
+          name: "events: p99",
+          unit: "ms",
+          value: mw.p99Ms,
+          better: "lower",
+          target: { op: "<", value: 10, stores: ["sqlite"] },
+          compare: ceiling("ceiling: p99"),
+        },
         { name: "events: trigger events not yet dispatched at the end", unit: "events", value: pending, better: "lower" },
         { name: "ceiling: requests/s", unit: "req/s", value: bare.requestsPerSec, better: "higher" },
         { name: "ceiling: p50", unit: "ms", value: bare.p50Ms, better: "lower" },

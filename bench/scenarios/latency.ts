@@ -38,7 +38,13 @@ export const latencyScenario: Scenario = {
       ]);
       await awaitImports(api, await submitImports(api, total));
       // Idle means idle: the import's contact_created events dispatched first.
-      await waitUntil(() => db.num("select count(*) from trigger_events where dispatched_at is null"), (p) => p === 0, 50, 60_000, "trigger events dispatched");
+      await waitUntil(
+        () => db.num("select count(*) from trigger_events where dispatched_at is null"),
+        (p) => p === 0,
+        50,
+        60_000,
+        "trigger events dispatched",
+      );
       const ids = new Map(
         (await db.all<{ id: string; email: string }>("select id, email from contacts where account_id = 1")).map((c) => [c.email, c.id]),
       );

@@ -26,7 +26,11 @@ const CHAIN_AUTOMATION = 2;
 type Job = { name: StepName; data: StepJob };
 
 function queue(name: string): Queue<StepJob> {
-  return new Queue<StepJob>(name, { connection: CONNECTION, prefix: PREFIX, defaultJobOptions: { removeOnComplete: true, removeOnFail: false } });
+  return new Queue<StepJob>(name, {
+    connection: CONNECTION,
+    prefix: PREFIX,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: false },
+  });
 }
 
 async function enqueue(q: Queue<StepJob>, jobs: (i: number) => Job, from: number, to: number, delayUntil?: number): Promise<void> {
@@ -43,7 +47,13 @@ async function enqueueRate(tag: string): Promise<number> {
   const probe = queue(`${tag}-probe`);
   try {
     const t0 = performance.now();
-    await enqueue(probe, (i) => ({ name: "u", data: { run: i, contact: contactId(i), chain: false } }), 0, 2 * ENQUEUE_CHUNK, Date.now() + 3_600_000);
+    await enqueue(
+      probe,
+      (i) => ({ name: "u", data: { run: i, contact: contactId(i), chain: false } }),
+      0,
+      2 * ENQUEUE_CHUNK,
+      Date.now() + 3_600_000,
+    );
     return (performance.now() - t0) / 1000 / (2 * ENQUEUE_CHUNK);
   } finally {
     await probe.obliterate({ force: true });
@@ -51,7 +61,10 @@ async function enqueueRate(tag: string): Promise<number> {
   }
 }
 
-async function withPool<T>(opts: { queue: string; databaseUrl: string; listId: number; automationId: number }, fn: (pool: WorkerPool) => Promise<T>): Promise<T> {
+async function withPool<T>(
+  opts: { queue: string; databaseUrl: string; listId: number; automationId: number },
+  fn: (pool: WorkerPool) => Promise<T>,
+): Promise<T> {
   const pool = await startWorkerPool({ ...opts, prefix: PREFIX, processes: PROCESSES, concurrency: CONCURRENCY, poolSize: POOL_SIZE });
   try {
     return await fn(pool);

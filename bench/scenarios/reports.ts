@@ -59,13 +59,35 @@ export const reportsScenario: Scenario = {
         { id: "u", type: "update_field", field: "age", value: 1, next: null },
       ]);
       await awaitImports(api, await submitImports(api, 1));
-      await waitUntil(() => waitingCount(db, a), (w) => w === 1, 50, 60_000, "the real run waiting");
-      await waitUntil(() => db.num("select count(*) from messages where status = 'sent'"), (n) => n === 1, 50, 60_000, "the real email sent");
+      await waitUntil(
+        () => waitingCount(db, a),
+        (w) => w === 1,
+        50,
+        60_000,
+        "the real run waiting",
+      );
+      await waitUntil(
+        () => db.num("select count(*) from messages where status = 'sent'"),
+        (n) => n === 1,
+        50,
+        60_000,
+        "the real email sent",
+      );
       await ctx.server.stop();
 
-      const [real] = await db.all<{ id: number | string; contact_id: string; entered_at: number | string }>("select id, contact_id, entered_at from runs where automation_id = ?", [a]);
+      const [real] = await db.all<{ id: number | string; contact_id: string; entered_at: number | string }>(
+        "select id, contact_id, entered_at from runs where automation_id = ?",
+        [a],
+      );
       const t0 = performance.now();
-      await seedWaitingRuns(db, ctx.store.kind, 1, size.runs, { contactId: real!.contact_id, runId: Number(real!.id), enteredAt: Number(real!.entered_at) }, SPREAD_DAYS);
+      await seedWaitingRuns(
+        db,
+        ctx.store.kind,
+        1,
+        size.runs,
+        { contactId: real!.contact_id, runId: Number(real!.id), enteredAt: Number(real!.entered_at) },
+        SPREAD_DAYS,
+      );
       const counterRows = await seedCounters(db, a, size.runs, SPREAD_DAYS);
       const seedS = (performance.now() - t0) / 1000;
       const total = size.runs + 1;
@@ -80,7 +102,8 @@ export const reportsScenario: Scenario = {
         throw new Error(`report does not match the ${total} runs seeded: ${JSON.stringify(report)}`);
       }
       const daily = (await apiClient(server).get<{ data: { entered: number }[] }>(`/automations/${a}/report/daily`)).data;
-      if (daily.length !== SPREAD_DAYS || daily.reduce((s, x) => s + x.entered, 0) !== total) throw new Error(`daily report does not match: ${daily.length} days`);
+      if (daily.length !== SPREAD_DAYS || daily.reduce((s, x) => s + x.entered, 0) !== total)
+        throw new Error(`daily report does not match: ${daily.length} days`);
 
       const whole = await timeGets(server, `/automations/${a}/report`, size.warmup, size.requests);
       const perDay = await timeGets(server, `/automations/${a}/report/daily`, size.warmup, size.requests);

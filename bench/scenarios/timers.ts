@@ -35,7 +35,13 @@ export const timersScenario: Scenario = {
         { id: "u", type: "update_field", field: "age", value: 1, next: null },
       ]);
       await awaitImports(api, await submitImports(api, n));
-      await waitUntil(() => waitingCount(db, a), (w) => w === n, 250, TIMEOUT_MS, `${n} runs waiting in the delay`);
+      await waitUntil(
+        () => waitingCount(db, a),
+        (w) => w === n,
+        250,
+        TIMEOUT_MS,
+        `${n} runs waiting in the delay`,
+      );
       const spread = await db.all<{ lo: number | string; hi: number | string }>(
         "select min(wake_at) as lo, max(wake_at) as hi from runs where account_id = 1 and automation_id = ?",
         [a],

@@ -12,7 +12,11 @@ const kind = (process.argv[2] ?? "sqlite") as StoreKind;
 const n = Number(process.argv[3] ?? 50_000);
 const p = await profiled(kind);
 try {
-  for (const [name, merge_tag, data_type] of [["First name", "first_name", "text"], ["Company", "company", "text"], ["Age", "age", "integer"]]) {
+  for (const [name, merge_tag, data_type] of [
+    ["First name", "first_name", "text"],
+    ["Company", "company", "text"],
+    ["Age", "age", "integer"],
+  ]) {
     await p.post("/api/contacts/fields", { name, data_type, merge_tag });
   }
   // Mailtrap's list answer is the list itself, not wrapped in `data`.

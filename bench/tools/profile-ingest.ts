@@ -22,7 +22,9 @@ try {
   await seedContacts(bench, kind, 0, contacts);
   await bench.close();
   const address = await p.app.listen({ port: 0, host: "127.0.0.1" });
-  await activeAutomation(apiClient({ baseUrl: address, token: p.token }), "Other event", { type: "custom_event", event: "trial_started" }, [{ id: "u", type: "unsubscribe", next: null }]);
+  await activeAutomation(apiClient({ baseUrl: address, token: p.token }), "Other event", { type: "custom_event", event: "trial_started" }, [
+    { id: "u", type: "unsubscribe", next: null },
+  ]);
   p.services.engine.start();
   p.services.sender.start();
   const next = { i: 0 };

@@ -34,7 +34,11 @@ export interface Profiled {
 }
 
 // Placeholder lists of any length count as one shape.
-const shape = (text: string) => text.replace(/\s+/g, " ").replace(/(\$\d+|\?)(, (\$\d+|\?))+/g, "…").slice(0, 110);
+const shape = (text: string) =>
+  text
+    .replace(/\s+/g, " ")
+    .replace(/(\$\d+|\?)(, (\$\d+|\?))+/g, "…")
+    .slice(0, 110);
 
 export async function profiled(kind: StoreKind): Promise<Profiled> {
   const fresh = await freshStore(kind, process.env["BENCH_PG_ADMIN_URL"] ?? DEFAULT_PG_ADMIN_URL);
@@ -54,7 +58,14 @@ export async function profiled(kind: StoreKind): Promise<Profiled> {
   });
   await migrate(store);
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("MAILWRIGHT_"))) as Record<string, string>;
-  const config = loadConfig({ MAILWRIGHT_RATE_LIMIT: "0", ...env, MAILWRIGHT_DATABASE_URL: fresh.databaseUrl, MAILWRIGHT_TEST_CLOCK: "1", MAILWRIGHT_DATA_DIR: fresh.dataDir, MAILWRIGHT_SECRET: "profile-secret-profile-secret-0123456789" });
+  const config = loadConfig({
+    MAILWRIGHT_RATE_LIMIT: "0",
+    ...env,
+    MAILWRIGHT_DATABASE_URL: fresh.databaseUrl,
+    MAILWRIGHT_TEST_CLOCK: "1",
+    MAILWRIGHT_DATA_DIR: fresh.dataDir,
+    MAILWRIGHT_SECRET: "profile-secret-profile-secret-0123456789",
+  });
   const clock = new TestClock(store.db);
   const services = createServices(store, config, clock, pino({ level: "silent" }), { testClock: clock });
   const app = await buildApp({ config, store, services });
@@ -94,9 +105,13 @@ export async function profiled(kind: StoreKind): Promise<Profiled> {
             session.disconnect();
           }
           const inSql = [...byShape.values()].reduce((s, v) => s + v.ms, 0);
-          console.log(`${kind}: ${label} in ${seconds.toFixed(2)} s (${Math.round(units / seconds)} ${unit}/s); ${(inSql / 1000).toFixed(2)} s waiting on statements`);
+          console.log(
+            `${kind}: ${label} in ${seconds.toFixed(2)} s (${Math.round(units / seconds)} ${unit}/s); ${(inSql / 1000).toFixed(2)} s waiting on statements`,
+          );
           for (const [k, v] of [...byShape.entries()].sort((x, y) => y[1].ms - x[1].ms).slice(0, 30)) {
-            console.log(`${v.ms.toFixed(0).padStart(7)} ms ${String(v.count).padStart(6)}× ${(v.ms / v.count).toFixed(2).padStart(6)} ms  ${k}`);
+            console.log(
+              `${v.ms.toFixed(0).padStart(7)} ms ${String(v.count).padStart(6)}× ${(v.ms / v.count).toFixed(2).padStart(6)} ms  ${k}`,
+            );
           }
           if (series.length > 0) console.log(`${process.env["SHOW_SHAPE"]}: ${series.join(" ")}`);
         },

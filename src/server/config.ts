@@ -90,40 +90,150 @@ export const OPTIONS: readonly Option[] = [
   { key: "host", env: "MAILWRIGHT_HOST", flag: "host", description: "address to bind (127.0.0.1)" },
   { key: "dataDir", env: "MAILWRIGHT_DATA_DIR", flag: "data-dir", description: "data directory (./data)" },
   { key: "databaseUrl", env: "MAILWRIGHT_DATABASE_URL", flag: "database-url", description: "SQLite file in the data dir, or postgres://…" },
-  { key: "publicUrl", env: "MAILWRIGHT_PUBLIC_URL", flag: "public-url", description: "base of links in emails and exports (http://HOST:PORT)" },
+  {
+    key: "publicUrl",
+    env: "MAILWRIGHT_PUBLIC_URL",
+    flag: "public-url",
+    description: "base of links in emails and exports (http://HOST:PORT)",
+  },
   { key: "smtpUrl", env: "MAILWRIGHT_SMTP_URL", flag: "smtp-url", description: "SMTP relay; absent = capture transport" },
-  { key: "secret", env: "MAILWRIGHT_SECRET", flag: "secret", description: "HMAC key for tracking links (kept in the data dir when absent)" },
-  { key: "bootstrapToken", env: "MAILWRIGHT_BOOTSTRAP_TOKEN", flag: "bootstrap-token", description: "ensures account 1 exists with this API token" },
-  { key: "testClock", env: "MAILWRIGHT_TEST_CLOCK", flag: "test-clock", description: "1 enables the test clock API (refused in production)" },
-  { key: "logLevel", env: "MAILWRIGHT_LOG_LEVEL", flag: "log-level", description: "fatal, error, warn, info, debug, trace or silent (info)" },
+  {
+    key: "secret",
+    env: "MAILWRIGHT_SECRET",
+    flag: "secret",
+    description: "HMAC key for tracking links (kept in the data dir when absent)",
+  },
+  {
+    key: "bootstrapToken",
+    env: "MAILWRIGHT_BOOTSTRAP_TOKEN",
+    flag: "bootstrap-token",
+    description: "ensures account 1 exists with this API token",
+  },
+  {
+    key: "testClock",
+    env: "MAILWRIGHT_TEST_CLOCK",
+    flag: "test-clock",
+    description: "1 enables the test clock API (refused in production)",
+  },
+  {
+    key: "logLevel",
+    env: "MAILWRIGHT_LOG_LEVEL",
+    flag: "log-level",
+    description: "fatal, error, warn, info, debug, trace or silent (info)",
+  },
   { key: "bodyLimit", env: "MAILWRIGHT_BODY_LIMIT", flag: "body-limit", description: "largest request body in bytes (33554432)" },
   { key: "rateLimit", env: "MAILWRIGHT_RATE_LIMIT", flag: "rate-limit", description: "requests per token per window; 0 = off (1000)" },
-  { key: "rateLimitWindowSeconds", env: "MAILWRIGHT_RATE_LIMIT_WINDOW", flag: "rate-limit-window", description: "rate limit window in seconds (10)" },
+  {
+    key: "rateLimitWindowSeconds",
+    env: "MAILWRIGHT_RATE_LIMIT_WINDOW",
+    flag: "rate-limit-window",
+    description: "rate limit window in seconds (10)",
+  },
   { key: "maxFields", env: "MAILWRIGHT_MAX_FIELDS", flag: "max-fields", description: "custom fields per account (40)" },
   { key: "maxContacts", env: "MAILWRIGHT_MAX_CONTACTS", flag: "max-contacts", description: "contacts per account; 0 = unlimited (0)" },
   { key: "maxAutomations", env: "MAILWRIGHT_MAX_AUTOMATIONS", flag: "max-automations", description: "automations per account (20)" },
-  { key: "monthlyRunQuota", env: "MAILWRIGHT_MONTHLY_RUN_QUOTA", flag: "monthly-run-quota", description: "runs started per account per month; 0 = unlimited (0)" },
-  { key: "engineBatch", env: "MAILWRIGHT_ENGINE_BATCH", flag: "engine-batch", description: "runs claimed per engine batch; 0 = 1000 on PostgreSQL, 200 on SQLite (0)" },
-  { key: "engineConcurrency", env: "MAILWRIGHT_ENGINE_CONCURRENCY", flag: "engine-concurrency", description: "engine batches in flight per worker on PostgreSQL; SQLite always 1 (2)" },
+  {
+    key: "monthlyRunQuota",
+    env: "MAILWRIGHT_MONTHLY_RUN_QUOTA",
+    flag: "monthly-run-quota",
+    description: "runs started per account per month; 0 = unlimited (0)",
+  },
+  {
+    key: "engineBatch",
+    env: "MAILWRIGHT_ENGINE_BATCH",
+    flag: "engine-batch",
+    description: "runs claimed per engine batch; 0 = 1000 on PostgreSQL, 200 on SQLite (0)",
+  },
+  {
+    key: "engineConcurrency",
+    env: "MAILWRIGHT_ENGINE_CONCURRENCY",
+    flag: "engine-concurrency",
+    description: "engine batches in flight per worker on PostgreSQL; SQLite always 1 (2)",
+  },
   { key: "engineLeaseMs", env: "MAILWRIGHT_ENGINE_LEASE_MS", flag: "engine-lease-ms", description: "lease on claimed runs in ms (30000)" },
   { key: "fromEmail", env: "MAILWRIGHT_FROM_EMAIL", flag: "from-email", description: "default sender address (mailwright@<public host>)" },
-  { key: "smtpMaxConnections", env: "MAILWRIGHT_SMTP_MAX_CONNECTIONS", flag: "smtp-max-connections", description: "pooled SMTP connections per worker (5)" },
+  {
+    key: "smtpMaxConnections",
+    env: "MAILWRIGHT_SMTP_MAX_CONNECTIONS",
+    flag: "smtp-max-connections",
+    description: "pooled SMTP connections per worker (5)",
+  },
   { key: "smtpRate", env: "MAILWRIGHT_SMTP_RATE", flag: "smtp-rate", description: "messages per second per worker; 0 = unlimited (0)" },
-  { key: "retryWindowHours", env: "MAILWRIGHT_RETRY_WINDOW_HOURS", flag: "retry-window-hours", description: "hours 4xx/connection failures are retried (72)" },
+  {
+    key: "retryWindowHours",
+    env: "MAILWRIGHT_RETRY_WINDOW_HOURS",
+    flag: "retry-window-hours",
+    description: "hours 4xx/connection failures are retried (72)",
+  },
   { key: "senderBatch", env: "MAILWRIGHT_SENDER_BATCH", flag: "sender-batch", description: "messages claimed per sender batch (200)" },
-  { key: "senderConcurrency", env: "MAILWRIGHT_SENDER_CONCURRENCY", flag: "sender-concurrency", description: "messages in flight per worker (20)" },
-  { key: "renderTimeoutMs", env: "MAILWRIGHT_RENDER_TIMEOUT_MS", flag: "render-timeout-ms", description: "time budget of one message's rendering in ms (1000)" },
-  { key: "renderMaxBytes", env: "MAILWRIGHT_RENDER_MAX_BYTES", flag: "render-max-bytes", description: "largest template source and rendered part in bytes (1048576)" },
+  {
+    key: "senderConcurrency",
+    env: "MAILWRIGHT_SENDER_CONCURRENCY",
+    flag: "sender-concurrency",
+    description: "messages in flight per worker (20)",
+  },
+  {
+    key: "renderTimeoutMs",
+    env: "MAILWRIGHT_RENDER_TIMEOUT_MS",
+    flag: "render-timeout-ms",
+    description: "time budget of one message's rendering in ms (1000)",
+  },
+  {
+    key: "renderMaxBytes",
+    env: "MAILWRIGHT_RENDER_MAX_BYTES",
+    flag: "render-max-bytes",
+    description: "largest template source and rendered part in bytes (1048576)",
+  },
   { key: "renderThreads", env: "MAILWRIGHT_RENDER_THREADS", flag: "render-threads", description: "render threads per process (2)" },
-  { key: "renderMemoryMb", env: "MAILWRIGHT_RENDER_MEMORY_MB", flag: "render-memory-mb", description: "heap limit of each render thread in MB (128)" },
-  { key: "headersTimeoutMs", env: "MAILWRIGHT_HEADERS_TIMEOUT_MS", flag: "headers-timeout-ms", description: "time to send a request's headers in ms (10000)" },
-  { key: "requestTimeoutMs", env: "MAILWRIGHT_REQUEST_TIMEOUT_MS", flag: "request-timeout-ms", description: "time to send a whole request in ms; 0 = none (120000)" },
-  { key: "keepAliveTimeoutMs", env: "MAILWRIGHT_KEEP_ALIVE_TIMEOUT_MS", flag: "keep-alive-timeout-ms", description: "idle keep-alive connections close after this many ms (5000)" },
-  { key: "idleTimeoutMs", env: "MAILWRIGHT_IDLE_TIMEOUT_MS", flag: "idle-timeout-ms", description: "a silent connection closes after this many ms (30000)" },
-  { key: "maxConnections", env: "MAILWRIGHT_MAX_CONNECTIONS", flag: "max-connections", description: "open connections; newer ones are refused; 0 = from the fd limit (0)" },
-  { key: "metricsToken", env: "MAILWRIGHT_METRICS_TOKEN", flag: "metrics-token", description: "bearer token /metrics requires (absent: loopback clients only)" },
+  {
+    key: "renderMemoryMb",
+    env: "MAILWRIGHT_RENDER_MEMORY_MB",
+    flag: "render-memory-mb",
+    description: "heap limit of each render thread in MB (128)",
+  },
+  {
+    key: "headersTimeoutMs",
+    env: "MAILWRIGHT_HEADERS_TIMEOUT_MS",
+    flag: "headers-timeout-ms",
+    description: "time to send a request's headers in ms (10000)",
+  },
+  {
+    key: "requestTimeoutMs",
+    env: "MAILWRIGHT_REQUEST_TIMEOUT_MS",
+    flag: "request-timeout-ms",
+    description: "time to send a whole request in ms; 0 = none (120000)",
+  },
+  {
+    key: "keepAliveTimeoutMs",
+    env: "MAILWRIGHT_KEEP_ALIVE_TIMEOUT_MS",
+    flag: "keep-alive-timeout-ms",
+    description: "idle keep-alive connections close after this many ms (5000)",
+  },
+  {
+    key: "idleTimeoutMs",
+    env: "MAILWRIGHT_IDLE_TIMEOUT_MS",
+    flag: "idle-timeout-ms",
+    description: "a silent connection closes after this many ms (30000)",
+  },
+  {
+    key: "maxConnections",
+    env: "MAILWRIGHT_MAX_CONNECTIONS",
+    flag: "max-connections",
+    description: "open connections; newer ones are refused; 0 = from the fd limit (0)",
+  },
+  {
+    key: "metricsToken",
+    env: "MAILWRIGHT_METRICS_TOKEN",
+    flag: "metrics-token",
+    description: "bearer token /metrics requires (absent: loopback clients only)",
+  },
   { key: "sessionHours", env: "MAILWRIGHT_SESSION_HOURS", flag: "session-hours", description: "hours a web app sign-in lasts (168)" },
-  { key: "webBuild", env: "MAILWRIGHT_WEB_BUILD", flag: "web-build", description: "1 builds a missing or stale web/dist at start, 0 never (1)" },
+  {
+    key: "webBuild",
+    env: "MAILWRIGHT_WEB_BUILD",
+    flag: "web-build",
+    description: "1 builds a missing or stale web/dist at start, 0 never (1)",
+  },
 ];
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -206,17 +316,20 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
   }
 
   // RFC 5321 addr-spec, conservatively: one @, no spaces or angle brackets.
-  const fromEmail = raw("fromEmail") ?? `mailwright@${(() => {
-    try {
-      return new URL(publicUrl).hostname.replace(/^\[|\]$/g, "") || "localhost";
-    } catch {
-      return "localhost";
-    }
-  })()}`;
+  const fromEmail =
+    raw("fromEmail") ??
+    `mailwright@${(() => {
+      try {
+        return new URL(publicUrl).hostname.replace(/^\[|\]$/g, "") || "localhost";
+      } catch {
+        return "localhost";
+      }
+    })()}`;
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(fromEmail)) problems.push(`${name("fromEmail")} must be an email address, got "${fromEmail}"`);
 
   const metricsToken = raw("metricsToken") ?? null;
-  if (metricsToken !== null && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) problems.push(`${name("metricsToken")} must be 16 to 200 printable characters without spaces`);
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,200}$/.test(metricsToken))
+    problems.push(`${name("metricsToken")} must be 16 to 200 printable characters without spaces`);
 
   const logLevel = raw("logLevel") ?? "info";
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`${name("logLevel")} must be one of ${LOG_LEVELS.join(", ")}`);
@@ -261,7 +374,8 @@ export function loadConfig(env: Source, flags: Source = {}, cwd = process.cwd())
     sessionHours: int("sessionHours", 168, 1, 8760),
     webBuild: bool("webBuild", true),
   };
-  if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs) problems.push(`${name("headersTimeoutMs")} must not exceed ${name("requestTimeoutMs")}`);
+  if (config.requestTimeoutMs > 0 && config.headersTimeoutMs > config.requestTimeoutMs)
+    problems.push(`${name("headersTimeoutMs")} must not exceed ${name("requestTimeoutMs")}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

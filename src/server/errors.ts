@@ -38,14 +38,11 @@ export const errors = {
   /** Mailtrap's DELETE /contacts/{id} answers 404 with an `errors` string. */
   contactsNotFound: () => new ApiError("contacts_not_found", 404, { errors: "Contact(s) not found" }),
   badRequest: (message: string) => new ApiError("bad_request", 400, { error: message }),
-  payloadTooLarge: (limit: number) =>
-    new ApiError("payload_too_large", 413, { error: `Request body is larger than ${limit} bytes` }),
-  unsupportedMediaType: () =>
-    new ApiError("unsupported_media_type", 415, { error: "Content-Type must be application/json" }),
+  payloadTooLarge: (limit: number) => new ApiError("payload_too_large", 413, { error: `Request body is larger than ${limit} bytes` }),
+  unsupportedMediaType: () => new ApiError("unsupported_media_type", 415, { error: "Content-Type must be application/json" }),
   validation: (fields: FieldErrors) => new ApiError("validation", 422, { errors: fields }),
   /** Imports answer one entry per refused contact. */
-  importValidation: (items: { email: string; errors: FieldErrors }[]) =>
-    new ApiError("import_validation", 422, { errors: items }),
+  importValidation: (items: { email: string; errors: FieldErrors }[]) => new ApiError("import_validation", 422, { errors: items }),
   rateLimited: () => new ApiError("rate_limited", 429, { errors: "Rate limit exceeded" }),
   conflict: (message: string) => new ApiError("conflict", 409, { error: message }),
   internal: () => new ApiError("internal", 500, { errors: "Unexpected error" }),

@@ -31,7 +31,12 @@ describe("engine process on SQLite, killed and restarted", () => {
     };
     await waitFor("all runs at the delay", async () => (await progress(t!, automationId)).waiting === N, 220_000, chaos);
     await t.call(acc, "POST", "/api/test-clock/advance", { seconds: 3601 });
-    await waitFor("all runs completed and 20 kills", async () => (await progress(t!, automationId)).completed === N && kills >= 20, 220_000, chaos);
+    await waitFor(
+      "all runs completed and 20 kills",
+      async () => (await progress(t!, automationId)).completed === N && kills >= 20,
+      220_000,
+      chaos,
+    );
     expect(kills).toBeGreaterThanOrEqual(20);
     expect(await totals(t, automationId, listA)).toEqual(expectedTotals(N));
   });

@@ -98,7 +98,13 @@ async function count(t: TestApp, query: () => Promise<{ n: number | string }>): 
   return Number((await query()).n);
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, onTick?: () => Promise<void>, explain?: () => Promise<string>): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  onTick?: () => Promise<void>,
+  explain?: () => Promise<string>,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;
@@ -123,10 +129,22 @@ export async function diagnose(t: TestApp, fleet: Fleet): Promise<string> {
 export async function progress(t: TestApp, automationId: number) {
   const db = t.store.db;
   const waiting = await count(t, () =>
-    db.selectFrom("runs").select((eb) => eb.fn.countAll<number>().as("n")).where("automation_id", "=", automationId).where("status", "=", "active").where("step_id", "=", "d").where("phase", "=", "waiting").executeTakeFirstOrThrow(),
+    db
+      .selectFrom("runs")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("automation_id", "=", automationId)
+      .where("status", "=", "active")
+      .where("step_id", "=", "d")
+      .where("phase", "=", "waiting")
+      .executeTakeFirstOrThrow(),
   );
   const completed = await count(t, () =>
-    db.selectFrom("runs").select((eb) => eb.fn.countAll<number>().as("n")).where("automation_id", "=", automationId).where("status", "=", "completed").executeTakeFirstOrThrow(),
+    db
+      .selectFrom("runs")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("automation_id", "=", automationId)
+      .where("status", "=", "completed")
+      .executeTakeFirstOrThrow(),
   );
   return { waiting, completed };
 }
@@ -143,13 +161,44 @@ export async function totals(t: TestApp, automationId: number, listA: number) {
     .orderBy("step_id")
     .execute();
   return {
-    runs: await n(db.selectFrom("runs").select((eb) => eb.fn.countAll<number>().as("n")).where("automation_id", "=", automationId)),
-    completed: await n(db.selectFrom("runs").select((eb) => eb.fn.countAll<number>().as("n")).where("automation_id", "=", automationId).where("status", "=", "completed")),
+    runs: await n(
+      db
+        .selectFrom("runs")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("automation_id", "=", automationId),
+    ),
+    completed: await n(
+      db
+        .selectFrom("runs")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("automation_id", "=", automationId)
+        .where("status", "=", "completed"),
+    ),
     journal: Object.fromEntries(byStep.map((r) => [r.step_id, Number(r.n)])),
-    messages: await n(db.selectFrom("messages").select((eb) => eb.fn.countAll<number>().as("n")).where("automation_id", "=", automationId)),
-    inList: await n(db.selectFrom("contact_lists").select((eb) => eb.fn.countAll<number>().as("n")).where("list_id", "=", listA)),
-    fieldEvents: await n(db.selectFrom("trigger_events").select((eb) => eb.fn.countAll<number>().as("n")).where("type", "=", "contact_field_updated")),
-    listEvents: await n(db.selectFrom("trigger_events").select((eb) => eb.fn.countAll<number>().as("n")).where("type", "=", "contact_added_to_list")),
+    messages: await n(
+      db
+        .selectFrom("messages")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("automation_id", "=", automationId),
+    ),
+    inList: await n(
+      db
+        .selectFrom("contact_lists")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("list_id", "=", listA),
+    ),
+    fieldEvents: await n(
+      db
+        .selectFrom("trigger_events")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("type", "=", "contact_field_updated"),
+    ),
+    listEvents: await n(
+      db
+        .selectFrom("trigger_events")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("type", "=", "contact_added_to_list"),
+    ),
   };
 }
 

@@ -40,7 +40,13 @@ describe.runIf(DIALECTS.includes("postgres") && canRestart)("PostgreSQL restarte
     };
     await waitFor("all runs at the delay", tolerant, 120_000, undefined, () => diagnose(t!, fleet!));
     await t.call(acc, "POST", "/api/test-clock/advance", { seconds: 3601 });
-    await waitFor("all runs completed", async () => (await progress(t!, automationId)).completed === N, 120_000, undefined, () => diagnose(t!, fleet!));
+    await waitFor(
+      "all runs completed",
+      async () => (await progress(t!, automationId)).completed === N,
+      120_000,
+      undefined,
+      () => diagnose(t!, fleet!),
+    );
     expect(await totals(t, automationId, listA)).toEqual(expectedTotals(N));
   });
 });

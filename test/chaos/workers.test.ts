@@ -26,7 +26,14 @@ describe.runIf(DIALECTS.includes("postgres"))("engine fleet on PostgreSQL", () =
     // The report's counters, bumped by 4 processes at once, are exact too.
     const report = (await t.call(acc, "GET", `/api/automations/${automationId}/report`)).json().data;
     expect(report).toMatchObject({ entered: N, active: 0, completed: N, failed: 0, exited: {}, refused: {} });
-    expect(report.steps.map((s: { step_id: string; entered: number; completed: number; waiting: number }) => [s.step_id, s.entered, s.completed, s.waiting])).toEqual([
+    expect(
+      report.steps.map((s: { step_id: string; entered: number; completed: number; waiting: number }) => [
+        s.step_id,
+        s.entered,
+        s.completed,
+        s.waiting,
+      ]),
+    ).toEqual([
       ["u", N, N, 0],
       ["a", N, N, 0],
       ["d", N, N, 0],

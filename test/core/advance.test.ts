@@ -40,7 +40,11 @@ describe("advance", () => {
       { type: "send_email", stepId: "s1", email: { template_id: 7 }, skipped: false },
       { type: "update_field", stepId: "u", field: "age", value: 41 },
     ]);
-    expect(t.journal.map((j) => [j.step_id, j.outcome])).toEqual([["s1", "queued"], ["u", "done"], ["s2", "waiting"]]);
+    expect(t.journal.map((j) => [j.step_id, j.outcome])).toEqual([
+      ["s1", "queued"],
+      ["u", "done"],
+      ["s2", "waiting"],
+    ]);
     expect(t.position).toEqual({ step_id: "s2", phase: "waiting", wake_at: T0 + 2 * DAY });
     expect(t.end).toBeNull();
   });
@@ -53,7 +57,12 @@ describe("advance", () => {
 
   it("after the delay, splits on the contact as it is now: yes branch", () => {
     const t = advance(def, { step_id: "s2", phase: "waiting", wake_at: T0 + 2 * DAY }, ctx(), T0 + 2 * DAY);
-    expect(t.journal.map((j) => [j.step_id, j.outcome])).toEqual([["s2", "waited"], ["s3", "yes"], ["s4", "done"], ["s6", "done"]]);
+    expect(t.journal.map((j) => [j.step_id, j.outcome])).toEqual([
+      ["s2", "waited"],
+      ["s3", "yes"],
+      ["s4", "done"],
+      ["s6", "done"],
+    ]);
     expect(t.effects).toEqual([
       { type: "add_to_lists", stepId: "s4", listIds: [3, 4] },
       { type: "remove_from_lists", stepId: "s6", listIds: [4] },
@@ -120,7 +129,10 @@ describe("advance one step at a time", () => {
 
   it("ends a delay and takes the step after it together: the wake-up is not a step of its own", () => {
     const woken = advance(def, { step_id: "s2", phase: "waiting", wake_at: T0 }, ctx(), T0, 1);
-    expect(woken.journal.map((j) => [j.step_id, j.outcome])).toEqual([["s2", "waited"], ["s3", "yes"]]);
+    expect(woken.journal.map((j) => [j.step_id, j.outcome])).toEqual([
+      ["s2", "waited"],
+      ["s3", "yes"],
+    ]);
     expect(woken.position).toEqual({ step_id: "s4", phase: "ready", wake_at: T0 });
   });
 });

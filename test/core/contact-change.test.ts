@@ -10,7 +10,12 @@ const ann: ContactState = { id: "c1", email: "ann@example.com", status: "subscri
 
 describe("applyContactChange", () => {
   it("a new contact fires contact_created and one event per list, no field events", () => {
-    const r = applyContactChange(null, { id: "c2", email: "b@example.com", status: "subscribed" }, { fields: new Map([[1, "pro"]]), listsIncluded: [4, 5] }, tags);
+    const r = applyContactChange(
+      null,
+      { id: "c2", email: "b@example.com", status: "subscribed" },
+      { fields: new Map([[1, "pro"]]), listsIncluded: [4, 5] },
+      tags,
+    );
     expect(r.events).toEqual([
       { type: "contact_created", contactId: "c2" },
       { type: "contact_added_to_list", contactId: "c2", listId: 4 },
@@ -20,14 +25,29 @@ describe("applyContactChange", () => {
   });
 
   it("a field set to its current value, or a list the contact is in, fires nothing", () => {
-    const r = applyContactChange(ann, null, { fields: new Map([[1, "free"]]), listsIncluded: [3], listsExcluded: [9], unsubscribed: false }, tags);
+    const r = applyContactChange(
+      ann,
+      null,
+      { fields: new Map([[1, "free"]]), listsIncluded: [3], listsExcluded: [9], unsubscribed: false },
+      tags,
+    );
     expect(r.events).toEqual([]);
     expect(r.rowChanged).toBe(false);
     expect(r.after).toEqual(ann);
   });
 
   it("each really changed field fires one event with old and new value; fields merge", () => {
-    const r = applyContactChange(ann, null, { fields: new Map<number, string | number | null>([[1, "pro"], [2, 30]]) }, tags);
+    const r = applyContactChange(
+      ann,
+      null,
+      {
+        fields: new Map<number, string | number | null>([
+          [1, "pro"],
+          [2, 30],
+        ]),
+      },
+      tags,
+    );
     expect(r.events).toEqual([
       { type: "contact_field_updated", contactId: "c1", fieldId: 1, mergeTag: "plan", from: "free", to: "pro" },
       { type: "contact_field_updated", contactId: "c1", fieldId: 2, mergeTag: "age", from: null, to: 30 },

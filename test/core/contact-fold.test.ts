@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AppliedChange, applyContactChange, type ContactChange, type ContactState, foldChanges } from "../../src/core/contacts/contact-change.ts";
+import {
+  type AppliedChange,
+  applyContactChange,
+  type ContactChange,
+  type ContactState,
+  foldChanges,
+} from "../../src/core/contacts/contact-change.ts";
 import type { FieldValue } from "../../src/core/contacts/field-value.ts";
 
 const tags = new Map([
@@ -13,7 +19,12 @@ const lists = fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { maxLength: 4 });
 const change: fc.Arbitrary<ContactChange> = fc
   .record(
     {
-      fields: fc.array(fc.tuple(fc.constantFrom(1, 2), fc.oneof(fc.constantFrom("free", "pro"), fc.integer({ min: 0, max: 3 }), fc.constant(null))), { maxLength: 2 }).map((kv) => new Map(kv)),
+      fields: fc
+        .array(
+          fc.tuple(fc.constantFrom(1, 2), fc.oneof(fc.constantFrom("free", "pro"), fc.integer({ min: 0, max: 3 }), fc.constant(null))),
+          { maxLength: 2 },
+        )
+        .map((kv) => new Map(kv)),
       listsIncluded: lists,
       listsExcluded: lists,
       unsubscribed: fc.boolean(),
@@ -31,7 +42,9 @@ const state: fc.Arbitrary<ContactState> = fc.record({
 
 /** The changes applied in turn, folded as the contact writer folds them. */
 function foldAll(before: ContactState | null, changes: ContactChange[]): { steps: AppliedChange[]; folded: AppliedChange } {
-  const first = before ? applyContactChange(before, null, changes[0]!, tags) : applyContactChange(null, { id: "c1", email: "ann@example.com", status: "subscribed" }, changes[0]!, tags);
+  const first = before
+    ? applyContactChange(before, null, changes[0]!, tags)
+    : applyContactChange(null, { id: "c1", email: "ann@example.com", status: "subscribed" }, changes[0]!, tags);
   const steps = [first];
   let folded = first;
   for (const c of changes.slice(1)) {

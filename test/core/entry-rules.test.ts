@@ -18,12 +18,29 @@ const HOUR = 3_600_000;
 const automation = (id: number, over: Partial<LiveAutomation["def"]> = {}): LiveAutomation => ({
   id,
   version: 4,
-  def: { name: `a${id}`, trigger: { type: "contact_created" }, entry_step_id: "s1", steps: [{ id: "s1", type: "unsubscribe", next: null }], ...over },
+  def: {
+    name: `a${id}`,
+    trigger: { type: "contact_created" },
+    entry_step_id: "s1",
+    steps: [{ id: "s1", type: "unsubscribe", next: null }],
+    ...over,
+  },
 });
 
-const event = (id: number, contact = "c1", over: Partial<EntryEvent> = {}): EntryEvent => ({ id, account_id: 1, contact_id: contact, type: "contact_created", payload: { v: 1 }, ...over });
+const event = (id: number, contact = "c1", over: Partial<EntryEvent> = {}): EntryEvent => ({
+  id,
+  account_id: 1,
+  contact_id: contact,
+  type: "contact_created",
+  payload: { v: 1 },
+  ...over,
+});
 
-const candidate = (e: EntryEvent, a: LiveAutomation): EntryCandidate => ({ event: e, automation: a, view: { type: e.type, payload: e.payload } });
+const candidate = (e: EntryEvent, a: LiveAutomation): EntryCandidate => ({
+  event: e,
+  automation: a,
+  view: { type: e.type, payload: e.payload },
+});
 
 const facts = (over: Partial<EntryFacts> = {}): EntryFacts => ({
   contacts: new Set([contactKey(1, "c1"), contactKey(1, "c2"), contactKey(1, "c3")]),
@@ -43,7 +60,14 @@ describe("entry rules (the dispatcher's decisions, no database)", () => {
       event(12, "c1", { type: "contact_field_updated", payload: { merge_tag: "age", to: 40 } }),
       event(13, "c9", { account_id: 2 }),
     ];
-    const got = matchEntries(events, new Map([[1, [created, field]], [2, [other]]]), new Map([[1, new Map([["age", "integer" as const]])]]));
+    const got = matchEntries(
+      events,
+      new Map([
+        [1, [created, field]],
+        [2, [other]],
+      ]),
+      new Map([[1, new Map([["age", "integer" as const]])]]),
+    );
     expect(got.map((c) => [c.event.id, c.automation.id])).toEqual([
       [10, 1],
       [11, 2],
@@ -75,7 +99,9 @@ describe("entry rules (the dispatcher's decisions, no database)", () => {
 
   it("refuses a contact deleted since its event, before any other rule", () => {
     const plan = decideEntries([candidate(event(10, "gone"), automation(1))], facts({ quota: new Map([[1, { limit: 1, used: 1 }]]) }), NOW);
-    expect(plan.refusals).toEqual([{ account_id: 1, automation_id: 1, contact_id: "gone", reason: "contact_deleted", trigger_event_id: 10, created_at: NOW }]);
+    expect(plan.refusals).toEqual([
+      { account_id: 1, automation_id: 1, contact_id: "gone", reason: "contact_deleted", trigger_event_id: 10, created_at: NOW },
+    ]);
     expect(plan.bumps.map((b) => b.metric)).toEqual(["refused:contact_deleted"]);
   });
 
@@ -126,14 +152,23 @@ describe("entry rules (the dispatcher's decisions, no database)", () => {
 
   it("whatever the candidates: each is a run or one refusal, the quota is never overrun, and counters match", () => {
     const input = fc.record({
-      cands: fc.array(fc.record({ contact: fc.constantFrom("c1", "c2", "c3", "gone"), automation: fc.constantFrom(1, 2), reentry: fc.constantFrom(0, 1, 24) }), { maxLength: 40 }),
+      cands: fc.array(
+        fc.record({
+          contact: fc.constantFrom("c1", "c2", "c3", "gone"),
+          automation: fc.constantFrom(1, 2),
+          reentry: fc.constantFrom(0, 1, 24),
+        }),
+        { maxLength: 40 },
+      ),
       limit: fc.nat(6),
       used: fc.nat(6),
       lastHoursAgo: fc.option(fc.integer({ min: 0, max: 48 }), { nil: undefined }),
     });
     fc.assert(
       fc.property(input, ({ cands, limit, used, lastHoursAgo }) => {
-        const list = cands.map((c, i) => candidate(event(i + 1, c.contact), automation(c.automation, { settings: { reentry_hours: c.reentry } })));
+        const list = cands.map((c, i) =>
+          candidate(event(i + 1, c.contact), automation(c.automation, { settings: { reentry_hours: c.reentry } })),
+        );
         const last = new Map(lastHoursAgo === undefined ? [] : [[reentryKey(1, "c1"), NOW - lastHoursAgo * HOUR]]);
         const plan = decideEntries(list, facts({ lastEntered: last, quota: new Map([[1, { limit, used }]]) }), NOW);
         expect(plan.runs.length + plan.refusals.length).toBe(list.length);
@@ -141,7 +176,9 @@ describe("entry rules (the dispatcher's decisions, no database)", () => {
         if (limit > 0) expect(plan.runs.length).toBeLessThanOrEqual(Math.max(0, limit - used));
         expect(plan.bumps.filter((b) => b.metric === "entered").length).toBe(plan.runs.length);
         for (const reason of ["contact_deleted", "reentry", "quota"] as const) {
-          expect(plan.bumps.filter((b) => b.metric === `refused:${reason}`).length).toBe(plan.refusals.filter((r) => r.reason === reason).length);
+          expect(plan.bumps.filter((b) => b.metric === `refused:${reason}`).length).toBe(
+            plan.refusals.filter((r) => r.reason === reason).length,
+          );
         }
         expect(plan.runs.some((r) => r.contact_id === "gone")).toBe(false);
       }),

@@ -10,7 +10,17 @@ function ctx(over: Partial<ConditionContext> = {}): ConditionContext {
     contact: {
       status: "subscribed",
       fields: { plan: "Pro", age: 30, score: 2.5, vip: true, birthday: "2026-11-20" },
-      fieldTypes: { plan: "text", age: "integer", score: "float", vip: "boolean", birthday: "date", missing_text: "text", missing_num: "integer", missing_bool: "boolean", missing_date: "date" },
+      fieldTypes: {
+        plan: "text",
+        age: "integer",
+        score: "float",
+        vip: "boolean",
+        birthday: "date",
+        missing_text: "text",
+        missing_num: "integer",
+        missing_bool: "boolean",
+        missing_date: "date",
+      },
       listIds: [3, 5],
     },
     event: { name: "Purchase", params: { amount: 120, sku: "ABC-1", gift: false } },
@@ -21,7 +31,12 @@ function ctx(over: Partial<ConditionContext> = {}): ConditionContext {
   };
 }
 
-const field = (f: string, op: string, value?: RuleOf<"field">["value"]): Rule => ({ kind: "field", field: f, op: op as FieldOperator, ...(value === undefined ? {} : { value }) });
+const field = (f: string, op: string, value?: RuleOf<"field">["value"]): Rule => ({
+  kind: "field",
+  field: f,
+  op: op as FieldOperator,
+  ...(value === undefined ? {} : { value }),
+});
 const holds = (rule: Rule, c = ctx()) => evaluateRule(rule, c).result;
 
 describe("field rules by type", () => {

@@ -46,11 +46,16 @@ describe("event params sent as strings (Zapier, Make, n8n)", () => {
   it("a number and its decimal string always compare the same way (property)", () => {
     const ops = ["eq", "neq", "gt", "gte", "lt", "lte"] as const;
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(...ops), (a, b, op) => {
-        const asNumbers = param(op, b, a);
-        expect(param(op, b, String(a))).toBe(asNumbers);
-        expect(param(op, String(b), String(a))).toBe(asNumbers);
-      }),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.constantFrom(...ops),
+        (a, b, op) => {
+          const asNumbers = param(op, b, a);
+          expect(param(op, b, String(a))).toBe(asNumbers);
+          expect(param(op, String(b), String(a))).toBe(asNumbers);
+        },
+      ),
     );
   });
 });

@@ -28,7 +28,14 @@ const facts = (over: Partial<StepFacts> = {}): StepFacts => ({
   ...over,
 });
 
-const contact = (over: Partial<ContactState> = {}): ContactState => ({ id: "c1", email: "ann@example.com", status: "subscribed", fields: { "1": "pro" }, listIds: [], ...over });
+const contact = (over: Partial<ContactState> = {}): ContactState => ({
+  id: "c1",
+  email: "ann@example.com",
+  status: "subscribed",
+  fields: { "1": "pro" },
+  listIds: [],
+  ...over,
+});
 
 const run = (over: Partial<StepRun> = {}): StepRun => ({
   id: 1,
@@ -49,10 +56,21 @@ describe("stepRun and planSteps (the executor's decisions, no database)", () => 
   it("a send_email step queues a message, journals it, and keeps the lease for the next step", () => {
     const p = plan(stepRun(run(), facts(), contact(), NOW));
     expect(p.messages).toEqual([
-      expect.objectContaining({ run_id: 1, step_id: "mail", to_email: "ann@example.com", status: "queued", error: null, attempts: 0, next_attempt_at: NOW, created_at: NOW }),
+      expect.objectContaining({
+        run_id: 1,
+        step_id: "mail",
+        to_email: "ann@example.com",
+        status: "queued",
+        error: null,
+        attempts: 0,
+        next_attempt_at: NOW,
+        created_at: NOW,
+      }),
     ]);
     expect(p.journal).toEqual([expect.objectContaining({ run_id: 1, step_id: "mail", version: 2, outcome: "queued", completed_at: NOW })]);
-    expect(p.advances).toEqual([{ id: 1, step_id: "wait", phase: "ready", wake_at: NOW, status: "active", exit_reason: null, finished_at: null, release: false }]);
+    expect(p.advances).toEqual([
+      { id: 1, step_id: "wait", phase: "ready", wake_at: NOW, status: "active", exit_reason: null, finished_at: null, release: false },
+    ]);
     expect(p.next.get(1)).toEqual({ step_id: "wait", phase: "ready", wake_at: NOW, done: false });
     expect(p.bumps.map((b) => [b.step_id, b.metric])).toEqual([
       ["mail", "entered"],
@@ -69,13 +87,21 @@ describe("stepRun and planSteps (the executor's decisions, no database)", () => 
   it("a delay waits with its wake time and lets the lease go; its journal row stays open", () => {
     const p = plan(stepRun(run({ step_id: "wait" }), facts(), contact(), NOW));
     expect(p.advances[0]).toMatchObject({ step_id: "wait", phase: "waiting", wake_at: NOW + HOUR, release: true });
-    expect(p.journal[0]).toMatchObject({ step_id: "wait", outcome: "waiting", completed_at: null, detail: JSON.stringify({ wake_at: NOW + HOUR }) });
+    expect(p.journal[0]).toMatchObject({
+      step_id: "wait",
+      outcome: "waiting",
+      completed_at: null,
+      detail: JSON.stringify({ wake_at: NOW + HOUR }),
+    });
     expect(p.bumps.map((b) => b.metric)).toEqual(["entered"]);
   });
 
   it("the end of a delay commits with the next step; delays that ended at one instant are one group", () => {
     const waiting = { step_id: "wait", phase: "waiting" as const, wake_at: NOW };
-    const p = plan(stepRun(run({ id: 1, ...waiting }), facts(), contact(), NOW), stepRun(run({ id: 2, ...waiting }), facts(), contact(), NOW));
+    const p = plan(
+      stepRun(run({ id: 1, ...waiting }), facts(), contact(), NOW),
+      stepRun(run({ id: 2, ...waiting }), facts(), contact(), NOW),
+    );
     expect(p.delaysEnded).toEqual([{ account_id: 7, step_id: "wait", at: NOW, runIds: [1, 2] }]);
     expect(p.journal.map((j) => [j.run_id, j.step_id, j.outcome])).toEqual([
       [1, "pro", "yes"],
@@ -138,7 +164,10 @@ describe("stepRun and planSteps (the executor's decisions, no database)", () => 
         waiting: fc.boolean(),
         due: fc.boolean(),
         automation: fc.constantFrom("active", "paused", "disabled", "deleted", undefined),
-        contact: fc.option(fc.record({ status: fc.constantFrom("subscribed" as const, "unsubscribed" as const), plan: fc.constantFrom("pro", "free") }), { nil: undefined }),
+        contact: fc.option(
+          fc.record({ status: fc.constantFrom("subscribed" as const, "unsubscribed" as const), plan: fc.constantFrom("pro", "free") }),
+          { nil: undefined },
+        ),
       }),
       { maxLength: 30 },
     );
@@ -151,7 +180,8 @@ describe("stepRun and planSteps (the executor's decisions, no database)", () => 
           return stepRun(run({ id: i + 1, step_id: r.step_id, phase, wake_at }), facts({ automation: r.automation }), c, NOW);
         });
         const p = planSteps(stepped, NOW);
-        const n = (metric: string, step_id?: string) => p.bumps.filter((b) => b.metric === metric && (step_id === undefined || b.step_id === step_id)).length;
+        const n = (metric: string, step_id?: string) =>
+          p.bumps.filter((b) => b.metric === metric && (step_id === undefined || b.step_id === step_id)).length;
         expect(p.advances.map((a) => a.id)).toEqual(stepped.map((s) => s.run.id));
         expect(p.bumps.every((b) => (COUNTERS as readonly string[]).includes(b.metric) && b.at === NOW)).toBe(true);
         for (const s of ["mail", "wait", "pro", "tag"]) {

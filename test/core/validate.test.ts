@@ -20,14 +20,29 @@ const welcome: Definition = {
   steps: [
     { id: "s1", type: "send_email", email: { template_id: 7 }, next: "s2" },
     { id: "s2", type: "delay", amount: 2, unit: "days", next: "s3" },
-    { id: "s3", type: "condition", match: "all", rules: [{ kind: "field", field: "plan", op: "eq", value: "pro" }, { kind: "email", step_id: "s1", op: "opened" }], yes: "s4", no: null },
+    {
+      id: "s3",
+      type: "condition",
+      match: "all",
+      rules: [
+        { kind: "field", field: "plan", op: "eq", value: "pro" },
+        { kind: "email", step_id: "s1", op: "opened" },
+      ],
+      yes: "s4",
+      no: null,
+    },
     { id: "s4", type: "add_to_lists", list_ids: [3], next: null },
   ],
   settings: { reentry_hours: 24 },
 };
 
 const messages = (def: Definition) => validateDefinition(def, catalog).map((i) => i.message);
-const withSteps = (steps: Step[], entry = "a"): Definition => ({ name: "x", trigger: { type: "contact_created" }, entry_step_id: entry, steps });
+const withSteps = (steps: Step[], entry = "a"): Definition => ({
+  name: "x",
+  trigger: { type: "contact_created" },
+  entry_step_id: entry,
+  steps,
+});
 
 describe("validateDefinition", () => {
   it("accepts the welcome series", () => {
@@ -57,7 +72,14 @@ describe("validateDefinition", () => {
   });
 
   it("finds cycles", () => {
-    expect(messages(withSteps([{ id: "a", type: "unsubscribe", next: "b" }, { id: "b", type: "condition", rules: [{ kind: "status", op: "eq", value: "subscribed" }], yes: "a", no: null }]))).toEqual([
+    expect(
+      messages(
+        withSteps([
+          { id: "a", type: "unsubscribe", next: "b" },
+          { id: "b", type: "condition", rules: [{ kind: "status", op: "eq", value: "subscribed" }], yes: "a", no: null },
+        ]),
+      ),
+    ).toEqual([
       "a: The unsubscribe step is reached again from a later step, so contacts would go round in a loop: automations only move forward.",
     ]);
   });
@@ -66,7 +88,17 @@ describe("validateDefinition", () => {
     const def = withSteps([
       { id: "a", type: "send_email", email: { template_id: 99 }, next: "b" },
       { id: "b", type: "add_to_lists", list_ids: [3, 8], next: "c" },
-      { id: "c", type: "condition", rules: [{ kind: "field", field: "nope", op: "eq", value: 1 }, { kind: "list", op: "in_list", list_id: 9 }, { kind: "field", field: "age", op: "contains", value: "1" }], yes: null, no: null },
+      {
+        id: "c",
+        type: "condition",
+        rules: [
+          { kind: "field", field: "nope", op: "eq", value: 1 },
+          { kind: "list", op: "in_list", list_id: 9 },
+          { kind: "field", field: "age", op: "contains", value: "1" },
+        ],
+        yes: null,
+        no: null,
+      },
     ]);
     expect(messages(def)).toEqual([
       "a: The email step uses a template that no longer exists (#99): choose another template.",
@@ -82,7 +114,9 @@ describe("validateDefinition", () => {
     expect(messages({ ...base, trigger: { type: "contact_field_updated", field: "age", to: "x" } })).toEqual([
       "trigger: The trigger waits for the field “age” to change to “x”, but the field “age” holds a whole number.",
     ]);
-    expect(messages({ ...base, trigger: { type: "contact_added_to_list", list_ids: [] } })).toEqual(["trigger: The trigger needs at least one list: choose which."]);
+    expect(messages({ ...base, trigger: { type: "contact_added_to_list", list_ids: [] } })).toEqual([
+      "trigger: The trigger needs at least one list: choose which.",
+    ]);
     expect(messages({ ...base, trigger: { type: "custom_event" } })).toEqual(["trigger: Name the event that starts the automation."]);
   });
 
@@ -107,17 +141,24 @@ describe("validateDefinition", () => {
   it("names steps as the builder shows them (subject, template or list names, what they do), never by id", () => {
     const named: Catalog = {
       ...catalog,
-      names: { template: (id) => (id === 7 ? "Welcome" : undefined), list: (id) => (id === 3 ? "Newsletter" : undefined), field: (tag) => (tag === "plan" ? "Plan" : undefined) },
+      names: {
+        template: (id) => (id === 7 ? "Welcome" : undefined),
+        list: (id) => (id === 3 ? "Newsletter" : undefined),
+        field: (tag) => (tag === "plan" ? "Plan" : undefined),
+      },
     };
-    const def = withSteps([
-      { id: "s1", type: "send_email", email: { template_id: 7 }, next: "s2" },
-      { id: "s2", type: "send_email", email: { subject: "Your trial ends" }, next: "s3" },
-      { id: "s3", type: "add_to_lists", list_ids: [3, 8], next: "s4" },
-      { id: "s4", type: "condition", rules: [{ kind: "field", field: "plan", op: "gt", value: "pro" }], yes: "s5", no: "s6" },
-      { id: "s5", type: "delay", amount: 2, unit: "days", next: "ghost" },
-      { id: "s6", type: "delay", next: null },
-      { id: "s7", type: "delay", unit: "hours", next: null },
-    ], "s1");
+    const def = withSteps(
+      [
+        { id: "s1", type: "send_email", email: { template_id: 7 }, next: "s2" },
+        { id: "s2", type: "send_email", email: { subject: "Your trial ends" }, next: "s3" },
+        { id: "s3", type: "add_to_lists", list_ids: [3, 8], next: "s4" },
+        { id: "s4", type: "condition", rules: [{ kind: "field", field: "plan", op: "gt", value: "pro" }], yes: "s5", no: "s6" },
+        { id: "s5", type: "delay", amount: 2, unit: "days", next: "ghost" },
+        { id: "s6", type: "delay", next: null },
+        { id: "s7", type: "delay", unit: "hours", next: null },
+      ],
+      "s1",
+    );
     const issues = validateDefinition(def, named);
     expect(issues.map((i) => i.message)).toEqual([
       "s5: The “Wait 2 days” delay leads to a step that does not exist (“ghost”): connect it to another step, or end the automation there.",
@@ -139,9 +180,13 @@ describe("validateDefinition", () => {
 
   it("issueText drops the step id or trigger in front of a message, and nothing else", () => {
     const ids = new Set(["s1"]);
-    expect(issueText("s1: The delay needs a unit: minutes, hours, days or weeks.", ids)).toBe("The delay needs a unit: minutes, hours, days or weeks.");
+    expect(issueText("s1: The delay needs a unit: minutes, hours, days or weeks.", ids)).toBe(
+      "The delay needs a unit: minutes, hours, days or weeks.",
+    );
     expect(issueText("trigger: Name the event that starts the automation.", ids)).toBe("Name the event that starts the automation.");
-    expect(issueText("The automation has no steps yet: add at least one after the trigger.", ids)).toBe("The automation has no steps yet: add at least one after the trigger.");
+    expect(issueText("The automation has no steps yet: add at least one after the trigger.", ids)).toBe(
+      "The automation has no steps yet: add at least one after the trigger.",
+    );
   });
 
   it("validates a long chain of diamonds quickly (each step visited once)", () => {
@@ -157,7 +202,11 @@ describe("validateDefinition", () => {
   it("a valid random chain stays valid; any dangling reference is reported (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 30 }), fc.nat(), (n, pick) => {
-        const steps: Step[] = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, type: "unsubscribe" as const, next: i < n - 1 ? `s${i + 1}` : null }));
+        const steps: Step[] = Array.from({ length: n }, (_, i) => ({
+          id: `s${i}`,
+          type: "unsubscribe" as const,
+          next: i < n - 1 ? `s${i + 1}` : null,
+        }));
         expect(validateDefinition(withSteps(steps, "s0"), catalog)).toEqual([]);
         const broken = steps.map((s, i) => (i === pick % n ? { ...s, next: "missing" } : s));
         const issues = validateDefinition(withSteps(broken, "s0"), catalog);

@@ -5,7 +5,15 @@ import { fixedQuery } from "../../src/server/db/fixed-query.ts";
 import { insertRows } from "../../src/server/db/rows-relation.ts";
 import { DIALECTS, freshStore, type TestStore } from "../helpers/with-database.ts";
 
-const CONTACT_COLUMNS = { id: "text", account_id: "bigint", email: "text", status: "text", fields: "text", created_at: "bigint", updated_at: "bigint" } as const;
+const CONTACT_COLUMNS = {
+  id: "text",
+  account_id: "bigint",
+  email: "text",
+  status: "text",
+  fields: "text",
+  created_at: "bigint",
+  updated_at: "bigint",
+} as const;
 
 /**
  * Each port of the dialect object answers the same on both databases: the domain code
@@ -35,7 +43,9 @@ describe.each(DIALECTS)("dialect ports on %s", (name) => {
   afterAll(() => ts.dispose());
 
   const ids = async (where: ReturnType<ReturnType<typeof dialectOf>["fieldValue"]>) =>
-    (await ts.store.db.selectFrom("contacts").select("id").where("account_id", "=", account).where(where).orderBy("id").execute()).map((r) => r.id);
+    (await ts.store.db.selectFrom("contacts").select("id").where("account_id", "=", account).where(where).orderBy("id").execute()).map(
+      (r) => r.id,
+    );
 
   it("is found from the store's Kysely instance and from a transaction of it", async () => {
     expect(dialectOf(ts.store.db).name).toBe(name);
@@ -43,8 +53,15 @@ describe.each(DIALECTS)("dialect ports on %s", (name) => {
   });
 
   it("bulk insert writes every row, and skips existing ones when asked", async () => {
-    await insertRows(ts.store.db, "contacts", CONTACT_COLUMNS, [contact("c1", { "1": "changed" }), contact("c4", {})], { onConflict: "nothing" });
-    const rows = await ts.store.db.selectFrom("contacts").select(["id", "fields"]).where("account_id", "=", account).orderBy("id").execute();
+    await insertRows(ts.store.db, "contacts", CONTACT_COLUMNS, [contact("c1", { "1": "changed" }), contact("c4", {})], {
+      onConflict: "nothing",
+    });
+    const rows = await ts.store.db
+      .selectFrom("contacts")
+      .select(["id", "fields"])
+      .where("account_id", "=", account)
+      .orderBy("id")
+      .execute();
     expect(rows.map((r) => r.id)).toEqual(["c1", "c2", "c3", "c4"]);
     expect(JSON.parse(rows[0]!.fields)).toEqual({ "1": "pro", "2": 2 });
     await ts.store.db.deleteFrom("contacts").where("id", "=", "c4").execute();
@@ -52,17 +69,33 @@ describe.each(DIALECTS)("dialect ports on %s", (name) => {
 
   it("inList matches exactly the values given, for text and numbers, however many", async () => {
     const d = dialectOf(ts.store.db);
-    const q = (values: string[]) => ts.store.db.selectFrom("contacts").select("id").where(d.inList("id", values, "text")).orderBy("id").execute();
+    const q = (values: string[]) =>
+      ts.store.db
+        .selectFrom("contacts")
+        .select("id")
+        .where(d.inList("id", values, "text"))
+        .orderBy("id")
+        .execute();
     expect((await q(["c3", "c1", "nobody"])).map((r) => r.id)).toEqual(["c1", "c3"]);
     const many = Array.from({ length: 2_000 }, (_, i) => `x${i}`).concat("c2");
     expect((await q(many)).map((r) => r.id)).toEqual(["c2"]);
-    const byAccount = await ts.store.db.selectFrom("contacts").select("id").where(d.inList("account_id", [account], "bigint")).execute();
+    const byAccount = await ts.store.db
+      .selectFrom("contacts")
+      .select("id")
+      .where(d.inList("account_id", [account], "bigint"))
+      .execute();
     expect(byAccount).toHaveLength(3);
   });
 
   it("rowsRelation joins an update against many rows in one statement", async () => {
     const d = dialectOf(ts.store.db);
-    await sql`with v(id, email) as (${d.rowsRelation(["text", "text"], [["c1", "one@example.com"], ["c2", "two@example.com"]])})
+    await sql`with v(id, email) as (${d.rowsRelation(
+      ["text", "text"],
+      [
+        ["c1", "one@example.com"],
+        ["c2", "two@example.com"],
+      ],
+    )})
       update contacts set email = v.email from v where contacts.id = v.id and contacts.account_id = ${account}`.execute(ts.store.db);
     const rows = await ts.store.db.selectFrom("contacts").select(["id", "email"]).where("account_id", "=", account).orderBy("id").execute();
     expect(rows.map((r) => r.email)).toEqual(["one@example.com", "two@example.com", "c3@example.com"]);
@@ -70,9 +103,22 @@ describe.each(DIALECTS)("dialect ports on %s", (name) => {
 
   it("an update joined against a relation and restricted by its keys writes exactly those rows", async () => {
     const d = dialectOf(ts.store.db);
-    await sql`with v(id, status) as (${d.rowsRelation(["text", "text"], [["c1", "unsubscribed"], ["c3", "unsubscribed"]])})
-      update contacts set status = v.status from v where contacts.id = v.id and contacts.account_id = ${account}${d.joinedUpdateKeys("contacts.id", ["c1", "c3"], "text")}`.execute(ts.store.db);
-    const rows = await ts.store.db.selectFrom("contacts").select(["id", "status"]).where("account_id", "=", account).orderBy("id").execute();
+    await sql`with v(id, status) as (${d.rowsRelation(
+      ["text", "text"],
+      [
+        ["c1", "unsubscribed"],
+        ["c3", "unsubscribed"],
+      ],
+    )})
+      update contacts set status = v.status from v where contacts.id = v.id and contacts.account_id = ${account}${d.joinedUpdateKeys("contacts.id", ["c1", "c3"], "text")}`.execute(
+      ts.store.db,
+    );
+    const rows = await ts.store.db
+      .selectFrom("contacts")
+      .select(["id", "status"])
+      .where("account_id", "=", account)
+      .orderBy("id")
+      .execute();
     expect(rows.map((r) => r.status)).toEqual(["unsubscribed", "subscribed", "unsubscribed"]);
     await ts.store.db.updateTable("contacts").set({ status: "subscribed" }).where("account_id", "=", account).execute();
   });
@@ -98,7 +144,8 @@ describe.each(DIALECTS)("dialect ports on %s", (name) => {
 
   it("a row's version changes when the row is written (where writes can interleave)", async () => {
     const d = dialectOf(ts.store.db);
-    const version = async () => (await ts.store.db.selectFrom("contacts").select(d.rowVersion().as("v")).where("id", "=", "c1").executeTakeFirstOrThrow()).v;
+    const version = async () =>
+      (await ts.store.db.selectFrom("contacts").select(d.rowVersion().as("v")).where("id", "=", "c1").executeTakeFirstOrThrow()).v;
     const before = await version();
     await ts.store.db.updateTable("contacts").set({ updated_at: 2 }).where("id", "=", "c1").execute();
     if (d.sharedByProcesses) expect(await version()).not.toBe(before);
@@ -122,7 +169,11 @@ describe.each(DIALECTS)("dialect ports on %s", (name) => {
       await trx.insertInto("lists").values({ id: 500, account_id: account, name: "explicit", created_at: 1, updated_at: 1 }).execute();
       await d.syncSequence(trx, "lists", "id");
     });
-    const next = await ts.store.db.insertInto("lists").values({ account_id: account, name: "generated", created_at: 1, updated_at: 1 }).returning("id").executeTakeFirstOrThrow();
+    const next = await ts.store.db
+      .insertInto("lists")
+      .values({ account_id: account, name: "generated", created_at: 1, updated_at: 1 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     expect(next.id).toBe(501);
   });
 

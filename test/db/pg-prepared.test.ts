@@ -43,7 +43,11 @@ describe("prepared statements on PostgreSQL connections", () => {
     await client.query("begin");
     const cb = () => undefined;
     await client.query("select 1", [], cb);
-    expect(calls).toEqual([["begin", undefined, undefined], ["begin", undefined, undefined], ["select 1", [], cb]]);
+    expect(calls).toEqual([
+      ["begin", undefined, undefined],
+      ["begin", undefined, undefined],
+      ["select 1", [], cb],
+    ]);
   });
 
   it("a statement refused because its table changed shape runs unnamed from then on; other names stay unique", async () => {
@@ -61,7 +65,13 @@ describe("prepared statements on PostgreSQL connections", () => {
     await client.query("select * from t", []);
     await client.query("select 2", []);
     await client.query("select 2", []);
-    expect(calls.map((c) => (typeof c[0] === "object" ? (c[0] as { name: string }).name : c[0]))).toEqual(["select * from t", "mw_0", "select * from t", "select 2", "mw_1"]);
+    expect(calls.map((c) => (typeof c[0] === "object" ? (c[0] as { name: string }).name : c[0]))).toEqual([
+      "select * from t",
+      "mw_0",
+      "select * from t",
+      "select 2",
+      "mw_1",
+    ]);
   });
 });
 
@@ -78,7 +88,10 @@ describe.runIf(DIALECTS.includes("postgres"))("prepared statements on a real Pos
       await lists();
       await lists(); // now prepared on this connection
       await sql`alter table lists add column extra text`.execute(conn);
-      const err = await lists().then(() => null, (e: unknown) => e);
+      const err = await lists().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(String(err)).toContain(STALE_PLAN);
       expect(isTransientDbError(err)).toBe(true);
       expect((await lists()).rows).toEqual([]);

@@ -19,7 +19,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
  * Where screenshots land: docs/screenshots/ when MAILWRIGHT_SCREENSHOTS=docs (to refresh the
  * committed ones), a temp folder otherwise, so a test run leaves the checkout as it was.
  */
-export const SCREENSHOTS = process.env.MAILWRIGHT_SCREENSHOTS === "docs" ? path.join(REPO, "docs/screenshots") : path.join(os.tmpdir(), "mailwright-screenshots");
+export const SCREENSHOTS =
+  process.env.MAILWRIGHT_SCREENSHOTS === "docs" ? path.join(REPO, "docs/screenshots") : path.join(os.tmpdir(), "mailwright-screenshots");
 export const VIEWPORT = { width: 1280, height: 800 };
 
 const CHROMIUM_ARGS = [

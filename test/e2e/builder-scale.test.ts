@@ -19,7 +19,14 @@ function hundredSteps(templateId: number, listId: number, tag: string): Step[] {
     const id = `s${i}`;
     const next = i < STEPS ? `s${i + 1}` : null;
     if (i % 20 === 10) {
-      steps.push({ id, type: "condition", match: "all", rules: [{ kind: "field", field: tag, op: "eq", value: "pro" }], yes: `s${i + 1}`, no: `s${i + 2}` });
+      steps.push({
+        id,
+        type: "condition",
+        match: "all",
+        rules: [{ kind: "field", field: tag, op: "eq", value: "pro" }],
+        yes: `s${i + 1}`,
+        no: `s${i + 2}`,
+      });
       continue;
     }
     const kinds: Step[] = [
@@ -108,7 +115,9 @@ describe("the builder with a 100-step automation", () => {
     const setup = await request.post("/api/setup", { data: { email: "scale@example.com", password: "a-long-password" } });
     expect(setup.status(), await setup.text()).toBe(201);
     csrf = ((await setup.json()) as { data: { csrf_token: string } }).data.csrf_token;
-    const template = await call<{ id: number }>("POST", "/api/email_templates", { email_template: { name: "Scale", subject: "Hi", category: "test", body_text: "Hello {{email}}" } });
+    const template = await call<{ id: number }>("POST", "/api/email_templates", {
+      email_template: { name: "Scale", subject: "Hi", category: "test", body_text: "Hello {{email}}" },
+    });
     const list = await call<{ id: number }>("POST", "/api/contacts/lists", { name: "Scale list" });
     await call("POST", "/api/contacts/fields", { name: "Plan", data_type: "text", merge_tag: "plan" });
     const created = await call<{ data: { id: number } }>("POST", "/api/automations", {
@@ -134,7 +143,10 @@ describe("the builder with a 100-step automation", () => {
         (count) =>
           new Promise<number>((resolve) => {
             const g = globalThis as unknown as PageGlobals & { document: { querySelectorAll(s: string): { length: number } } };
-            const check = () => (g.document.querySelectorAll(".react-flow__node-step").length >= count ? resolve(performance.now()) : g.requestAnimationFrame(check));
+            const check = () =>
+              g.document.querySelectorAll(".react-flow__node-step").length >= count
+                ? resolve(performance.now())
+                : g.requestAnimationFrame(check);
             check();
           }),
         STEPS,
@@ -143,12 +155,15 @@ describe("the builder with a 100-step automation", () => {
     const dataMs = Math.round(
       await page.evaluate(
         (id) =>
-          (performance.getEntriesByType("resource") as unknown as { name: string; responseEnd: number }[]).find((e) => e.name.endsWith(`/api/automations/${id}`))
-            ?.responseEnd ?? 0,
+          (performance.getEntriesByType("resource") as unknown as { name: string; responseEnd: number }[]).find((e) =>
+            e.name.endsWith(`/api/automations/${id}`),
+          )?.responseEnd ?? 0,
         automationId,
       ),
     );
-    const drawn = await page.locator("[data-testid^='flow-node-s']").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-testid")));
+    const drawn = await page
+      .locator("[data-testid^='flow-node-s']")
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-testid")));
     expect(new Set(drawn)).toEqual(new Set(Array.from({ length: STEPS }, (_, i) => `flow-node-s${i + 1}`)));
     await checkA11y(page, "the builder with 100 steps");
 
@@ -159,7 +174,10 @@ describe("the builder with a 100-step automation", () => {
           const g = globalThis as unknown as PageGlobals & { document: { querySelector(s: string): unknown } };
           const start = performance.now();
           (node as unknown as { click(): void }).click();
-          const check = () => (g.document.querySelector("[data-testid='step-panel'] input[type='number']") ? g.requestAnimationFrame(() => resolve(performance.now() - start)) : g.requestAnimationFrame(check));
+          const check = () =>
+            g.document.querySelector("[data-testid='step-panel'] input[type='number']")
+              ? g.requestAnimationFrame(() => resolve(performance.now() - start))
+              : g.requestAnimationFrame(check);
           check();
         }),
     );
@@ -213,13 +231,25 @@ describe("the builder with a 100-step automation", () => {
     await page.goto(`/automations/${draft.data.id}`);
     await page.locator(".react-flow__node-trigger").focus();
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute("aria-label"))).toBe(
-      "Add step after trigger",
-    );
+    expect(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }
+        ).document.activeElement.getAttribute("aria-label"),
+      ),
+    ).toBe("Add step after trigger");
     await page.keyboard.press("Enter");
     const menu = page.getByRole("menu", { name: "Add step after trigger" });
     await menu.waitFor();
-    expect(await menu.getByRole("menuitem").allTextContents()).toEqual(["✉Send email", "✎Update field", "⊕Add to lists", "⊖Remove from lists", "⊘Unsubscribe", "◷Delay", "◇Condition"]);
+    expect(await menu.getByRole("menuitem").allTextContents()).toEqual([
+      "✉Send email",
+      "✎Update field",
+      "⊕Add to lists",
+      "⊖Remove from lists",
+      "⊘Unsubscribe",
+      "◷Delay",
+      "◇Condition",
+    ]);
     await page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
     await page.keyboard.press("Enter");
@@ -239,12 +269,18 @@ describe("the builder with a 100-step automation", () => {
 
   it("draws every step's figures on the report canvas as the API reports them", async () => {
     await call("POST", `/api/automations/${automationId}/activate`);
-    for (const [i, plan] of ["pro", "free", "pro"].entries()) await call("POST", "/api/contacts", { contact: { email: `c${i}@example.com`, fields: { plan } } });
-    type Figures = { data: { entered: number; steps: { step_id: string; type: string; entered: number; completed: number; waiting: number; email?: { sent: number } }[] } };
+    for (const [i, plan] of ["pro", "free", "pro"].entries())
+      await call("POST", "/api/contacts", { contact: { email: `c${i}@example.com`, fields: { plan } } });
+    type Figures = {
+      data: {
+        entered: number;
+        steps: { step_id: string; type: string; entered: number; completed: number; waiting: number; email?: { sent: number } }[];
+      };
+    };
     // The engine works in the background: wait until the three runs all wait in delay `stepId`.
     let report: Figures["data"] | undefined;
     const allWaitingAt = async (stepId: string): Promise<void> => {
-      for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 90_000; Date.now() < deadline;) {
         report = (await call<Figures>("GET", `/api/automations/${automationId}/report`)).data;
         // …and the sender has sent every email queued so far (it too works in the background).
         const sentAll = report.steps.every((st) => !st.email || st.email.sent === st.entered);
@@ -261,7 +297,9 @@ describe("the builder with a 100-step automation", () => {
     await page.goto(`/automations/${automationId}?tab=reports`);
     await page.getByTestId("summary-entered").getByText("3").waitFor();
     const shown = new Map(
-      (await page.locator("[data-testid^='figure-s']").evaluateAll((items) => items.map((i) => [i.getAttribute("data-testid"), i.textContent]))) as [string, string][],
+      (await page
+        .locator("[data-testid^='figure-s']")
+        .evaluateAll((items) => items.map((i) => [i.getAttribute("data-testid"), i.textContent]))) as [string, string][],
     );
     for (const st of report!.steps) {
       expect(shown.get(`figure-${st.step_id}-entered`)).toBe(`Entered ${st.entered}`);

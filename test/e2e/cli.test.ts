@@ -61,7 +61,10 @@ describe("the mailwright command", () => {
   it("ensures account 1 with MAILWRIGHT_BOOTSTRAP_TOKEN", async () => {
     const port = await freePort();
     const token = "bootstrap-token-for-tests-0001";
-    const child = spawn("node", [BIN, "server", "--port", String(port)], { env: { ...env, MAILWRIGHT_BOOTSTRAP_TOKEN: token }, stdio: "ignore" });
+    const child = spawn("node", [BIN, "server", "--port", String(port)], {
+      env: { ...env, MAILWRIGHT_BOOTSTRAP_TOKEN: token },
+      stdio: "ignore",
+    });
     const base = `http://127.0.0.1:${port}`;
     try {
       await waitForHealth(base, child);
@@ -74,7 +77,9 @@ describe("the mailwright command", () => {
   });
 
   it("refuses a bad configuration with a message naming each variable", async () => {
-    const err = await run("node", [BIN, "start"], { env: { ...env, MAILWRIGHT_PORT: "99999", MAILWRIGHT_DATABASE_URL: "mysql://x" } }).catch((e: { code: number; stderr: string }) => e);
+    const err = await run("node", [BIN, "start"], {
+      env: { ...env, MAILWRIGHT_PORT: "99999", MAILWRIGHT_DATABASE_URL: "mysql://x" },
+    }).catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).toBe(2);
     expect((err as { stderr: string }).stderr).toMatch(/MAILWRIGHT_PORT[\s\S]*MAILWRIGHT_DATABASE_URL/);
   });

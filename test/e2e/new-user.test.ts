@@ -3,7 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
-import { type MailwrightProcess, SCREENSHOTS, VIEWPORT, checkA11y, ensureWebBuild, launchBrowser, newPage, startMailwright } from "./browser.ts";
+import {
+  type MailwrightProcess,
+  SCREENSHOTS,
+  VIEWPORT,
+  checkA11y,
+  ensureWebBuild,
+  launchBrowser,
+  newPage,
+  startMailwright,
+} from "./browser.ts";
 import { buildWelcomeSeries } from "./builder-steps.ts";
 
 /**
@@ -460,7 +469,6 @@ async function confirm(page: Page, action: string): Promise<void> {
   await dialog.getByRole("button", { name: action, exact: true }).click();
   await dialog.waitFor({ state: "detached" });
 }
-
 
 /** axe on the page as it is, at the default width, a laptop's (1024 px) and a phone's (390 px). */
 async function look(page: Page, name: string): Promise<void> {

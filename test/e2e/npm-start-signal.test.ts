@@ -24,7 +24,13 @@ describe("npm start under a supervisor", () => {
 
   it("SIGTERM to the npm process stops the server: the port closes and nothing is left running", async () => {
     const port = await freePort();
-    const env = { ...process.env, MAILWRIGHT_DATA_DIR: dir, MAILWRIGHT_LOG_LEVEL: "silent", MAILWRIGHT_WEB_BUILD: "0", MAILWRIGHT_PORT: String(port) };
+    const env = {
+      ...process.env,
+      MAILWRIGHT_DATA_DIR: dir,
+      MAILWRIGHT_LOG_LEVEL: "silent",
+      MAILWRIGHT_WEB_BUILD: "0",
+      MAILWRIGHT_PORT: String(port),
+    };
     // What systemd, Docker or pm2 do: start `npm start`, later signal that process (only it).
     // Its own process group, so whatever a failing run leaves behind can be cleaned up after.
     const npm = spawn("npm", ["start"], { env, stdio: "ignore", detached: true });

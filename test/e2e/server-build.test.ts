@@ -20,12 +20,18 @@ describe("the server bundle the CLI runs", () => {
     write("package.json", JSON.stringify({ name: "fixture", type: "module" }), 1_000);
     write("src/core/answer.ts", `export const answer: string = ${JSON.stringify(answer)};`, mtimeSeconds);
     write("src/server/http/lazy.ts", `export const lazy = "http side";`, 1_000);
-    write("src/server/app/cli.ts", `import { answer } from "../../core/answer.ts";\nexport async function runCli(): Promise<string> { return answer + " / " + (await import("../http/lazy.ts")).lazy; }`, 1_000);
+    write(
+      "src/server/app/cli.ts",
+      `import { answer } from "../../core/answer.ts";\nexport async function runCli(): Promise<string> { return answer + " / " + (await import("../http/lazy.ts")).lazy; }`,
+      1_000,
+    );
     // Folders count too (a file removed or renamed changes its folder): just made, they would
     // be newer than a build started within the same millisecond.
-    for (const dir of ["src/server/http", "src/server/app", "src/server", "src/core", "src"]) fs.utimesSync(path.join(root, dir), 1_000, 1_000);
+    for (const dir of ["src/server/http", "src/server/app", "src/server", "src/core", "src"])
+      fs.utimesSync(path.join(root, dir), 1_000, 1_000);
   };
-  const runEntry = async (entry: string) => ((await import(`${pathToFileURL(entry).href}?t=${Date.now()}`)) as { runCli(): Promise<string> }).runCli();
+  const runEntry = async (entry: string) =>
+    ((await import(`${pathToFileURL(entry).href}?t=${Date.now()}`)) as { runCli(): Promise<string> }).runCli();
 
   it("builds once, reuses the build while no source is newer, rebuilds when one is", async () => {
     project("first", 1_000);

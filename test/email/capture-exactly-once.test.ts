@@ -17,7 +17,12 @@ describe.each(DIALECTS)("the capture transport is exactly once on %s", (dialect)
 
   it("captures nothing for a delivery whose outcome never commits, and the retry captures it once", async () => {
     const { acc } = await seedAccount(t);
-    const id = await createActive(t, acc, { name: "once", trigger: { type: "contact_created" }, entry_step_id: "m", steps: [{ id: "m", type: "send_email", email: { subject: "Once", html: "<p>once</p>" }, next: null }] });
+    const id = await createActive(t, acc, {
+      name: "once",
+      trigger: { type: "contact_created" },
+      entry_step_id: "m",
+      steps: [{ id: "m", type: "send_email", email: { subject: "Once", html: "<p>once</p>" }, next: null }],
+    });
     await contact(t, acc, "once@example.com");
     await settle(t);
     const [msg] = await t.store.db.selectFrom("messages").select("id").where("automation_id", "=", id).execute();
@@ -36,7 +41,17 @@ describe.each(DIALECTS)("the capture transport is exactly once on %s", (dialect)
       close: () => capture.close(),
     };
     const renderer = renderPool({ limits: { maxBytes: 1 << 20, timeoutMs: 1000 }, threads: 1, memoryMb: 64 });
-    const opts = { batchSize: 10, concurrency: 1, leaseMs: 60_000, retryWindowMs: 3_600_000, limits: { maxBytes: 1 << 20, timeoutMs: 1000 }, renderer, host: "example.com", defaultFrom: "from@example.com", idleMs: 100 };
+    const opts = {
+      batchSize: 10,
+      concurrency: 1,
+      leaseMs: 60_000,
+      retryWindowMs: 3_600_000,
+      limits: { maxBytes: 1 << 20, timeoutMs: 1000 },
+      renderer,
+      host: "example.com",
+      defaultFrom: "from@example.com",
+      idleMs: 100,
+    };
     try {
       const paused = sender(t.store, t.services.clock, stolen, t.services.links, t.services.wakeup, pino({ level: "silent" }), opts);
       expect(await paused.runBatch()).toBeGreaterThan(0);
@@ -49,6 +64,8 @@ describe.each(DIALECTS)("the capture transport is exactly once on %s", (dialect)
     await t.store.db.updateTable("messages").set({ lease_token: null, lease_until: 0 }).where("id", "=", msg!.id).execute();
     await t.services.sender.drain();
     expect(await outbox()).toHaveLength(1);
-    expect(await t.store.db.selectFrom("messages").select("status").where("id", "=", msg!.id).executeTakeFirstOrThrow()).toEqual({ status: "sent" });
+    expect(await t.store.db.selectFrom("messages").select("status").where("id", "=", msg!.id).executeTakeFirstOrThrow()).toEqual({
+      status: "sent",
+    });
   });
 });

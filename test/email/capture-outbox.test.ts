@@ -44,11 +44,17 @@ describe.each(DIALECTS)("capture transport and the outbox API on %s", (dialect) 
     expect(new Date(pro["created_at"] as string).toISOString()).toBe(pro["created_at"]);
     const headers = pro["headers"] as Record<string, string>;
     expect(Object.keys(headers).every((k) => k === k.toLowerCase())).toBe(true);
-    expect(headers).toMatchObject({ "list-unsubscribe-post": "List-Unsubscribe=One-Click", "message-id": messages[0]!.message_id, subject: "Hi pro" });
+    expect(headers).toMatchObject({
+      "list-unsubscribe-post": "List-Unsubscribe=One-Click",
+      "message-id": messages[0]!.message_id,
+      subject: "Hi pro",
+    });
     expect(headers["list-unsubscribe"]).toMatch(/^<https:\/\/mail\.example\.com\/u\/.+>, <mailto:.+>$/);
 
     // The raw MIME keeps List-Unsubscribe on one line.
-    const raw = (await t.store.db.selectFrom("outbox_messages").select("raw").where("message_row_id", "=", messages[0]!.id).executeTakeFirstOrThrow()).raw;
+    const raw = (
+      await t.store.db.selectFrom("outbox_messages").select("raw").where("message_row_id", "=", messages[0]!.id).executeTakeFirstOrThrow()
+    ).raw;
     expect(raw.split("\r\n").filter((l) => l.startsWith("List-Unsubscribe:"))[0]).toBe(`List-Unsubscribe: ${headers["list-unsubscribe"]}`);
 
     const filtered = (await t.call(acc, "GET", "/api/outbox/messages?to=pro@example.com&limit=5")).json().data;
@@ -63,7 +69,12 @@ describe.each(DIALECTS)("capture transport and the outbox API on %s", (dialect) 
   it("/metrics counts every delivery attempt in the send-duration histogram, by outcome", async () => {
     const { acc } = await seedAccount(t);
     const sentBefore = sentCount((await t.app.inject({ method: "GET", url: "/metrics" })).body);
-    await createActive(t, acc, { name: "metered", trigger: { type: "contact_created" }, entry_step_id: "e", steps: [{ id: "e", type: "send_email", email: { subject: "S", text: "t" }, next: null }] });
+    await createActive(t, acc, {
+      name: "metered",
+      trigger: { type: "contact_created" },
+      entry_step_id: "e",
+      steps: [{ id: "e", type: "send_email", email: { subject: "S", text: "t" }, next: null }],
+    });
     await contact(t, acc, "m1@example.com");
     await contact(t, acc, "m2@example.com");
     await flush(t);
@@ -74,11 +85,30 @@ describe.each(DIALECTS)("capture transport and the outbox API on %s", (dialect) 
 
   it("GET /api/messages lists a contact's messages with status, subject and times", async () => {
     const { acc } = await seedAccount(t);
-    const id = await createActive(t, acc, { name: "m", trigger: { type: "contact_created" }, entry_step_id: "e", steps: [{ id: "e", type: "send_email", email: { subject: "Hey {{email}}", text: "t" }, next: null }] });
+    const id = await createActive(t, acc, {
+      name: "m",
+      trigger: { type: "contact_created" },
+      entry_step_id: "e",
+      steps: [{ id: "e", type: "send_email", email: { subject: "Hey {{email}}", text: "t" }, next: null }],
+    });
     const c = await contact(t, acc, "list@example.com");
     await settle(t);
     let data = (await t.call(acc, "GET", `/api/messages?contact=${c.id}`)).json().data;
-    expect(data).toEqual([{ id: expect.any(Number), run_id: expect.any(Number), step_id: "e", contact_id: c.id, to: "list@example.com", subject: null, status: "queued", sent_at: null, opened_at: null, clicked_at: null, error: null }]);
+    expect(data).toEqual([
+      {
+        id: expect.any(Number),
+        run_id: expect.any(Number),
+        step_id: "e",
+        contact_id: c.id,
+        to: "list@example.com",
+        subject: null,
+        status: "queued",
+        sent_at: null,
+        opened_at: null,
+        clicked_at: null,
+        error: null,
+      },
+    ]);
     await t.services.sender.drain();
     data = (await t.call(acc, "GET", `/api/messages?contact=list@example.com&automation_id=${id}`)).json().data;
     expect(data[0]).toMatchObject({ status: "sent", subject: "Hey list@example.com", sent_at: expect.any(String) });
@@ -91,9 +121,17 @@ describe.each(DIALECTS)("capture transport and the outbox API on %s", (dialect) 
     // 20⁵ iterations of 100 bytes (320 MB): stopped by the output (or time) limit long before.
     const p = "{{#each @root.event.params}}";
     const html = `${p.repeat(5)}${"x".repeat(100)}${"{{/each}}".repeat(5)}`;
-    const id = await createActive(t, acc, { name: "big", trigger: { type: "custom_event", event: "boom" }, entry_step_id: "e", steps: [{ id: "e", type: "send_email", email: { subject: "s", html }, next: null }] });
+    const id = await createActive(t, acc, {
+      name: "big",
+      trigger: { type: "custom_event", event: "boom" },
+      entry_step_id: "e",
+      steps: [{ id: "e", type: "send_email", email: { subject: "s", html }, next: null }],
+    });
     const c = await contact(t, acc, "boom@example.com");
-    const ev = await t.call(acc, "POST", `/api/contacts/${c.id}/events`, { name: "boom", params: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])) });
+    const ev = await t.call(acc, "POST", `/api/contacts/${c.id}/events`, {
+      name: "boom",
+      params: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])),
+    });
     expect(ev.statusCode, ev.body).toBe(201);
     await flush(t);
     const [msg] = await t.store.db.selectFrom("messages").selectAll().where("automation_id", "=", id).execute();

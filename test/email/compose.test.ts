@@ -32,7 +32,9 @@ describe("composing", () => {
     const t0 = performance.now();
     expect(() => renderEmail({ subject: "", html: loop, text: "x" }, vars, { maxBytes: 1e9, timeoutMs: 50 })).toThrow(RenderLimitError);
     expect(performance.now() - t0).toBeLessThan(1000);
-    expect(() => renderEmail({ subject: "", html: "x".repeat(2000), text: "" }, {}, { maxBytes: 1000, timeoutMs: 50 })).toThrow(/exceeds 1000 bytes/);
+    expect(() => renderEmail({ subject: "", html: "x".repeat(2000), text: "" }, {}, { maxBytes: 1000, timeoutMs: 50 })).toThrow(
+      /exceeds 1000 bytes/,
+    );
   });
 });
 
@@ -54,7 +56,10 @@ describe("retry policy", () => {
     expect(classifySmtpError({ responseCode: 421, response: "421 4.7.0 later" })).toMatchObject({ kind: "transient", code: 421 });
     expect(classifySmtpError({ code: "ECONNECTION", message: "Connection closed" })).toMatchObject({ kind: "transient", code: null });
     expect(classifySmtpError({ responseCode: 554, response: "554 5.7.1 spam" })).toMatchObject({ kind: "permanent", unknownUser: false });
-    expect(classifySmtpError({ responseCode: 550, response: "550 5.1.1 user unknown" })).toMatchObject({ kind: "permanent", unknownUser: true });
+    expect(classifySmtpError({ responseCode: 550, response: "550 5.1.1 user unknown" })).toMatchObject({
+      kind: "permanent",
+      unknownUser: true,
+    });
     expect(classifySmtpError({ responseCode: 535, code: "EAUTH", response: "535 bad auth" })).toMatchObject({ kind: "transient" });
   });
 });

@@ -17,7 +17,12 @@ describe.each(DIALECTS)("the sender's short lease on %s", (dialect) => {
 
   it("is renewed while a slow delivery is in hand, so no other sender takes the message, and it is sent once", async () => {
     const { acc } = await seedAccount(t);
-    const id = await createActive(t, acc, { name: "slow", trigger: { type: "contact_created" }, entry_step_id: "m", steps: [{ id: "m", type: "send_email", email: { subject: "Slow", html: "<p>slow</p>" }, next: null }] });
+    const id = await createActive(t, acc, {
+      name: "slow",
+      trigger: { type: "contact_created" },
+      entry_step_id: "m",
+      steps: [{ id: "m", type: "send_email", email: { subject: "Slow", html: "<p>slow</p>" }, next: null }],
+    });
     await contact(t, acc, "slow@example.com");
     await settle(t);
     const [msg] = await t.store.db.selectFrom("messages").select("id").where("automation_id", "=", id).execute();
@@ -37,7 +42,16 @@ describe.each(DIALECTS)("the sender's short lease on %s", (dialect) => {
     const renderer = renderPool({ limits: { maxBytes: 1 << 20, timeoutMs: 1000 }, threads: 1, memoryMb: 64 });
     try {
       const own = sender(t.store, t.services.clock, slow, t.services.links, t.services.wakeup, pino({ level: "silent" }), {
-        batchSize: 10, concurrency: 1, leaseMs: 300, attemptMs: 100, retryWindowMs: 3_600_000, limits: { maxBytes: 1 << 20, timeoutMs: 1000 }, renderer, host: "example.com", defaultFrom: "from@example.com", idleMs: 100,
+        batchSize: 10,
+        concurrency: 1,
+        leaseMs: 300,
+        attemptMs: 100,
+        retryWindowMs: 3_600_000,
+        limits: { maxBytes: 1 << 20, timeoutMs: 1000 },
+        renderer,
+        host: "example.com",
+        defaultFrom: "from@example.com",
+        idleMs: 100,
       });
       await own.runBatch();
     } finally {
@@ -45,6 +59,8 @@ describe.each(DIALECTS)("the sender's short lease on %s", (dialect) => {
     }
     expect(other).toBe(0);
     expect(await t.store.db.selectFrom("outbox_messages").select("id").where("message_row_id", "=", msg!.id).execute()).toHaveLength(1);
-    expect(await t.store.db.selectFrom("messages").select(["status", "lease_token"]).where("id", "=", msg!.id).executeTakeFirstOrThrow()).toEqual({ status: "sent", lease_token: null });
+    expect(
+      await t.store.db.selectFrom("messages").select(["status", "lease_token"]).where("id", "=", msg!.id).executeTakeFirstOrThrow(),
+    ).toEqual({ status: "sent", lease_token: null });
   });
 });

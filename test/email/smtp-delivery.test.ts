@@ -20,7 +20,11 @@ describe.each(DIALECTS)("delivery to a real SMTP server on %s", (dialect) => {
   beforeAll(async () => {
     sink = await startSink();
     // Jitter pinned to its middle: the first retry is exactly 60 s later.
-    t = await testApp(dialect, { MAILWRIGHT_TEST_CLOCK: "1", MAILWRIGHT_SMTP_URL: sink.url, MAILWRIGHT_PUBLIC_URL: "https://mail.example.com" }, { senderRandom: () => 0.5 });
+    t = await testApp(
+      dialect,
+      { MAILWRIGHT_TEST_CLOCK: "1", MAILWRIGHT_SMTP_URL: sink.url, MAILWRIGHT_PUBLIC_URL: "https://mail.example.com" },
+      { senderRandom: () => 0.5 },
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -33,7 +37,12 @@ describe.each(DIALECTS)("delivery to a real SMTP server on %s", (dialect) => {
   });
 
   async function oneEmailAutomation(acc: TestAccount, email: Record<string, unknown>) {
-    return createActive(t, acc, { name: "One email", trigger: { type: "contact_created" }, entry_step_id: "s1", steps: [{ id: "s1", type: "send_email", email, next: null }] });
+    return createActive(t, acc, {
+      name: "One email",
+      trigger: { type: "contact_created" },
+      entry_step_id: "s1",
+      steps: [{ id: "s1", type: "send_email", email, next: null }],
+    });
   }
 
   it("delivers with the bulk-sender headers, escaped merge values, inlined CSS and both parts", async () => {
@@ -45,12 +54,18 @@ describe.each(DIALECTS)("delivery to a real SMTP server on %s", (dialect) => {
             name: "Styled",
             category: "c",
             subject: "Hello {{plan}} & co",
-            body_html: '<html><head><style>p { color: red; }</style></head><body><p>Hi {{plan}}</p><a href="https://example.com/docs?a=1&amp;b=2">docs</a> <a href="{{unsubscribe_url}}">unsubscribe</a> <a href="mailto:help@example.com">mail</a></body></html>',
+            body_html:
+              '<html><head><style>p { color: red; }</style></head><body><p>Hi {{plan}}</p><a href="https://example.com/docs?a=1&amp;b=2">docs</a> <a href="{{unsubscribe_url}}">unsubscribe</a> <a href="mailto:help@example.com">mail</a></body></html>',
           },
         }),
       )
     ).id as number;
-    const id = await oneEmailAutomation(acc, { template_id: tpl, from_email: "news@example.com", from_name: "News", preheader: "Fresh {{plan}} news" });
+    const id = await oneEmailAutomation(acc, {
+      template_id: tpl,
+      from_email: "news@example.com",
+      from_name: "News",
+      preheader: "Fresh {{plan}} news",
+    });
     await contact(t, acc, "ann@example.com", { fields: { plan: "<b>pro</b>" } });
     await flush(t);
 
@@ -65,7 +80,9 @@ describe.each(DIALECTS)("delivery to a real SMTP server on %s", (dialect) => {
 
     // List-Unsubscribe is one unfolded line: the HTTPS URL, then the mailto.
     const line = raw.split("\r\n").find((l) => l.toLowerCase().startsWith("list-unsubscribe:"))!;
-    expect(line).toMatch(/^List-Unsubscribe: <https:\/\/mail\.example\.com\/u\/[^>]+>, <mailto:unsubscribe@mail\.example\.com\?subject=[^>]+>$/);
+    expect(line).toMatch(
+      /^List-Unsubscribe: <https:\/\/mail\.example\.com\/u\/[^>]+>, <mailto:unsubscribe@mail\.example\.com\?subject=[^>]+>$/,
+    );
     expect(line.length).toBeGreaterThan(78);
     expect(raw).toContain("\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
     // Nodemailer spells it List-ID; header names are case-insensitive.
@@ -88,12 +105,26 @@ describe.each(DIALECTS)("delivery to a real SMTP server on %s", (dialect) => {
     expect(res.headers.location).toBe("https://example.com/docs?a=1&b=2");
 
     const listed = (await t.call(acc, "GET", `/api/messages?automation_id=${id}`)).json().data;
-    expect(listed).toEqual([expect.objectContaining({ id: msg!.id, status: "sent", subject: "Hello <b>pro</b> & co", to: "ann@example.com", sent_at: expect.any(String), error: null })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: msg!.id,
+        status: "sent",
+        subject: "Hello <b>pro</b> & co",
+        to: "ann@example.com",
+        sent_at: expect.any(String),
+        error: null,
+      }),
+    ]);
   });
 
   it("tracking can be turned off per email", async () => {
     const { acc } = await seedAccount(t);
-    await oneEmailAutomation(acc, { subject: "Plain", html: '<p><a href="https://example.com/">x</a></p>', track_opens: false, track_clicks: false });
+    await oneEmailAutomation(acc, {
+      subject: "Plain",
+      html: '<p><a href="https://example.com/">x</a></p>',
+      track_opens: false,
+      track_clicks: false,
+    });
     await contact(t, acc, "plain@example.com");
     await flush(t);
     const html = sink.received[0]!.parsed.html as string;
@@ -180,7 +211,12 @@ describe.each(DIALECTS)("delivery to a real SMTP server on %s", (dialect) => {
     expect(msg!.smtp_response).toContain("5.1.1");
     const got = (await t.call(acc, "GET", `/api/contacts/${c.id}`)).json().data;
     expect(got.status).toBe("unsubscribed");
-    const events = await t.store.db.selectFrom("trigger_events").select("type").where("account_id", "=", acc.accountId).where("contact_id", "=", c.id).execute();
+    const events = await t.store.db
+      .selectFrom("trigger_events")
+      .select("type")
+      .where("account_id", "=", acc.accountId)
+      .where("contact_id", "=", c.id)
+      .execute();
     expect(events.map((e) => e.type)).toContain("contact_unsubscribed");
     const sup = await t.store.db.selectFrom("suppressions").select("reason").where("account_id", "=", acc.accountId).execute();
     expect(sup.map((s) => s.reason)).toEqual([expect.stringContaining("5.1.1")]);

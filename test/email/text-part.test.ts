@@ -7,8 +7,23 @@ import { DEFAULT_RENDER_LIMITS, type EmailParts, renderEmail } from "../../src/s
 import { mailOptions } from "../../src/server/email/transport.ts";
 
 const links = trackingLinks("k".repeat(40), "https://mail.example.com");
-const deps = { links, host: "mail.example.com", defaultFrom: "news@example.com", limits: DEFAULT_RENDER_LIMITS, render: async (p: EmailParts, v: Record<string, unknown>) => renderEmail(p, v) };
-const message: MessageToCompose = { id: 7, run_id: 3, automation_id: 2, step_id: "s1", account_id: 1, to_email: "bob@example.com", email: { subject: "Hi" }, context: {} };
+const deps = {
+  links,
+  host: "mail.example.com",
+  defaultFrom: "news@example.com",
+  limits: DEFAULT_RENDER_LIMITS,
+  render: async (p: EmailParts, v: Record<string, unknown>) => renderEmail(p, v),
+};
+const message: MessageToCompose = {
+  id: 7,
+  run_id: 3,
+  automation_id: 2,
+  step_id: "s1",
+  account_id: 1,
+  to_email: "bob@example.com",
+  email: { subject: "Hi" },
+  context: {},
+};
 
 /** The text part a mail client shows, read back from the MIME the transports send. */
 async function textPartOf(parts: EmailParts, email: MessageToCompose["email"] = message.email): Promise<string> {

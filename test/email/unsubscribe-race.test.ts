@@ -33,7 +33,11 @@ async function queueSends(t: TestApp, acc: TestAccount, automationId: number, co
     first_attempt_at: null,
     subject: null,
   }));
-  for (let i = 0; i < rows.length; i += 200) await t.store.db.insertInto("messages").values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await t.store.db
+      .insertInto("messages")
+      .values(rows.slice(i, i + 200))
+      .execute();
 }
 
 describe.each(DIALECTS)("unsubscribe against queued sends on %s", (dialect) => {
@@ -45,7 +49,12 @@ describe.each(DIALECTS)("unsubscribe against queued sends on %s", (dialect) => {
 
   async function setup(email: string) {
     const { acc } = await seedAccount(t);
-    const id = await createActive(t, acc, { name: "x", trigger: { type: "custom_event", event: "never" }, entry_step_id: "e", steps: [{ id: "e", type: "send_email", email: { subject: "s", text: "t" }, next: null }] });
+    const id = await createActive(t, acc, {
+      name: "x",
+      trigger: { type: "custom_event", event: "never" },
+      entry_step_id: "e",
+      steps: [{ id: "e", type: "send_email", email: { subject: "s", text: "t" }, next: null }],
+    });
     const c = await contact(t, acc, email);
     await settle(t);
     await queueSends(t, acc, id, c.id, c.email);
@@ -74,13 +83,21 @@ describe.each(DIALECTS)("unsubscribe against queued sends on %s", (dialect) => {
     try {
       // Let a few batches go out first.
       for (let i = 0; i < 200; i++) {
-        const sent = await t.store.db.selectFrom("outbox_messages").select("id").where("account_id", "=", acc.accountId).limit(1).offset(2 * BATCH).execute();
+        const sent = await t.store.db
+          .selectFrom("outbox_messages")
+          .select("id")
+          .where("account_id", "=", acc.accountId)
+          .limit(1)
+          .offset(2 * BATCH)
+          .execute();
         if (sent.length > 0) break;
         await new Promise((r) => setTimeout(r, 5));
       }
       const r = await t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, unsubscribed: true } });
       expect(r.statusCode).toBe(200);
-      const atCommit = (await t.store.db.selectFrom("messages").select("id").where("automation_id", "=", id).where("status", "=", "sent").execute()).length;
+      const atCommit = (
+        await t.store.db.selectFrom("messages").select("id").where("automation_id", "=", id).where("status", "=", "sent").execute()
+      ).length;
       await t.services.sender.stop();
       await t.services.sender.drain();
       const end = await statuses(id);

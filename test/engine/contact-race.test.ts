@@ -20,7 +20,11 @@ describe.runIf(DIALECTS.includes("postgres"))("a contact changed between a step'
    * A step setting age = 30 on the contact, in a transaction: `beforeWrite` runs between its
    * read and its write, `whileHolding` after its write (the row locked) until the commit.
    */
-  async function ageStep(accountId: number, contactId: string, hooks: { beforeWrite?: () => Promise<unknown>; whileHolding?: () => Promise<unknown> } = {}) {
+  async function ageStep(
+    accountId: number,
+    contactId: string,
+    hooks: { beforeWrite?: () => Promise<unknown>; whileHolding?: () => Promise<unknown> } = {},
+  ) {
     const defs = await listFields(t.store.db, accountId);
     await t.store.db.transaction().execute(async (trx) => {
       const ledger = await loadLedger(trx, accountId, [contactId], defs);
@@ -49,7 +53,11 @@ describe.runIf(DIALECTS.includes("postgres"))("a contact changed between a step'
   /** Waits until some statement of this database waits on a row lock (the race is on). */
   async function untilBlocked(): Promise<void> {
     for (let i = 0; i < 500; i++) {
-      const { rows } = await sql<{ n: string }>`select count(*)::text as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.store.db);
+      const { rows } = await sql<{
+        n: string;
+      }>`select count(*)::text as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(
+        t.store.db,
+      );
       if (Number(rows[0]!.n) > 0) return;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -71,7 +79,9 @@ describe.runIf(DIALECTS.includes("postgres"))("a contact changed between a step'
   it("an API write that starts while a step holds the contact waits, and keeps the step's change", async () => {
     const { acc } = await seedAccount(t);
     const c = await contact(t, acc, "api-race@example.com", { fields: { plan: "free" } });
-    const patched = await whileStepHolds(acc.accountId, c.id, () => t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" } } }));
+    const patched = await whileStepHolds(acc.accountId, c.id, () =>
+      t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" } } }),
+    );
     expect(patched.statusCode).toBe(200);
     expect((await t.call(acc, "GET", `/api/contacts/${c.id}`)).json().data.fields).toEqual({ plan: "pro", age: 30 });
   });
@@ -79,9 +89,14 @@ describe.runIf(DIALECTS.includes("postgres"))("a contact changed between a step'
   it("an import chunk that read the contact before a step changed it applies again from a fresh read", async () => {
     const { acc } = await seedAccount(t);
     const c = await contact(t, acc, "import-race@example.com", { fields: { plan: "free" } });
-    const created = (await t.call(acc, "POST", "/api/contacts/imports", { contacts: [{ email: c.email, fields: { plan: "pro" } }] })).json() as { id: number };
+    const created = (
+      await t.call(acc, "POST", "/api/contacts/imports", { contacts: [{ email: c.email, fields: { plan: "pro" } }] })
+    ).json() as { id: number };
     await whileStepHolds(acc.accountId, c.id, () => t.services.jobs.drain());
-    expect((await t.call(acc, "GET", `/api/contacts/imports/${created.id}`)).json()).toMatchObject({ status: "finished", updated_contacts_count: 1 });
+    expect((await t.call(acc, "GET", `/api/contacts/imports/${created.id}`)).json()).toMatchObject({
+      status: "finished",
+      updated_contacts_count: 1,
+    });
     expect((await t.call(acc, "GET", `/api/contacts/${c.id}`)).json().data.fields).toEqual({ plan: "pro", age: 30 });
   });
 });

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../helpers/with-database.ts";
 import { type TestApp, testApp } from "../helpers/test-app.ts";
-import { advance, contact, createActive, DAY, HOUR, journalOf, refusalsOf, runsOf, seedAccount, settle, welcomeSeries } from "./engine-helpers.ts";
+import {
+  advance,
+  contact,
+  createActive,
+  DAY,
+  HOUR,
+  journalOf,
+  refusalsOf,
+  runsOf,
+  seedAccount,
+  settle,
+  welcomeSeries,
+} from "./engine-helpers.ts";
 
 describe.each(DIALECTS)("automation engine on %s", (dialect) => {
   let t: TestApp;
@@ -48,20 +60,45 @@ describe.each(DIALECTS)("automation engine on %s", (dialect) => {
       ["s3", "yes"],
       ["s4", "done"],
     ]);
-    expect(JSON.parse(journal[2]!.detail!)).toMatchObject({ result: true, rules: [{ subject: "field.plan", actual: "pro", expected: "pro" }] });
+    expect(JSON.parse(journal[2]!.detail!)).toMatchObject({
+      result: true,
+      rules: [{ subject: "field.plan", actual: "pro", expected: "pro" }],
+    });
   });
 
   it("each trigger enrolls on a real change only; custom events match their name exactly", async () => {
     const { acc, listA, listB } = await seedAccount(t);
     const unsub = { id: "x", type: "unsubscribe" as const, next: null };
-    const onField = await createActive(t, acc, { name: "f", trigger: { type: "contact_field_updated", field: "plan", to: "pro" }, entry_step_id: "x", steps: [unsub] });
-    const onAdded = await createActive(t, acc, { name: "a", trigger: { type: "contact_added_to_list", list_ids: [listA] }, entry_step_id: "x", steps: [unsub] });
-    const onRemoved = await createActive(t, acc, { name: "r", trigger: { type: "contact_removed_from_list", list_ids: [listB] }, entry_step_id: "x", steps: [unsub] });
-    const onEvent = await createActive(t, acc, { name: "e", trigger: { type: "custom_event", event: "Purchase" }, entry_step_id: "x", steps: [unsub] });
+    const onField = await createActive(t, acc, {
+      name: "f",
+      trigger: { type: "contact_field_updated", field: "plan", to: "pro" },
+      entry_step_id: "x",
+      steps: [unsub],
+    });
+    const onAdded = await createActive(t, acc, {
+      name: "a",
+      trigger: { type: "contact_added_to_list", list_ids: [listA] },
+      entry_step_id: "x",
+      steps: [unsub],
+    });
+    const onRemoved = await createActive(t, acc, {
+      name: "r",
+      trigger: { type: "contact_removed_from_list", list_ids: [listB] },
+      entry_step_id: "x",
+      steps: [unsub],
+    });
+    const onEvent = await createActive(t, acc, {
+      name: "e",
+      trigger: { type: "custom_event", event: "Purchase" },
+      entry_step_id: "x",
+      steps: [unsub],
+    });
 
     const c = await contact(t, acc, "trig@example.com", { fields: { plan: "free" }, list_ids: [listB] });
     await t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "basic" } } });
-    await t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" }, list_ids_included: [listA], list_ids_excluded: [listB] } });
+    await t.call(acc, "PATCH", `/api/contacts/${c.id}`, {
+      contact: { email: c.email, fields: { plan: "pro" }, list_ids_included: [listA], list_ids_excluded: [listB] },
+    });
     await t.call(acc, "POST", `/api/contacts/${c.id}/events`, { name: "purchase" });
     await t.call(acc, "POST", `/api/contacts/${c.id}/events`, { name: "Purchase", params: { amount: 5 } });
     await settle(t);
@@ -70,7 +107,9 @@ describe.each(DIALECTS)("automation engine on %s", (dialect) => {
     }
     // Setting the field to its current value again changes nothing: no new trigger, no refusal.
     await advance(t, acc, 25 * HOUR);
-    await t.call(acc, "PATCH", `/api/contacts/${c.id}`, { contact: { email: c.email, fields: { plan: "pro" }, list_ids_included: [listA] } });
+    await t.call(acc, "PATCH", `/api/contacts/${c.id}`, {
+      contact: { email: c.email, fields: { plan: "pro" }, list_ids_included: [listA] },
+    });
     await settle(t);
     expect(await runsOf(t, acc, onField)).toHaveLength(1);
     expect(await runsOf(t, acc, onAdded)).toHaveLength(1);
@@ -79,7 +118,12 @@ describe.each(DIALECTS)("automation engine on %s", (dialect) => {
 
   it("a change before an automation is active never enrolls, and stays in the contact's history", async () => {
     const { acc } = await seedAccount(t);
-    const def = { name: "late", trigger: { type: "custom_event" as const, event: "Signup" }, entry_step_id: "x", steps: [{ id: "x", type: "unsubscribe" as const, next: null }] };
+    const def = {
+      name: "late",
+      trigger: { type: "custom_event" as const, event: "Signup" },
+      entry_step_id: "x",
+      steps: [{ id: "x", type: "unsubscribe" as const, next: null }],
+    };
     const created = await t.call(acc, "POST", "/api/automations", def);
     const id = created.json().data.id as number;
     const c = await contact(t, acc, "early@example.com");
@@ -143,7 +187,12 @@ describe.each(DIALECTS)("automation engine on %s", (dialect) => {
 
   it("refuses re-entry within 24 h and allows it after; refusals are recorded", async () => {
     const { acc } = await seedAccount(t);
-    const id = await createActive(t, acc, { name: "re", trigger: { type: "custom_event", event: "ping" }, entry_step_id: "w", steps: [{ id: "w", type: "delay", amount: 1, unit: "hours", next: null }] });
+    const id = await createActive(t, acc, {
+      name: "re",
+      trigger: { type: "custom_event", event: "ping" },
+      entry_step_id: "w",
+      steps: [{ id: "w", type: "delay", amount: 1, unit: "hours", next: null }],
+    });
     const c = await contact(t, acc, "re@example.com");
     const ping = () => t.call(acc, "POST", `/api/contacts/${c.id}/events`, { name: "ping" });
     await ping();
@@ -160,19 +209,30 @@ describe.each(DIALECTS)("automation engine on %s", (dialect) => {
 
   it("chained automations: an action starts another automation; the 24 h rule keeps a loop finite", async () => {
     const { acc, listA, listB } = await seedAccount(t);
-    const first = await createActive(t, acc, { name: "1", trigger: { type: "custom_event", event: "start" }, entry_step_id: "a", steps: [{ id: "a", type: "add_to_lists", list_ids: [listA], next: null }] });
+    const first = await createActive(t, acc, {
+      name: "1",
+      trigger: { type: "custom_event", event: "start" },
+      entry_step_id: "a",
+      steps: [{ id: "a", type: "add_to_lists", list_ids: [listA], next: null }],
+    });
     // A loop: on list A → leave A, join B; on list B → leave B, join A.
     const loopA = await createActive(t, acc, {
       name: "A→B",
       trigger: { type: "contact_added_to_list", list_ids: [listA] },
       entry_step_id: "x",
-      steps: [{ id: "x", type: "remove_from_lists", list_ids: [listA], next: "y" }, { id: "y", type: "add_to_lists", list_ids: [listB], next: null }],
+      steps: [
+        { id: "x", type: "remove_from_lists", list_ids: [listA], next: "y" },
+        { id: "y", type: "add_to_lists", list_ids: [listB], next: null },
+      ],
     });
     const loopB = await createActive(t, acc, {
       name: "B→A",
       trigger: { type: "contact_added_to_list", list_ids: [listB] },
       entry_step_id: "x",
-      steps: [{ id: "x", type: "remove_from_lists", list_ids: [listB], next: "y" }, { id: "y", type: "add_to_lists", list_ids: [listA], next: null }],
+      steps: [
+        { id: "x", type: "remove_from_lists", list_ids: [listB], next: "y" },
+        { id: "y", type: "add_to_lists", list_ids: [listA], next: null },
+      ],
     });
     const c = await contact(t, acc, "loop@example.com");
     await t.call(acc, "POST", `/api/contacts/${c.id}/events`, { name: "start" });
@@ -186,7 +246,15 @@ describe.each(DIALECTS)("automation engine on %s", (dialect) => {
 
   it("deleting a contact mid-run exits its runs", async () => {
     const { acc } = await seedAccount(t);
-    const id = await createActive(t, acc, { name: "d", trigger: { type: "contact_created" }, entry_step_id: "w", steps: [{ id: "w", type: "delay", amount: 1, unit: "days", next: "u" }, { id: "u", type: "unsubscribe", next: null }] });
+    const id = await createActive(t, acc, {
+      name: "d",
+      trigger: { type: "contact_created" },
+      entry_step_id: "w",
+      steps: [
+        { id: "w", type: "delay", amount: 1, unit: "days", next: "u" },
+        { id: "u", type: "unsubscribe", next: null },
+      ],
+    });
     const c = await contact(t, acc, "bye@example.com");
     await settle(t);
     expect((await t.call(acc, "DELETE", `/api/contacts/${c.id}`)).statusCode).toBe(204);

@@ -13,7 +13,13 @@ export async function seedAccount(t: TestApp) {
   await ok(t.call(acc, "POST", "/api/contacts/fields", { name: "Age", data_type: "integer", merge_tag: "age" }));
   const listA = (await ok(t.call(acc, "POST", "/api/contacts/lists", { name: "A" }))).id as number;
   const listB = (await ok(t.call(acc, "POST", "/api/contacts/lists", { name: "B" }))).id as number;
-  const template = (await ok(t.call(acc, "POST", "/api/email_templates", { email_template: { name: "Welcome", subject: "Hi {{plan}}", category: "c", body_html: "<p>Hello {{email}}</p>" } }))).id as number;
+  const template = (
+    await ok(
+      t.call(acc, "POST", "/api/email_templates", {
+        email_template: { name: "Welcome", subject: "Hi {{plan}}", category: "c", body_html: "<p>Hello {{email}}</p>" },
+      }),
+    )
+  ).id as number;
   return { acc, listA, listB, template, ok };
 }
 

@@ -9,18 +9,22 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
   // Lets a test hold one step's transaction open, as a slow worker would.
   let hold: { stepId: string; reached: () => void; release: Promise<void> } | null = null;
   beforeAll(async () => {
-    t = await testApp(dialect, { MAILWRIGHT_TEST_CLOCK: "1", MAILWRIGHT_MONTHLY_RUN_QUOTA: "0" }, {
-      executor: {
-        midStep: async (runs: ClaimedRun[]) => {
-          if (hold && runs.some((run) => run.step_id === hold!.stepId)) {
-            const h = hold;
-            hold = null;
-            h.reached();
-            await h.release;
-          }
+    t = await testApp(
+      dialect,
+      { MAILWRIGHT_TEST_CLOCK: "1", MAILWRIGHT_MONTHLY_RUN_QUOTA: "0" },
+      {
+        executor: {
+          midStep: async (runs: ClaimedRun[]) => {
+            if (hold && runs.some((run) => run.step_id === hold!.stepId)) {
+              const h = hold;
+              hold = null;
+              h.reached();
+              await h.release;
+            }
+          },
         },
       },
-    });
+    );
   });
   afterAll(() => t.close());
 
@@ -40,7 +44,10 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
       name: "broken",
       trigger: { type: "contact_added_to_list", list_ids: [999999] },
       entry_step_id: "a",
-      steps: [{ id: "a", type: "send_email", next: "b" }, { id: "b", type: "delay", next: "zz" }],
+      steps: [
+        { id: "a", type: "send_email", next: "b" },
+        { id: "b", type: "delay", next: "zz" },
+      ],
     });
     expect(created.statusCode).toBe(201);
     expect(created.json().data.status).toBe("draft");
@@ -81,7 +88,12 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
     await settle(t);
     await advance(t, acc, DAY + 1);
     const runs = await runsOf(t, acc, id);
-    expect(runs.map((r) => [r.contact_id, r.status]).sort()).toEqual([[a.id, "exited"], [b.id, "completed"]].sort());
+    expect(runs.map((r) => [r.contact_id, r.status]).sort()).toEqual(
+      [
+        [a.id, "exited"],
+        [b.id, "completed"],
+      ].sort(),
+    );
     expect((await t.call(acc, "GET", `/api/contacts/${a.id}`)).json().data.status).toBe("subscribed");
   });
 
@@ -144,7 +156,13 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
     await settle(t);
 
     // v2 keeps the runs on v1; v1's path adds to list A.
-    const v2 = await t.call(acc, "PATCH", `/api/automations/${id}`, { in_flight: "keep", steps: [{ ...def.steps[0]!, next: "u" }, { id: "u", type: "unsubscribe", next: null }] });
+    const v2 = await t.call(acc, "PATCH", `/api/automations/${id}`, {
+      in_flight: "keep",
+      steps: [
+        { ...def.steps[0]!, next: "u" },
+        { id: "u", type: "unsubscribe", next: null },
+      ],
+    });
     expect(v2.json().data.version).toBe(2);
     await t.call(acc, "POST", `/api/contacts/${c2.id}/events`, { name: "go" });
     await settle(t);
@@ -158,7 +176,10 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
     const c3 = await contact(t, acc, "three@example.com");
     await t.call(acc, "POST", `/api/contacts/${c3.id}/events`, { name: "go" });
     await settle(t);
-    const v4 = await t.call(acc, "PATCH", `/api/automations/${id}`, { entry_step_id: "u", steps: [{ id: "u", type: "unsubscribe", next: null }] });
+    const v4 = await t.call(acc, "PATCH", `/api/automations/${id}`, {
+      entry_step_id: "u",
+      steps: [{ id: "u", type: "unsubscribe", next: null }],
+    });
     expect(v4.json().data.version).toBe(4);
     const runs = await runsOf(t, acc, id);
     expect(runs.find((r) => r.contact_id === c3.id)).toMatchObject({ status: "exited", exit_reason: "step_removed" });
@@ -177,7 +198,12 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
 
   it("a field used by an automation cannot be deleted", async () => {
     const { acc } = await seedAccount(t);
-    await createActive(t, acc, { name: "Uses age", trigger: { type: "contact_created" }, entry_step_id: "a", steps: [{ id: "a", type: "update_field", field: "age", value: 1, next: null }] });
+    await createActive(t, acc, {
+      name: "Uses age",
+      trigger: { type: "contact_created" },
+      entry_step_id: "a",
+      steps: [{ id: "a", type: "update_field", field: "age", value: 1, next: null }],
+    });
     const fields = (await t.call(acc, "GET", "/api/contacts/fields")).json();
     const age = fields.find((f: { merge_tag: string }) => f.merge_tag === "age");
     const res = await t.call(acc, "DELETE", `/api/contacts/fields/${age.id}`);
@@ -194,16 +220,31 @@ describe.each(DIALECTS)("automation lifecycle on %s", (dialect) => {
       steps: [
         { id: "s1", type: "send_email", email: { template_id: template }, next: "s2" },
         { id: "s2", type: "delay", amount: 2, unit: "days", next: "s3" },
-        { id: "s3", type: "condition", match: "any", rules: [{ kind: "event_param", param: "amount", op: "gt", value: 100 }], yes: "s4", no: null },
+        {
+          id: "s3",
+          type: "condition",
+          match: "any",
+          rules: [{ kind: "event_param", param: "amount", op: "gt", value: 100 }],
+          yes: "s4",
+          no: null,
+        },
         { id: "s4", type: "send_email", email: { subject: "Big spender {{event.params.amount}}", html: "<b>{{plan}}</b>" }, next: null },
       ],
     });
     const id = created.json().data.id;
     const before = await t.store.db.selectFrom("runs").selectAll().execute();
-    const res = await t.call(acc, "POST", `/api/automations/${id}/simulate`, { contact: { email: "sim@example.com", fields: { plan: "pro" } }, event: { params: { amount: 150 } } });
+    const res = await t.call(acc, "POST", `/api/automations/${id}/simulate`, {
+      contact: { email: "sim@example.com", fields: { plan: "pro" } },
+      event: { params: { amount: 150 } },
+    });
     expect(res.statusCode).toBe(200);
     const data = res.json().data;
-    expect(data.path.map((p: { step_id: string; outcome: string }) => [p.step_id, p.outcome])).toEqual([["s1", "queued"], ["s2", "waiting"], ["s3", "yes"], ["s4", "queued"]]);
+    expect(data.path.map((p: { step_id: string; outcome: string }) => [p.step_id, p.outcome])).toEqual([
+      ["s1", "queued"],
+      ["s2", "waiting"],
+      ["s3", "yes"],
+      ["s4", "queued"],
+    ]);
     expect(Date.parse(data.path[2].at) - Date.parse(data.path[0].at)).toBe(2 * 86_400_000);
     expect(data.emails).toEqual([
       { step_id: "s1", subject: "Hi pro", html: "<p>Hello sim@example.com</p>", text: "Hello sim@example.com" },
@@ -238,7 +279,12 @@ describe.each(DIALECTS)("monthly run quota on %s", (dialect) => {
     const t = await testApp(dialect, { MAILWRIGHT_TEST_CLOCK: "1", MAILWRIGHT_MONTHLY_RUN_QUOTA: "2" });
     try {
       const { acc } = await seedAccount(t);
-      const id = await createActive(t, acc, { name: "q", trigger: { type: "contact_created" }, entry_step_id: "u", steps: [{ id: "u", type: "unsubscribe", next: null }] });
+      const id = await createActive(t, acc, {
+        name: "q",
+        trigger: { type: "contact_created" },
+        entry_step_id: "u",
+        steps: [{ id: "u", type: "unsubscribe", next: null }],
+      });
       for (const n of [1, 2, 3]) await contact(t, acc, `q${n}@example.com`);
       await settle(t);
       expect(await runsOf(t, acc, id)).toHaveLength(2);

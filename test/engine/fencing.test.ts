@@ -80,7 +80,11 @@ describe.each(DIALECTS)("fencing on %s", (dialect) => {
     const before = await footprint(t);
     await workload();
     const stall = gate();
-    const stalled = executor(t.store, clock, pino({ level: "silent" }), { batchSize: 10, leaseMs: LEASE, midStep: (runs: ClaimedRun[]) => (runs.length ? stall.wait() : Promise.resolve()) });
+    const stalled = executor(t.store, clock, pino({ level: "silent" }), {
+      batchSize: 10,
+      leaseMs: LEASE,
+      midStep: (runs: ClaimedRun[]) => (runs.length ? stall.wait() : Promise.resolve()),
+    });
     const healthy = executor(t.store, clock, pino({ level: "silent" }), { batchSize: 10, leaseMs: LEASE });
     const first = stalled.runBatch();
     await stall.arrived; // its step's effects are written, uncommitted

@@ -32,7 +32,10 @@ describe.each(DIALECTS)("POST /api/test-clock/advance on %s", (dialect) => {
     expect(res.json().data).toMatchObject({ due: { events: 0, runs: 2, messages: 0 }, settled: false });
     // Another account's work is not counted.
     const other = await t.newAccount();
-    expect((await t.call(other, "POST", "/api/test-clock/advance", { seconds: 1 })).json().data).toMatchObject({ due: { events: 0, runs: 0, messages: 0 }, settled: true });
+    expect((await t.call(other, "POST", "/api/test-clock/advance", { seconds: 1 })).json().data).toMatchObject({
+      due: { events: 0, runs: 0, messages: 0 },
+      settled: true,
+    });
     await settle(t);
     await t.services.sender.drain();
   });

@@ -23,7 +23,10 @@ export default async function setup(project: TestProject) {
   try {
     await admin.connect();
   } catch (err) {
-    if (required) throw new Error(`PostgreSQL is required (MAILWRIGHT_TEST_REQUIRE_PG=1) but unreachable at ${adminUrl()}: ${String(err)}`, { cause: err });
+    if (required)
+      throw new Error(`PostgreSQL is required (MAILWRIGHT_TEST_REQUIRE_PG=1) but unreachable at ${adminUrl()}: ${String(err)}`, {
+        cause: err,
+      });
     console.warn(`PostgreSQL unreachable at ${adminUrl()}: its tests are skipped`);
     project.provide("pgTemplate", null);
     return;

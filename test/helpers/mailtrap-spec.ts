@@ -70,9 +70,24 @@ const SCHEMA_MAPS = new Set(["properties", "patternProperties"]);
 const SCHEMA_VALUES = new Set(["items", "additionalProperties", "propertyNames", "not", "contains", "if", "then", "else"]);
 const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 const PLAIN = new Set([
-  "type", "enum", "const", "required", "format", "minLength", "maxLength", "pattern",
-  "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-  "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
+  "type",
+  "enum",
+  "const",
+  "required",
+  "format",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "minProperties",
+  "maxProperties",
 ]);
 
 /** OpenAPI schema → JSON Schema: refs inlined, `nullable` as a null union, unknown formats dropped. */
@@ -114,9 +129,12 @@ function requireDeclared(schema: Json): Json {
   if (!isObject(schema)) return schema;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
-    out[key] = SCHEMA_MAPS.has(key) && isObject(value)
-      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, requireDeclared(v)]))
-      : SCHEMA_VALUES.has(key) || SCHEMA_LISTS.has(key) ? requireDeclared(value) : value;
+    out[key] =
+      SCHEMA_MAPS.has(key) && isObject(value)
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, requireDeclared(v)]))
+        : SCHEMA_VALUES.has(key) || SCHEMA_LISTS.has(key)
+          ? requireDeclared(value)
+          : value;
   }
   if (isObject(out["properties"])) {
     const required = new Set([...(Array.isArray(out["required"]) ? (out["required"] as string[]) : []), ...Object.keys(out["properties"])]);
@@ -153,7 +171,8 @@ function validatorFor(spec: SpecName, method: string, pathTemplate: string, stat
     const content = response["content"];
     const media = isObject(content) ? content["application/json"] : undefined;
     const schema = isObject(media) ? media["schema"] : undefined;
-    if (schema === undefined) throw new Error(`the ${spec} spec declares no JSON schema for ${status} of ${method.toUpperCase()} ${pathTemplate}`);
+    if (schema === undefined)
+      throw new Error(`the ${spec} spec declares no JSON schema for ${status} of ${method.toUpperCase()} ${pathTemplate}`);
     const plain = toJsonSchema(load(spec), schema);
     validate = ajv.compile(opts.allDeclared ? (requireDeclared(plain) as object) : (plain as object));
     compiled.set(key, validate);
@@ -162,14 +181,23 @@ function validatorFor(spec: SpecName, method: string, pathTemplate: string, stat
 }
 
 function describe(errs: ErrorObject[] | null | undefined): string {
-  return (errs ?? []).map((e) => `  ${e.instancePath || "(body)"} ${e.message ?? ""} (${e.keyword} ${JSON.stringify(e.params)})`).join("\n");
+  return (errs ?? [])
+    .map((e) => `  ${e.instancePath || "(body)"} ${e.message ?? ""} (${e.keyword} ${JSON.stringify(e.params)})`)
+    .join("\n");
 }
 
 /**
  * Throws unless `body` matches the schema the spec declares for this operation and status.
  * A status without a declared JSON schema throws too, so a test cannot pass vacuously.
  */
-export function expectMatchesSpec(spec: SpecName, method: string, pathTemplate: string, status: number, body: unknown, opts: SpecCheckOptions = {}): void {
+export function expectMatchesSpec(
+  spec: SpecName,
+  method: string,
+  pathTemplate: string,
+  status: number,
+  body: unknown,
+  opts: SpecCheckOptions = {},
+): void {
   const validate = validatorFor(spec, method, pathTemplate, status, opts);
   if (!validate(body)) {
     throw new Error(
@@ -181,8 +209,10 @@ export function expectMatchesSpec(spec: SpecName, method: string, pathTemplate: 
 /** Throws unless the spec declares this status for the operation with no body (a 204). */
 export function expectDeclaredEmpty(spec: SpecName, method: string, pathTemplate: string, status: number, body: unknown): void {
   const response = declaredResponse(spec, method, pathTemplate, status);
-  if (response["content"] !== undefined) throw new Error(`the ${spec} spec declares a body for ${status} of ${method.toUpperCase()} ${pathTemplate}`);
-  if (body !== undefined && body !== null && body !== "") throw new Error(`${status} of ${method.toUpperCase()} ${pathTemplate} should have no body, got ${JSON.stringify(body)}`);
+  if (response["content"] !== undefined)
+    throw new Error(`the ${spec} spec declares a body for ${status} of ${method.toUpperCase()} ${pathTemplate}`);
+  if (body !== undefined && body !== null && body !== "")
+    throw new Error(`${status} of ${method.toUpperCase()} ${pathTemplate} should have no body, got ${JSON.stringify(body)}`);
 }
 
 /** The spec's path template a concrete (token- or account-scoped) request path belongs to. */

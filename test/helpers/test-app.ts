@@ -22,16 +22,36 @@ export interface TestApp extends TestStore {
   /** A fresh account with its own API token. */
   newAccount(): Promise<TestAccount>;
   /** `inject` with the account's token and a JSON body. */
-  call(account: TestAccount, method: InjectOptions["method"], url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  call(
+    account: TestAccount,
+    method: InjectOptions["method"],
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
 /** The real app over a fresh database of the dialect; it does not listen unless a test asks. */
-export async function testApp(dialect: DialectName, env: Record<string, string> = {}, opts: { clock?: Clock; executor?: ServiceOptions["executor"]; senderRandom?: ServiceOptions["senderRandom"] } = {}): Promise<TestApp> {
+export async function testApp(
+  dialect: DialectName,
+  env: Record<string, string> = {},
+  opts: { clock?: Clock; executor?: ServiceOptions["executor"]; senderRandom?: ServiceOptions["senderRandom"] } = {},
+): Promise<TestApp> {
   const ts = await freshStore(dialect);
-  const config = loadConfig({ MAILWRIGHT_DATABASE_URL: ts.url, MAILWRIGHT_RATE_LIMIT: "0", MAILWRIGHT_DATA_DIR: "/tmp/mw-test-data", MAILWRIGHT_SECRET: "test-secret-test-secret-test-secret-0123", ...env });
+  const config = loadConfig({
+    MAILWRIGHT_DATABASE_URL: ts.url,
+    MAILWRIGHT_RATE_LIMIT: "0",
+    MAILWRIGHT_DATA_DIR: "/tmp/mw-test-data",
+    MAILWRIGHT_SECRET: "test-secret-test-secret-test-secret-0123",
+    ...env,
+  });
   const testClock = config.testClock ? new TestClock(ts.store.db) : undefined;
-  const services = createServices(ts.store, config, opts.clock ?? testClock ?? systemClock, pino({ level: "silent" }), { testClock, executor: opts.executor, senderRandom: opts.senderRandom });
+  const services = createServices(ts.store, config, opts.clock ?? testClock ?? systemClock, pino({ level: "silent" }), {
+    testClock,
+    executor: opts.executor,
+    senderRandom: opts.senderRandom,
+  });
   const app = await buildApp({ config, store: ts.store, services });
   return {
     ...ts,

@@ -36,16 +36,22 @@ describe.each(DIALECTS)("contact activity on %s", (dialect) => {
     const times = items.map((i) => Date.parse(i.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const kinds = items.map((i) => i.kind);
-    for (const k of ["created", "event", "run_entered", "step", "email_queued", "added_to_list", "run_completed"]) expect(kinds).toContain(k);
+    for (const k of ["created", "event", "run_entered", "step", "email_queued", "added_to_list", "run_completed"])
+      expect(kinds).toContain(k);
     const why = items.find((i) => i.kind === "step" && i["step_id"] === "s3")!;
-    expect(why).toMatchObject({ outcome: "yes", why: { result: true, rules: [{ subject: "field.plan", actual: "pro", expected: "pro" }] } });
+    expect(why).toMatchObject({
+      outcome: "yes",
+      why: { result: true, rules: [{ subject: "field.plan", actual: "pro", expected: "pro" }] },
+    });
     expect(items.find((i) => i.kind === "event")).toMatchObject({ name: "signup", params: { source: "ads" } });
 
     // Pages: two at a time, following next_before, cover the same items.
     const paged: string[] = [];
     let before: string | null = null;
     for (let guard = 0; guard < 50; guard++) {
-      const page: { data: { kind: string }[]; next_before: string | null } = (await t.call(acc, "GET", `/api/contacts/${c.id}/activity?limit=2${before ? `&before=${encodeURIComponent(before)}` : ""}`)).json();
+      const page: { data: { kind: string }[]; next_before: string | null } = (
+        await t.call(acc, "GET", `/api/contacts/${c.id}/activity?limit=2${before ? `&before=${encodeURIComponent(before)}` : ""}`)
+      ).json();
       paged.push(...page.data.map((i: { kind: string }) => i.kind));
       before = page.next_before;
       if (!before) break;
@@ -74,7 +80,13 @@ describe.each(DIALECTS)("contact activity on %s", (dialect) => {
 
   it("shows the entries an automation refused: the re-entry window and the monthly quota", async () => {
     const { acc } = await seedAccount(t);
-    const def = (name: string) => ({ name, trigger: { type: "custom_event" as const, event: "ping" }, entry_step_id: "s1", settings: { reentry_hours: 720 }, steps: [{ id: "s1", type: "delay" as const, amount: 1, unit: "hours" as const, next: null }] });
+    const def = (name: string) => ({
+      name,
+      trigger: { type: "custom_event" as const, event: "ping" },
+      entry_step_id: "s1",
+      settings: { reentry_hours: 720 },
+      steps: [{ id: "s1", type: "delay" as const, amount: 1, unit: "hours" as const, next: null }],
+    });
     await createActive(t, acc, def("Ping series"));
     const c = await contact(t, acc, "again@example.com");
     for (let i = 0; i < 2; i++) {
@@ -83,7 +95,11 @@ describe.each(DIALECTS)("contact activity on %s", (dialect) => {
     }
     let items = (await t.call(acc, "GET", `/api/contacts/${c.id}/activity`)).json().data as Item[];
     expect(items.filter((i) => i.kind === "run_entered")).toHaveLength(1);
-    expect(items.find((i) => i.kind === "entry_refused")).toMatchObject({ automation: "Ping series", reason: "reentry", reentry_hours: 720 });
+    expect(items.find((i) => i.kind === "entry_refused")).toMatchObject({
+      automation: "Ping series",
+      reason: "reentry",
+      reentry_hours: 720,
+    });
 
     await t.store.db.updateTable("accounts").set({ monthly_run_quota: 1 }).where("id", "=", acc.accountId).execute();
     await createActive(t, acc, def("Second series"));

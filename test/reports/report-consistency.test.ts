@@ -34,9 +34,21 @@ describe.each(DIALECTS)("report figures on %s", (dialect) => {
   /** Every figure of the report, counted straight from the raw tables. */
   async function fromRawTables(automationId: number) {
     const db = t.store.db;
-    const runs = await db.selectFrom("runs").select(["status", "exit_reason", "step_id", "phase"]).where("automation_id", "=", automationId).execute();
-    const journal = await db.selectFrom("run_journal").select(["step_id", "completed_at", "outcome"]).where("automation_id", "=", automationId).execute();
-    const msgs = await db.selectFrom("messages").select(["id", "step_id", "status", "opened_at", "clicked_at"]).where("automation_id", "=", automationId).execute();
+    const runs = await db
+      .selectFrom("runs")
+      .select(["status", "exit_reason", "step_id", "phase"])
+      .where("automation_id", "=", automationId)
+      .execute();
+    const journal = await db
+      .selectFrom("run_journal")
+      .select(["step_id", "completed_at", "outcome"])
+      .where("automation_id", "=", automationId)
+      .execute();
+    const msgs = await db
+      .selectFrom("messages")
+      .select(["id", "step_id", "status", "opened_at", "clicked_at"])
+      .where("automation_id", "=", automationId)
+      .execute();
     const unsubs = await db.selectFrom("message_events").select("message_row_id").where("kind", "=", "unsubscribe").execute();
     const refusals = await db.selectFrom("entry_refusals").select("reason").where("automation_id", "=", automationId).execute();
     const tally = (xs: string[]) => xs.reduce<Record<string, number>>((a, x) => ((a[x] = (a[x] ?? 0) + 1), a), {});
@@ -62,7 +74,12 @@ describe.each(DIALECTS)("report figures on %s", (dialect) => {
             }
           : {}),
         ...(type === "condition"
-          ? { branches: { yes: journal.filter((j) => j.step_id === id && j.outcome === "yes").length, no: journal.filter((j) => j.step_id === id && j.outcome === "no").length } }
+          ? {
+              branches: {
+                yes: journal.filter((j) => j.step_id === id && j.outcome === "yes").length,
+                no: journal.filter((j) => j.step_id === id && j.outcome === "no").length,
+              },
+            }
           : {}),
       };
     };
@@ -100,7 +117,9 @@ describe.each(DIALECTS)("report figures on %s", (dialect) => {
         let active = true;
         for (const a of actions) {
           if (a.kind === "contact") {
-            const r = await t.call(acc, "POST", "/api/contacts", { contact: { email: `c${contacts.length}-${Math.random()}@example.com`, fields: { plan: a.plan } } });
+            const r = await t.call(acc, "POST", "/api/contacts", {
+              contact: { email: `c${contacts.length}-${Math.random()}@example.com`, fields: { plan: a.plan } },
+            });
             contacts.push(r.json().data.id);
           } else if (a.kind === "event" && contacts.length > 0) {
             await t.call(acc, "POST", `/api/contacts/${contacts[a.who % contacts.length]}/events`, { name: "go" });
@@ -116,9 +135,21 @@ describe.each(DIALECTS)("report figures on %s", (dialect) => {
             if (msgs.length === 0) continue;
             const m = msgs[a.which % msgs.length]!.id;
             const ua = a.bot ? "Proofpoint scanner" : HUMAN;
-            if (a.kind === "open") await t.app.inject({ method: "GET", url: new URL(t.services.links.open(m)).pathname, headers: { "user-agent": ua } });
-            if (a.kind === "click") await t.app.inject({ method: "GET", url: new URL(t.services.links.click(m, "https://example.com/x")).pathname, headers: { "user-agent": ua } });
-            if (a.kind === "unsubscribe") await t.app.inject({ method: "POST", url: new URL(t.services.links.unsubscribe(m)).pathname, payload: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded" } });
+            if (a.kind === "open")
+              await t.app.inject({ method: "GET", url: new URL(t.services.links.open(m)).pathname, headers: { "user-agent": ua } });
+            if (a.kind === "click")
+              await t.app.inject({
+                method: "GET",
+                url: new URL(t.services.links.click(m, "https://example.com/x")).pathname,
+                headers: { "user-agent": ua },
+              });
+            if (a.kind === "unsubscribe")
+              await t.app.inject({
+                method: "POST",
+                url: new URL(t.services.links.unsubscribe(m)).pathname,
+                payload: "List-Unsubscribe=One-Click",
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+              });
           }
           await settle(t);
         }
@@ -140,7 +171,12 @@ describe.each(DIALECTS)("report figures on %s", (dialect) => {
         const daily = (await t.call(acc, "GET", `/api/automations/${id}/report/daily`)).json().data as { entered: number }[];
         expect(daily.reduce((n, d) => n + d.entered, 0)).toBe(raw.entered);
       }),
-      { numRuns: 12, examples: [[[{ kind: "contact", plan: "pro" }, { kind: "event", who: 0 }, { kind: "open", which: 0, bot: false }, { kind: "toggle" }]]] },
+      {
+        numRuns: 12,
+        examples: [
+          [[{ kind: "contact", plan: "pro" }, { kind: "event", who: 0 }, { kind: "open", which: 0, bot: false }, { kind: "toggle" }]],
+        ],
+      },
     );
     expect(seen.entered).toBeGreaterThan(0);
     expect(seen.waiting + seen.exited).toBeGreaterThan(0);

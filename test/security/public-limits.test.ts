@@ -32,7 +32,13 @@ describe("limits for the open internet", () => {
   it("counts every spelling of one token against one rate-limit bucket", async () => {
     t = await testApp("sqlite", { MAILWRIGHT_RATE_LIMIT: "8", MAILWRIGHT_RATE_LIMIT_WINDOW: "60" });
     const a = await t.newAccount();
-    const spellings = [{ authorization: `Bearer ${a.token}` }, { authorization: `bearer ${a.token}` }, { authorization: `Bearer  ${a.token} ` }, { "api-token": a.token }, { "api-token": ` ${a.token}` }];
+    const spellings = [
+      { authorization: `Bearer ${a.token}` },
+      { authorization: `bearer ${a.token}` },
+      { authorization: `Bearer  ${a.token} ` },
+      { "api-token": a.token },
+      { "api-token": ` ${a.token}` },
+    ];
     const codes: number[] = [];
     for (let round = 0; round < 4; round++) {
       for (const headers of spellings) codes.push((await t.app.inject({ method: "GET", url: "/api/contacts/lists", headers })).statusCode);
@@ -44,17 +50,42 @@ describe("limits for the open internet", () => {
   it("rate-limits the public links in emails per address", async () => {
     t = await testApp("sqlite", { MAILWRIGHT_RATE_LIMIT: "3", MAILWRIGHT_RATE_LIMIT_WINDOW: "60" });
     // Sign-in and setup have a stricter limit of their own (session-routes.ts).
-    for (const [n, [method, url]] of ([["POST", "/u/nope"], ["GET", "/t/c/nope"], ["GET", "/t/o/nope"]] as const).entries()) {
+    for (const [n, [method, url]] of (
+      [
+        ["POST", "/u/nope"],
+        ["GET", "/t/c/nope"],
+        ["GET", "/t/o/nope"],
+      ] as const
+    ).entries()) {
       const codes: number[] = [];
-      for (let i = 0; i < 5; i++) codes.push((await t.app.inject({ method, url, remoteAddress: `10.0.0.${n + 1}`, headers: { "content-type": "application/json" }, payload: "{}" })).statusCode);
-      expect(codes.map((c) => c === 429), url).toEqual([false, false, false, true, true]);
+      for (let i = 0; i < 5; i++)
+        codes.push(
+          (
+            await t.app.inject({
+              method,
+              url,
+              remoteAddress: `10.0.0.${n + 1}`,
+              headers: { "content-type": "application/json" },
+              payload: "{}",
+            })
+          ).statusCode,
+        );
+      expect(
+        codes.map((c) => c === 429),
+        url,
+      ).toEqual([false, false, false, true, true]);
     }
     expect((await t.app.inject({ method: "GET", url: "/healthz", remoteAddress: "10.0.0.6" })).statusCode).toBe(200);
   });
   it("refuses a large body to the public links and to sign-in from Content-Length, before reading it", async () => {
     t = await testApp("sqlite");
     const base = await t.app.listen({ port: 0, host: "127.0.0.1" });
-    for (const [path, type] of [["/u/some-token", "application/x-www-form-urlencoded"], ["/u/some-token", "application/json"], ["/api/session", "application/json"], ["/api/setup", "application/json"]]) {
+    for (const [path, type] of [
+      ["/u/some-token", "application/x-www-form-urlencoded"],
+      ["/u/some-token", "application/json"],
+      ["/api/session", "application/json"],
+      ["/api/setup", "application/json"],
+    ]) {
       const c = connect(base);
       await c.ready;
       // Announces 32 MiB, sends none of it: the answer must not wait for the body.
@@ -63,13 +94,23 @@ describe("limits for the open internet", () => {
       expect(received, path).toMatch(/^HTTP\/1\.1 413 /);
       expect(ms, path).toBeLessThan(1000);
     }
-    const small = await t.app.inject({ method: "POST", url: "/u/some-token", headers: { "content-type": "application/json" }, payload: JSON.stringify({ x: "y".repeat(5000) }) });
+    const small = await t.app.inject({
+      method: "POST",
+      url: "/u/some-token",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ x: "y".repeat(5000) }),
+    });
     expect(small.statusCode).toBe(413);
     expect(small.json().error).toMatch(/4096 bytes/);
   });
 
   it("closes slowloris, slow-body and silent connections at their timeouts, and keeps serving", async () => {
-    t = await testApp("sqlite", { MAILWRIGHT_HEADERS_TIMEOUT_MS: "600", MAILWRIGHT_REQUEST_TIMEOUT_MS: "1200", MAILWRIGHT_IDLE_TIMEOUT_MS: "800", MAILWRIGHT_KEEP_ALIVE_TIMEOUT_MS: "300" });
+    t = await testApp("sqlite", {
+      MAILWRIGHT_HEADERS_TIMEOUT_MS: "600",
+      MAILWRIGHT_REQUEST_TIMEOUT_MS: "1200",
+      MAILWRIGHT_IDLE_TIMEOUT_MS: "800",
+      MAILWRIGHT_KEEP_ALIVE_TIMEOUT_MS: "300",
+    });
     const base = await t.app.listen({ port: 0, host: "127.0.0.1" });
     const silent = connect(base);
     const loris = connect(base);
@@ -132,7 +173,12 @@ describe("limits for the open internet", () => {
       expect(res.statusCode).toBe(401);
       expect(res.body).not.toMatch(/mailwright_/);
     }
-    const ok = await t.app.inject({ method: "GET", url: "/metrics", remoteAddress: "203.0.113.9", headers: { authorization: "Bearer metrics-token-0123456789" } });
+    const ok = await t.app.inject({
+      method: "GET",
+      url: "/metrics",
+      remoteAddress: "203.0.113.9",
+      headers: { authorization: "Bearer metrics-token-0123456789" },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toMatch(/mailwright_messages/);
   });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderEmail, unsupportedSyntax } from "../../src/server/email/render.ts";
 import { inlinePartialBomb } from "../helpers/template-bombs.ts";
 
-const render = (html: string, vars: Record<string, unknown> = { first_name: "Ann", email: "ann@example.com" }) => renderEmail({ subject: "s", html, text: "" }, vars).html;
+const render = (html: string, vars: Record<string, unknown> = { first_name: "Ann", email: "ann@example.com" }) =>
+  renderEmail({ subject: "s", html, text: "" }, vars).html;
 
 // The published Handlebars prototype-pollution payload: it builds a Function from strings
 // through `constructor`, and would set a global flag if it ran.
@@ -65,7 +66,7 @@ describe("template bombs and the log", () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 
-  it.each(['{{> header}}', '{{#> layout}}x{{/layout}}', '{{* decorator}}'])("%s is refused (no partials or decorators)", (source) => {
+  it.each(["{{> header}}", "{{#> layout}}x{{/layout}}", "{{* decorator}}"])("%s is refused (no partials or decorators)", (source) => {
     expect(() => render(source)).toThrow(/cannot use/);
     expect(unsupportedSyntax(source)).toMatch(/cannot use/);
   });

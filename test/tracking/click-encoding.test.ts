@@ -34,7 +34,12 @@ describe.each(DIALECTS)("click redirects to non-ASCII destinations on %s", (dial
 
   it("redirects every link a sent message contained to its WHATWG serialisation, never a 5xx", async () => {
     const html = LINKS.map(([href], i) => `<a href="${href}">link ${i}</a>`).join("\n");
-    await createActive(t, acc, { name: "links", trigger: { type: "contact_created" }, entry_step_id: "m", steps: [{ id: "m", type: "send_email", email: { subject: "Links", html }, next: null }] });
+    await createActive(t, acc, {
+      name: "links",
+      trigger: { type: "contact_created" },
+      entry_step_id: "m",
+      steps: [{ id: "m", type: "send_email", email: { subject: "Links", html }, next: null }],
+    });
     await contact(t, acc, "clicker@example.com");
     await settle(t);
     await t.services.sender.drain();
@@ -43,7 +48,10 @@ describe.each(DIALECTS)("click redirects to non-ASCII destinations on %s", (dial
     expect(clicks).toHaveLength(LINKS.length);
     const answers = [];
     for (const path of clicks) {
-      const res = await fetch(base + path, { redirect: "manual", headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0" } });
+      const res = await fetch(base + path, {
+        redirect: "manual",
+        headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0" },
+      });
       answers.push({ status: res.status, location: res.headers.get("location") });
     }
     expect(answers).toEqual(LINKS.map(([, location]) => ({ status: 302, location })));

@@ -23,18 +23,32 @@ describe.each(DIALECTS)("tracking and unsubscribe links on %s", (dialect) => {
     });
     for (const n of [1, 2]) await contact(t, acc, `reader${n}@example.com`);
     await settle(t);
-    messages = await t.store.db.selectFrom("messages").select(["id", "contact_id"]).where("account_id", "=", acc.accountId).orderBy("id").execute();
+    messages = await t.store.db
+      .selectFrom("messages")
+      .select(["id", "contact_id"])
+      .where("account_id", "=", acc.accountId)
+      .orderBy("id")
+      .execute();
     expect(messages).toHaveLength(2);
   });
   afterAll(() => t.close());
 
   const get = (url: string, ua = HUMAN, method: "GET" | "HEAD" = "GET") => t.app.inject({ method, url, headers: { "user-agent": ua } });
   const path = (url: string) => new URL(url).pathname;
-  const events = (id: number) => t.store.db.selectFrom("message_events").selectAll().where("message_row_id", "=", id).orderBy("id").execute();
-  const msg = (id: number) => t.store.db.selectFrom("messages").select(["opened_at", "clicked_at"]).where("id", "=", id).executeTakeFirstOrThrow();
+  const events = (id: number) =>
+    t.store.db.selectFrom("message_events").selectAll().where("message_row_id", "=", id).orderBy("id").execute();
+  const msg = (id: number) =>
+    t.store.db.selectFrom("messages").select(["opened_at", "clicked_at"]).where("id", "=", id).executeTakeFirstOrThrow();
   const status = async (contactId: string) => (await t.call(acc, "GET", `/api/contacts/${contactId}`)).json().data.status as string;
   const unsubscribeEvents = async (contactId: string) =>
-    (await t.store.db.selectFrom("trigger_events").select("type").where("contact_id", "=", contactId).where("type", "=", "contact_unsubscribed").execute()).length;
+    (
+      await t.store.db
+        .selectFrom("trigger_events")
+        .select("type")
+        .where("contact_id", "=", contactId)
+        .where("type", "=", "contact_unsubscribed")
+        .execute()
+    ).length;
 
   it("the open pixel records a person's open once for unique rates, every hit for totals", async () => {
     const [m] = messages;
@@ -44,7 +58,10 @@ describe.each(DIALECTS)("tracking and unsubscribe links on %s", (dialect) => {
       expect(res.statusCode).toBe(200);
       expect(res.headers["content-type"]).toBe("image/gif");
     }
-    expect((await events(m!.id)).map((e) => [e.kind, e.bot])).toEqual([["open", 0], ["open", 0]]);
+    expect((await events(m!.id)).map((e) => [e.kind, e.bot])).toEqual([
+      ["open", 0],
+      ["open", 0],
+    ]);
     expect((await msg(m!.id)).opened_at).not.toBeNull();
     // A forged token gets the same pixel and records nothing.
     expect((await get("/t/o/bogus.token")).statusCode).toBe(200);
@@ -85,7 +102,12 @@ describe.each(DIALECTS)("tracking and unsubscribe links on %s", (dialect) => {
     const t2 = await testApp(dialect);
     try {
       const s = await seedAccount(t2);
-      await createActive(t2, s.acc, { name: "m", trigger: { type: "contact_created" }, entry_step_id: "m", steps: [{ id: "m", type: "send_email", email: { subject: "Hi", text: "x" }, next: null }] });
+      await createActive(t2, s.acc, {
+        name: "m",
+        trigger: { type: "contact_created" },
+        entry_step_id: "m",
+        steps: [{ id: "m", type: "send_email", email: { subject: "Hi", text: "x" }, next: null }],
+      });
       await contact(t2, s.acc, "scan@example.com");
       await settle(t2);
       const [m] = await t2.store.db.selectFrom("messages").select("id").execute();
@@ -95,7 +117,11 @@ describe.each(DIALECTS)("tracking and unsubscribe links on %s", (dialect) => {
       await t2.app.inject({ method: "GET", url: path(t2.services.links.open(m!.id)), headers: { "user-agent": "" } }); // no user agent at all
       const evs = await t2.store.db.selectFrom("message_events").select(["kind", "bot"]).execute();
       expect(evs.map((e) => e.bot)).toEqual([1, 1, 1]);
-      const row = await t2.store.db.selectFrom("messages").select(["opened_at", "clicked_at"]).where("id", "=", m!.id).executeTakeFirstOrThrow();
+      const row = await t2.store.db
+        .selectFrom("messages")
+        .select(["opened_at", "clicked_at"])
+        .where("id", "=", m!.id)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ opened_at: null, clicked_at: null });
     } finally {
       await t2.close();
@@ -121,7 +147,12 @@ describe.each(DIALECTS)("tracking and unsubscribe links on %s", (dialect) => {
     const [m] = messages;
     const url = path(t.services.links.unsubscribe(m!.id));
     const oneClick = () =>
-      t.app.inject({ method: "POST", url, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "List-Unsubscribe=One-Click" });
+      t.app.inject({
+        method: "POST",
+        url,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        payload: "List-Unsubscribe=One-Click",
+      });
     const first = await oneClick();
     expect(first.statusCode).toBe(200);
     expect(first.body).toBe("");
@@ -138,9 +169,20 @@ describe.each(DIALECTS)("tracking and unsubscribe links on %s", (dialect) => {
   it("forged, truncated and cross-kind unsubscribe tokens unsubscribe no one", async () => {
     const [, m] = messages;
     const good = path(t.services.links.unsubscribe(m!.id)).split("/").pop()!;
-    const bad = [good.slice(0, -3), `${good}x`, path(t.services.links.open(m!.id)).split("/").pop()!, signToken("another-secret-another-secret-another-1", { m: m!.id, k: "u" }), "%3Cscript%3E"];
+    const bad = [
+      good.slice(0, -3),
+      `${good}x`,
+      path(t.services.links.open(m!.id)).split("/").pop()!,
+      signToken("another-secret-another-secret-another-1", { m: m!.id, k: "u" }),
+      "%3Cscript%3E",
+    ];
     for (const token of bad) {
-      const r = await t.app.inject({ method: "POST", url: `/u/${token}`, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "List-Unsubscribe=One-Click" });
+      const r = await t.app.inject({
+        method: "POST",
+        url: `/u/${token}`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        payload: "List-Unsubscribe=One-Click",
+      });
       expect(r.statusCode).toBe(404);
       expect((await get(`/u/${token}`)).statusCode).toBe(404);
     }

@@ -39,7 +39,14 @@ export async function signIn(t: TestApp, email: string, password: string): Promi
  * A request as the web app sends it: the cookie, and the CSRF header on writes unless a
  * test overrides it (`csrf: null` leaves it out).
  */
-export function browser(t: TestApp, s: BrowserSession, method: InjectOptions["method"], url: string, body?: unknown, opts: { csrf?: string | null } = {}) {
+export function browser(
+  t: TestApp,
+  s: BrowserSession,
+  method: InjectOptions["method"],
+  url: string,
+  body?: unknown,
+  opts: { csrf?: string | null } = {},
+) {
   const csrf = opts.csrf === undefined ? s.csrf : opts.csrf;
   const headers: Record<string, string> = { cookie: s.cookie, accept: "application/json" };
   if (method !== "GET" && csrf !== null) headers["x-csrf-token"] = csrf;

@@ -46,7 +46,10 @@ describe.each(DIALECTS)("GET /api/contacts on %s", (dialect) => {
     vip = (await ok(a, "POST", "/api/contacts/lists", { name: "VIP" })).id;
     for (let i = 0; i < 7; i++) {
       const fields = { plan: i % 2 === 0 ? "pro" : "free", seats: i, ...(i < 3 ? { beta: true } : {}) };
-      made.push((await ok(a, "POST", "/api/contacts", { contact: { email: `User${i}@Shop.example.com`, fields, list_ids: i >= 5 ? [vip] : [] } })).data);
+      made.push(
+        (await ok(a, "POST", "/api/contacts", { contact: { email: `User${i}@Shop.example.com`, fields, list_ids: i >= 5 ? [vip] : [] } }))
+          .data,
+      );
     }
     await ok(a, "PATCH", `/api/contacts/${made[1]!.id}`, { contact: { email: made[1]!.email, unsubscribed: true } });
     // B's contacts look like A's: none may show up in A's listing, nor A's in B's.
@@ -97,7 +100,11 @@ describe.each(DIALECTS)("GET /api/contacts on %s", (dialect) => {
     expect(emails(await page(a, `?list_id=${vip}&status=subscribed&search=5`))).toEqual(["user5@shop.example.com"]);
     expect(emails(await page(a, "?field=seats&value=3"))).toEqual(["user3@shop.example.com"]);
     expect(emails(await page(a, "?field=plan&value=3"))).toEqual([]);
-    expect(emails(await page(a, "?field=beta&value=true"))).toEqual(["user2@shop.example.com", "user1@shop.example.com", "user0@shop.example.com"]);
+    expect(emails(await page(a, "?field=beta&value=true"))).toEqual([
+      "user2@shop.example.com",
+      "user1@shop.example.com",
+      "user0@shop.example.com",
+    ]);
     expect(emails(await page(a, "?field=beta"))).toEqual(["user2@shop.example.com", "user1@shop.example.com", "user0@shop.example.com"]);
     expect(emails(await page(a, "?field=plan&value=PRO"))).toEqual([]);
   });

@@ -27,22 +27,39 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
     (await t.store.db.selectFrom("lists").select("id").where("account_id", "=", accountId).execute()).length;
 
   it("first start: setup creates the admin in account 1, signs them in, and works only once", async () => {
-    expect((await get("/api/session")).json()).toEqual({ data: { setup_required: true, setup_code_required: false, user: null, account_id: null, csrf_token: null, test_clock: false } });
+    expect((await get("/api/session")).json()).toEqual({
+      data: { setup_required: true, setup_code_required: false, user: null, account_id: null, csrf_token: null, test_clock: false },
+    });
 
     const refused = await t.app.inject({ method: "POST", url: "/api/setup", payload: { email: "not an email", password: "short" } });
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toEqual({ errors: { email: ["is invalid"], password: ["is too short (minimum is 8 characters)"] } });
-    const tooLong = await t.app.inject({ method: "POST", url: "/api/setup", payload: { email: "a@example.com", password: "x".repeat(201) } });
+    const tooLong = await t.app.inject({
+      method: "POST",
+      url: "/api/setup",
+      payload: { email: "a@example.com", password: "x".repeat(201) },
+    });
     expect(tooLong.json()).toEqual({ errors: { password: ["is too long (maximum is 200 characters)"] } });
     expect((await get("/api/session")).json().data.setup_required).toBe(true);
 
     admin = await setup(t, ADMIN.email, ADMIN.password);
     expect(admin.accountId).toBe(tokenAccount.accountId);
     const session = (await get("/api/session", { cookie: admin.cookie })).json().data;
-    expect(session).toEqual({ setup_required: false, setup_code_required: false, user: { id: expect.any(Number), email: "admin@example.com" }, account_id: 1, csrf_token: admin.csrf, test_clock: false });
+    expect(session).toEqual({
+      setup_required: false,
+      setup_code_required: false,
+      user: { id: expect.any(Number), email: "admin@example.com" },
+      account_id: 1,
+      csrf_token: admin.csrf,
+      test_clock: false,
+    });
     expect(admin.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const again = await t.app.inject({ method: "POST", url: "/api/setup", payload: { email: "second@example.com", password: "another password" } });
+    const again = await t.app.inject({
+      method: "POST",
+      url: "/api/setup",
+      payload: { email: "second@example.com", password: "another password" },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toEqual({ error: "Already set up" });
     expect(sessionSetCookie(again)).toBeUndefined();
@@ -60,8 +77,18 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
 
   it("sets the cookie HttpOnly, SameSite=Lax, Path=/, for MAILWRIGHT_SESSION_HOURS, not Secure over http", async () => {
     const res = await t.app.inject({ method: "POST", url: "/api/session", payload: ADMIN });
-    const attrs = sessionSetCookie(res)!.split(";").map((a) => a.trim());
-    expect(attrs).toEqual(expect.arrayContaining(["HttpOnly", "SameSite=Lax", "Path=/", `Max-Age=${168 * 3600}`, `Expires=${new Date(now + 168 * HOUR).toUTCString()}`]));
+    const attrs = sessionSetCookie(res)!
+      .split(";")
+      .map((a) => a.trim());
+    expect(attrs).toEqual(
+      expect.arrayContaining([
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/",
+        `Max-Age=${168 * 3600}`,
+        `Expires=${new Date(now + 168 * HOUR).toUTCString()}`,
+      ]),
+    );
     expect(attrs).not.toContain("Secure");
   });
 
@@ -71,7 +98,11 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
     expect(right.csrf).not.toBe(admin.csrf);
 
     const wrong = await t.app.inject({ method: "POST", url: "/api/session", payload: { email: ADMIN.email, password: "wrong password" } });
-    const unknown = await t.app.inject({ method: "POST", url: "/api/session", payload: { email: "nobody@example.com", password: ADMIN.password } });
+    const unknown = await t.app.inject({
+      method: "POST",
+      url: "/api/session",
+      payload: { email: "nobody@example.com", password: ADMIN.password },
+    });
     for (const res of [wrong, unknown]) {
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({ errors: "Invalid email or password" });
@@ -90,7 +121,14 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
 
     const before = await listCount(s.accountId);
     const missing = await browser(t, s, "POST", "/api/contacts/lists", { name: "No header" }, { csrf: null });
-    const wrong = await browser(t, s, "POST", "/api/contacts/lists", { name: "Wrong header" }, { csrf: admin.csrf.replace(/^./, (c) => (c === "A" ? "B" : "A")) });
+    const wrong = await browser(
+      t,
+      s,
+      "POST",
+      "/api/contacts/lists",
+      { name: "Wrong header" },
+      { csrf: admin.csrf.replace(/^./, (c) => (c === "A" ? "B" : "A")) },
+    );
     const otherSessions = await browser(t, s, "DELETE", "/api/contacts/lists/1", undefined, { csrf: admin.csrf });
     for (const res of [missing, wrong, otherSessions]) {
       expect(res.statusCode).toBe(403);
@@ -105,9 +143,16 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
     // Scripts with a token never need the header; another account stays forbidden to the session.
     expect((await t.call(tokenAccount, "POST", "/api/contacts/lists", { name: "From a script" })).statusCode).toBe(200);
     const other = await t.newAccount();
-    expect((await browser(t, s, "GET", `/api/accounts/${other.accountId}/contacts/lists`)).json()).toEqual({ errors: "Account access forbidden" });
+    expect((await browser(t, s, "GET", `/api/accounts/${other.accountId}/contacts/lists`)).json()).toEqual({
+      errors: "Account access forbidden",
+    });
     // A token wins over a cookie: the request is the token's account, no CSRF asked.
-    const both = await t.app.inject({ method: "POST", url: "/api/contacts/lists", headers: { ...other.headers, cookie: s.cookie, "content-type": "application/json" }, payload: { name: "Token's" } });
+    const both = await t.app.inject({
+      method: "POST",
+      url: "/api/contacts/lists",
+      headers: { ...other.headers, cookie: s.cookie, "content-type": "application/json" },
+      payload: { name: "Token's" },
+    });
     expect(both.statusCode).toBe(200);
     expect(await listCount(other.accountId)).toBe(1);
 
@@ -131,7 +176,9 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
     expect(afterwards.json()).toEqual({ errors: "Unauthorized" });
     expect((await get("/api/session", { cookie: s.cookie })).json().data).toMatchObject({ user: null, csrf_token: null });
     const secret = s.cookie.slice("mw_session=".length);
-    expect(await t.store.db.selectFrom("sessions").select("token_hash").where("token_hash", "=", hashSessionToken(secret)).execute()).toEqual([]);
+    expect(
+      await t.store.db.selectFrom("sessions").select("token_hash").where("token_hash", "=", hashSessionToken(secret)).execute(),
+    ).toEqual([]);
   });
 
   it("refuses and deletes a session once the server's clock passes its expiry", async () => {
@@ -143,7 +190,9 @@ describe.each(DIALECTS)("web sessions on %s", (dialect) => {
     const expired = await browser(t, s, "GET", "/api/automations");
     expect(expired.statusCode).toBe(401);
     expect(expired.json()).toEqual({ errors: "Unauthorized" });
-    expect(await t.store.db.selectFrom("sessions").select("token_hash").where("token_hash", "=", hashSessionToken(secret)).execute()).toEqual([]);
+    expect(
+      await t.store.db.selectFrom("sessions").select("token_hash").where("token_hash", "=", hashSessionToken(secret)).execute(),
+    ).toEqual([]);
     const session = await get("/api/session", { cookie: s.cookie });
     expect(session.json().data).toMatchObject({ setup_required: false, user: null });
     expect(sessionSetCookie(session)).toMatch(/^mw_session=;/);
@@ -156,7 +205,9 @@ describe("session options", () => {
     expect(loadConfig({ MAILWRIGHT_SESSION_HOURS: "12" }).sessionHours).toBe(12);
     for (const bad of ["0", "1.5", "week", "9000"]) {
       expect(() => loadConfig({ MAILWRIGHT_SESSION_HOURS: bad })).toThrow(ConfigError);
-      expect(() => loadConfig({ MAILWRIGHT_SESSION_HOURS: bad })).toThrow(/MAILWRIGHT_SESSION_HOURS \(--session-hours\) must be an integer from 1 to 8760/);
+      expect(() => loadConfig({ MAILWRIGHT_SESSION_HOURS: bad })).toThrow(
+        /MAILWRIGHT_SESSION_HOURS \(--session-hours\) must be an integer from 1 to 8760/,
+      );
     }
   });
 
@@ -164,7 +215,9 @@ describe("session options", () => {
     const t = await testApp("sqlite", { MAILWRIGHT_PUBLIC_URL: "https://mail.example.com", MAILWRIGHT_SESSION_HOURS: "2" });
     try {
       const res = await t.app.inject({ method: "POST", url: "/api/setup", payload: { email: "a@example.com", password: "long enough" } });
-      const attrs = sessionSetCookie(res)!.split(";").map((a) => a.trim());
+      const attrs = sessionSetCookie(res)!
+        .split(";")
+        .map((a) => a.trim());
       expect(attrs).toEqual(expect.arrayContaining(["Secure", "HttpOnly", "SameSite=Lax", "Max-Age=7200"]));
     } finally {
       await t.close();

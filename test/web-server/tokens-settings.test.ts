@@ -23,7 +23,12 @@ describe.each(DIALECTS)("API tokens and settings on %s", (dialect) => {
     const created = await t.call(acc, "POST", "/api/tokens", { name: "  Zapier  " });
     expect(created.statusCode).toBe(201);
     const { data } = created.json();
-    expect(data).toEqual({ id: expect.any(Number), name: "Zapier", token: expect.stringMatching(/^mw_[\w-]{43}$/), created_at: expect.stringMatching(ISO) });
+    expect(data).toEqual({
+      id: expect.any(Number),
+      name: "Zapier",
+      token: expect.stringMatching(/^mw_[\w-]{43}$/),
+      created_at: expect.stringMatching(ISO),
+    });
     const zapier = { accountId: acc.accountId, token: data.token as string, headers: { authorization: `Bearer ${data.token}` } };
     expect((await t.call(zapier, "GET", "/api/automations")).statusCode).toBe(200);
 
@@ -59,7 +64,9 @@ describe.each(DIALECTS)("API tokens and settings on %s", (dialect) => {
     const acc = await t.newAccount();
     expect((await t.call(acc, "POST", "/api/tokens", { name: "   " })).json()).toEqual({ errors: { name: ["can't be blank"] } });
     expect((await t.call(acc, "POST", "/api/tokens", {})).json()).toEqual({ errors: { name: ["can't be blank"] } });
-    expect((await t.call(acc, "POST", "/api/tokens", { name: "x".repeat(101) })).json()).toEqual({ errors: { name: ["is too long (maximum is 100 characters)"] } });
+    expect((await t.call(acc, "POST", "/api/tokens", { name: "x".repeat(101) })).json()).toEqual({
+      errors: { name: ["is too long (maximum is 100 characters)"] },
+    });
     expect((await t.call(acc, "POST", "/api/tokens", { name: "ok", scope: "all" })).statusCode).toBe(422);
   });
 
@@ -79,7 +86,14 @@ describe.each(DIALECTS)("API tokens and settings on %s", (dialect) => {
     expect(res.json()).toEqual({
       data: {
         account_id: acc.accountId,
-        limits: { max_automations: 7, max_fields: 40, max_contacts: null, monthly_runs: 5000, rate_limit_per_minute: null, body_limit_bytes: 4096 },
+        limits: {
+          max_automations: 7,
+          max_fields: 40,
+          max_contacts: null,
+          monthly_runs: 5000,
+          rate_limit_per_minute: null,
+          body_limit_bytes: 4096,
+        },
         smtp: { transport: "smtp", host: "smtp.example.com:2525", from: "news@example.com" },
         test_clock: false,
         public_url: "http://127.0.0.1:8080",
@@ -106,10 +120,21 @@ describe("settings with the defaults", () => {
 
       // The new endpoints are in the OpenAPI document, from the schemas that validate them.
       const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/session", "/api/setup", "/api/tokens", "/api/tokens/{id}", "/api/settings", "/api/accounts/{account_id}/settings"]));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          "/api/session",
+          "/api/setup",
+          "/api/tokens",
+          "/api/tokens/{id}",
+          "/api/settings",
+          "/api/accounts/{account_id}/settings",
+        ]),
+      );
       expect(Object.keys(doc.paths["/api/session"])).toEqual(expect.arrayContaining(["get", "post", "delete"]));
       expect(doc.paths["/api/session"].post.security).toEqual([]);
-      expect(doc.paths["/api/contacts"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["search", "status", "list_id", "field", "value", "limit", "cursor"]));
+      expect(doc.paths["/api/contacts"].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+        expect.arrayContaining(["search", "status", "list_id", "field", "value", "limit", "cursor"]),
+      );
     } finally {
       await t.close();
     }

@@ -10,13 +10,19 @@ import { buildApp } from "../../src/server/app/build-app.ts";
 import { createServices, type Services } from "../../src/server/app/services.ts";
 import { freshStore, type TestStore } from "../helpers/with-database.ts";
 
-const INDEX = '<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script></head><body><div id="root"></div></body></html>';
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 /** The server's app over a throwaway database, serving the web app from `distDir`. */
 async function appServing(distDir: string): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
   const ts: TestStore = await freshStore("sqlite");
-  const config = loadConfig({ MAILWRIGHT_DATABASE_URL: ts.url, MAILWRIGHT_RATE_LIMIT: "0", MAILWRIGHT_DATA_DIR: "/tmp/mw-test-data", MAILWRIGHT_SECRET: "test-secret-test-secret-test-secret-0123" });
+  const config = loadConfig({
+    MAILWRIGHT_DATABASE_URL: ts.url,
+    MAILWRIGHT_RATE_LIMIT: "0",
+    MAILWRIGHT_DATA_DIR: "/tmp/mw-test-data",
+    MAILWRIGHT_SECRET: "test-secret-test-secret-test-secret-0123",
+  });
   const services: Services = createServices(ts.store, config, systemClock, pino({ level: "silent" }));
   const app = await buildApp({ config, store: ts.store, services, web: { distDir } });
   return {
@@ -32,7 +38,15 @@ async function appServing(distDir: string): Promise<{ app: FastifyInstance; clos
 
 function expectHtmlSecurityHeaders(headers: Record<string, unknown>): void {
   const csp = String(headers["content-security-policy"]);
-  for (const directive of ["default-src 'self'", "img-src 'self' data:", "style-src 'self' 'unsafe-inline'", "frame-src 'self' about:", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+  for (const directive of [
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "style-src 'self' 'unsafe-inline'",
+    "frame-src 'self' about:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ]) {
     expect(csp).toContain(directive);
   }
   expect(headers["x-content-type-options"]).toBe("nosniff");
@@ -74,7 +88,18 @@ describe("serving the built web app", () => {
   });
 
   it("answers every page navigation of the app with index.html (history fallback)", async () => {
-    for (const url of ["/setup", "/login", "/automations", "/automations/12?tab=reports", "/contacts/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "/contacts/import", "/templates/3", "/outbox", "/settings", "/unknown/page"]) {
+    for (const url of [
+      "/setup",
+      "/login",
+      "/automations",
+      "/automations/12?tab=reports",
+      "/contacts/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+      "/contacts/import",
+      "/templates/3",
+      "/outbox",
+      "/settings",
+      "/unknown/page",
+    ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).toBe(INDEX);
@@ -97,7 +122,12 @@ describe("serving the built web app", () => {
     expect((await get("/.env", "*/*")).json()).toEqual(notFound);
     expect((await get("/.env")).body).not.toContain("SECRET");
     expect((await get("/automations", "application/json")).json()).toEqual(notFound);
-    const post = await served.app.inject({ method: "POST", url: "/automations", headers: { accept: BROWSER, "content-type": "application/json" }, payload: "{}" });
+    const post = await served.app.inject({
+      method: "POST",
+      url: "/automations",
+      headers: { accept: BROWSER, "content-type": "application/json" },
+      payload: "{}",
+    });
     expect(post.json()).toEqual(notFound);
     // The API itself is unchanged underneath.
     expect((await get("/api/automations")).json()).toEqual({ error: "Incorrect API token" });
@@ -117,7 +147,9 @@ describe("without a build", () => {
         expect(res.body).toContain("npm run build");
         expectHtmlSecurityHeaders(res.headers);
       }
-      expect((await served.app.inject({ method: "GET", url: "/api/unknown", headers: { accept: BROWSER } })).json()).toEqual({ error: "Not Found" });
+      expect((await served.app.inject({ method: "GET", url: "/api/unknown", headers: { accept: BROWSER } })).json()).toEqual({
+        error: "Not Found",
+      });
     } finally {
       await served.close();
       fs.rmSync(empty, { recursive: true, force: true });

@@ -12,12 +12,16 @@ import { createServices } from "../../src/server/app/services.ts";
 import { freshStore } from "../helpers/with-database.ts";
 
 const SCRIPT = `console.log(${JSON.stringify("app ".repeat(2000))});`;
-const INDEX = '<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script></head><body><div id="root"></div></body></html>';
 
 /** A build as web/vite.config.ts writes it: each text file with its .br and .gz beside it. */
 function writeBuild(dir: string): void {
   fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
-  for (const [file, body] of [["index.html", INDEX], ["assets/app-1a2b3c.js", SCRIPT]] as const) {
+  for (const [file, body] of [
+    ["index.html", INDEX],
+    ["assets/app-1a2b3c.js", SCRIPT],
+  ] as const) {
     fs.writeFileSync(path.join(dir, file), body);
     fs.writeFileSync(path.join(dir, `${file}.br`), zlib.brotliCompressSync(body));
     fs.writeFileSync(path.join(dir, `${file}.gz`), zlib.gzipSync(body));
@@ -28,13 +32,19 @@ describe("the web app's files over the wire", () => {
   let dist: string;
   let app: FastifyInstance;
   let close: () => Promise<void>;
-  const get = (url: string, encoding?: string) => app.inject({ method: "GET", url, headers: { accept: "*/*", ...(encoding ? { "accept-encoding": encoding } : {}) } });
+  const get = (url: string, encoding?: string) =>
+    app.inject({ method: "GET", url, headers: { accept: "*/*", ...(encoding ? { "accept-encoding": encoding } : {}) } });
 
   beforeAll(async () => {
     dist = fs.mkdtempSync(path.join(os.tmpdir(), "mw-dist-"));
     writeBuild(dist);
     const ts = await freshStore("sqlite");
-    const config = loadConfig({ MAILWRIGHT_DATABASE_URL: ts.url, MAILWRIGHT_RATE_LIMIT: "0", MAILWRIGHT_DATA_DIR: "/tmp/mw-test-data", MAILWRIGHT_SECRET: "test-secret-test-secret-test-secret-0123" });
+    const config = loadConfig({
+      MAILWRIGHT_DATABASE_URL: ts.url,
+      MAILWRIGHT_RATE_LIMIT: "0",
+      MAILWRIGHT_DATA_DIR: "/tmp/mw-test-data",
+      MAILWRIGHT_SECRET: "test-secret-test-secret-test-secret-0123",
+    });
     const services = createServices(ts.store, config, systemClock, pino({ level: "silent" }));
     app = await buildApp({ config, store: ts.store, services, web: { distDir: dist } });
     close = async () => {

@@ -87,7 +87,13 @@ export function validDefinition({ earlyEnds }: { earlyEnds: boolean }): fc.Arbit
         return next;
       };
       const entry = build(items, null);
-      return { name: "Generated", trigger: { type: "contact_created" }, entry_step_id: entry, steps: shuffle(steps, seed), settings: { reentry_hours: reentry } };
+      return {
+        name: "Generated",
+        trigger: { type: "contact_created" },
+        entry_step_id: entry,
+        steps: shuffle(steps, seed),
+        settings: { reentry_hours: reentry },
+      };
     });
 }
 
@@ -100,14 +106,26 @@ export function draftDefinition(opts: { dangling: boolean; duplicates: boolean }
   return fc.integer({ min: 0, max: 14 }).chain((count) => {
     const ids = Array.from({ length: count }, (_, i) => `s${i + 1}`);
     const pool = opts.duplicates ? fc.constantFrom(...ids, "s1") : fc.constant("");
-    const ref = fc.oneof(fc.constant(null), ...(count > 0 ? [fc.constantFrom(...ids)] : []), ...(opts.dangling ? [fc.constant("ghost")] : []));
-    const step = (id: string) =>
-      fc.record({ type: fc.constantFrom<StepType>(...ACTIONS, "condition"), next: ref, yes: ref, no: ref, dup: pool }).map(({ type, next, yes, no, dup }): Step => {
-        const base = completeStep(opts.duplicates && dup !== "" ? dup : id, type);
-        return type === "condition" ? linked(base, { yes, no }) : linked(base, { next });
-      });
-    return fc.record({ steps: fc.tuple(...ids.map(step)), entry: ref }).map(
-      ({ steps, entry }): Definition => ({ name: "Draft", trigger: { type: "contact_created" }, entry_step_id: entry, steps, settings: {} }),
+    const ref = fc.oneof(
+      fc.constant(null),
+      ...(count > 0 ? [fc.constantFrom(...ids)] : []),
+      ...(opts.dangling ? [fc.constant("ghost")] : []),
     );
+    const step = (id: string) =>
+      fc
+        .record({ type: fc.constantFrom<StepType>(...ACTIONS, "condition"), next: ref, yes: ref, no: ref, dup: pool })
+        .map(({ type, next, yes, no, dup }): Step => {
+          const base = completeStep(opts.duplicates && dup !== "" ? dup : id, type);
+          return type === "condition" ? linked(base, { yes, no }) : linked(base, { next });
+        });
+    return fc
+      .record({ steps: fc.tuple(...ids.map(step)), entry: ref })
+      .map(({ steps, entry }): Definition => ({
+        name: "Draft",
+        trigger: { type: "contact_created" },
+        entry_step_id: entry,
+        steps,
+        settings: {},
+      }));
   });
 }

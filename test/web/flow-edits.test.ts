@@ -9,7 +9,8 @@ import { freshStepId, portsOf, reachableIds, type RefAt } from "../../web/src/fl
 import { CATALOG, completeStep, validDefinition } from "./flow-arbitraries.ts";
 
 /** The structure rules of src/core/flow/validate.ts; a new step's unfinished config is not one. */
-const STRUCTURE = /Two steps have the id|leads to a step that does not exist|round in a loop|cannot be reached|has no steps|does not lead to any step/;
+const STRUCTURE =
+  /Two steps have the id|leads to a step that does not exist|round in a loop|cannot be reached|has no steps|does not lead to any step/;
 
 function structureIssues(def: Definition): string[] {
   return validateDefinition(def, CATALOG)
@@ -52,7 +53,12 @@ describe("inserting a step", () => {
   });
 
   it("leads the arrow to the new step, which leads where the arrow led (a condition on both branches)", () => {
-    const def: Definition = { name: "x", trigger: { type: "contact_created" }, entry_step_id: "s1", steps: [{ id: "s1", type: "unsubscribe", next: null }] };
+    const def: Definition = {
+      name: "x",
+      trigger: { type: "contact_created" },
+      entry_step_id: "s1",
+      steps: [{ id: "s1", type: "unsubscribe", next: null }],
+    };
     const first = insertStep(def, { source: "trigger", port: "entry" }, "delay");
     expect(first.id).toBe("s2");
     expect(first.definition.entry_step_id).toBe("s2");
@@ -66,10 +72,17 @@ describe("inserting a step", () => {
 
   it("never reuses an id, whatever ids are in use", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom("s1", "s2", "s10", "s999999999", "s01"), fc.string({ maxLength: 4 })), { maxLength: 20 }), (ids) => {
-        const def: Definition = { name: "x", trigger: { type: "contact_created" }, steps: ids.map((id) => ({ id, type: "unsubscribe" })) };
-        expect(ids).not.toContain(freshStepId(def));
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom("s1", "s2", "s10", "s999999999", "s01"), fc.string({ maxLength: 4 })), { maxLength: 20 }),
+        (ids) => {
+          const def: Definition = {
+            name: "x",
+            trigger: { type: "contact_created" },
+            steps: ids.map((id) => ({ id, type: "unsubscribe" })),
+          };
+          expect(ids).not.toContain(freshStepId(def));
+        },
+      ),
     );
   });
 });

@@ -46,7 +46,9 @@ function inside(p: Point, n: GraphNode): boolean {
 describe("toGraph draws a definition top-down", () => {
   it("puts the trigger on top, steps in flow order, Yes left of No side by side, the rejoin below both, an Exit at the end", () => {
     const g = toGraph(WELCOME);
-    const [trigger, s1, s2, s3, s4, s5, s6] = ["trigger", "step:s1", "step:s2", "step:s3", "step:s4", "step:s5", "step:s6"].map((id) => node(g, id));
+    const [trigger, s1, s2, s3, s4, s5, s6] = ["trigger", "step:s1", "step:s2", "step:s3", "step:s4", "step:s5", "step:s6"].map((id) =>
+      node(g, id),
+    );
     expect(trigger!.y).toBeLessThan(s1!.y);
     expect(s1!.y).toBeLessThan(s2!.y);
     expect(s2!.y).toBeLessThan(s3!.y);
@@ -87,7 +89,12 @@ describe("toGraph draws a definition top-down", () => {
         const stepNodes = g.nodes.filter((n) => n.kind === "step").map((n) => n.step!.id);
         expect(new Set(stepNodes)).toEqual(new Set(def.steps.map((s) => s.id)));
         expect(stepNodes.length).toBe(new Set(stepNodes).size);
-        const overlapping = g.nodes.flatMap((a, i) => g.nodes.slice(i + 1).filter((b) => overlaps(a, b)).map((b) => `${a.id} overlaps ${b.id}`));
+        const overlapping = g.nodes.flatMap((a, i) =>
+          g.nodes
+            .slice(i + 1)
+            .filter((b) => overlaps(a, b))
+            .map((b) => `${a.id} overlaps ${b.id}`),
+        );
         expect(overlapping).toEqual([]);
         const ids = new Set(g.nodes.map((n) => n.id));
         for (const e of g.edges) expect(ids.has(e.source) && ids.has(e.target)).toBe(true);
@@ -110,7 +117,8 @@ describe("toGraph draws a definition top-down", () => {
             const [p, q] = [e.points[i - 1]!, e.points[i]!];
             if (p.x !== q.x && p.y !== q.y) problems.push(`${e.id} has a slanted segment`);
             if (q.y < p.y) problems.push(`${e.id} goes up`);
-            for (const n of g.nodes) if (n.id !== e.source && n.id !== e.target && crosses(p, q, n)) problems.push(`${e.id} crosses ${n.id}`);
+            for (const n of g.nodes)
+              if (n.id !== e.source && n.id !== e.target && crosses(p, q, n)) problems.push(`${e.id} crosses ${n.id}`);
           }
           for (const n of g.nodes) if (inside(e.button, n)) problems.push(`button of ${e.id} inside ${n.id}`);
         }
@@ -131,7 +139,9 @@ describe("toGraph draws a definition top-down", () => {
           if (e.jump || t.y <= s.y + s.height) problems.push(`${e.id} does not go down`);
           for (const n of g.nodes) if (inside(e.button, n)) problems.push(`button of ${e.id} inside ${n.id}`);
         }
-        for (let i = 0; i < g.nodes.length; i++) for (let j = i + 1; j < g.nodes.length; j++) if (overlaps(g.nodes[i]!, g.nodes[j]!)) problems.push(`${g.nodes[i]!.id} overlaps ${g.nodes[j]!.id}`);
+        for (let i = 0; i < g.nodes.length; i++)
+          for (let j = i + 1; j < g.nodes.length; j++)
+            if (overlaps(g.nodes[i]!, g.nodes[j]!)) problems.push(`${g.nodes[i]!.id} overlaps ${g.nodes[j]!.id}`);
         expect(problems).toEqual([]);
       }),
       { numRuns: 300 },

@@ -28,19 +28,30 @@ describe("reason codes in words (web/src/lib/run-words.ts, the one map the Runs 
 
 describe("validation messages of other forms", () => {
   it("never shows a machine key such as usage in front of a sentence", () => {
-    expect(fieldErrorText("usage", "This field is used in the steps of automation(s): Uses age.")).toBe("This field is used in the steps of automation(s): Uses age.");
+    expect(fieldErrorText("usage", "This field is used in the steps of automation(s): Uses age.")).toBe(
+      "This field is used in the steps of automation(s): Uses age.",
+    );
     expect(fieldErrorText("base", "something went wrong")).toBe("something went wrong");
   });
 
   it("puts the attribute in words in front of a Rails-style fragment", () => {
     expect(fieldErrorText("email", "is invalid")).toBe("Email is invalid");
     expect(fieldErrorText("merge_tag", "has already been taken")).toBe("Merge tag has already been taken");
-    expect(fieldErrorTexts({ name: ["can't be blank"], usage: ["This list is used."] })).toEqual(["Name can't be blank", "This list is used."]);
+    expect(fieldErrorTexts({ name: ["can't be blank"], usage: ["This list is used."] })).toEqual([
+      "Name can't be blank",
+      "This list is used.",
+    ]);
   });
 });
 
 describe("why a condition rule held, in words", () => {
-  const outcome = (o: Partial<RuleOutcome> & Pick<RuleOutcome, "kind" | "subject">): RuleOutcome => ({ op: "eq", actual: null, expected: null, result: true, ...o });
+  const outcome = (o: Partial<RuleOutcome> & Pick<RuleOutcome, "kind" | "subject">): RuleOutcome => ({
+    op: "eq",
+    actual: null,
+    expected: null,
+    result: true,
+    ...o,
+  });
 
   it("reads a field rule as a sentence instead of field.plan eq pro — was pro: true", () => {
     const r = outcome({ kind: "field", op: "eq", subject: "field.plan", actual: "pro", expected: "pro" });
@@ -50,7 +61,9 @@ describe("why a condition rule held, in words", () => {
   });
 
   it("reads list, status, event and email rules", () => {
-    expect(ruleOutcomeText(outcome({ kind: "list", op: "in_list", subject: "list.3", actual: true, expected: true }), names)).toBe("In Newsletter — a member: yes");
+    expect(ruleOutcomeText(outcome({ kind: "list", op: "in_list", subject: "list.3", actual: true, expected: true }), names)).toBe(
+      "In Newsletter — a member: yes",
+    );
     expect(ruleOutcomeText(outcome({ kind: "status", op: "neq", subject: "status", actual: "subscribed", expected: "unsubscribed" }))).toBe(
       "Subscription status does not equal “unsubscribed” — it was “subscribed”: yes",
     );
@@ -60,9 +73,11 @@ describe("why a condition rule held, in words", () => {
     expect(ruleOutcomeText(outcome({ kind: "event_history", op: "", subject: "events.Login.last_7_days", actual: 3, expected: 1 }))).toBe(
       "Did “Login” at least 1 time in the last 7 days — 3 times: yes",
     );
-    expect(ruleOutcomeText(outcome({ kind: "email", op: "not_opened", subject: "email.s1.opened", actual: false, expected: false }), { email: () => "the email “Welcome”" })).toBe(
-      "Did not open the email “Welcome” — they did not: yes",
-    );
+    expect(
+      ruleOutcomeText(outcome({ kind: "email", op: "not_opened", subject: "email.s1.opened", actual: false, expected: false }), {
+        email: () => "the email “Welcome”",
+      }),
+    ).toBe("Did not open the email “Welcome” — they did not: yes");
   });
 });
 

@@ -19,9 +19,12 @@ describe("the one-line summary of each node", () => {
     expect(summarizeStep({ id: "s1", type: "send_email", email: { template_id: 9 } }, names)).toBe("Send “template #9”");
     expect(summarizeStep({ id: "s2", type: "delay", amount: 2, unit: "days" }, names)).toBe("Wait 2 days");
     expect(summarizeStep({ id: "s2", type: "delay", amount: 1, unit: "hours" }, names)).toBe("Wait 1 hour");
-    expect(summarizeStep({ id: "s3", type: "condition", match: "all", rules: [{ kind: "field", field: "plan", op: "eq", value: "pro" }] }, names)).toBe(
-      "If plan equals pro",
-    );
+    expect(
+      summarizeStep(
+        { id: "s3", type: "condition", match: "all", rules: [{ kind: "field", field: "plan", op: "eq", value: "pro" }] },
+        names,
+      ),
+    ).toBe("If plan equals pro");
     expect(
       summarizeStep(
         {
@@ -76,7 +79,10 @@ describe("problems shown on the canvas", () => {
 
   it("adds the server's 422 messages to the nodes they name, once", () => {
     const messages = serverMessages({
-      steps: ["s2: The delay needs a length: wait at least 1 day.", "s1: The email step uses a template that no longer exists (#7): choose another template."],
+      steps: [
+        "s2: The delay needs a length: wait at least 1 day.",
+        "s1: The email step uses a template that no longer exists (#7): choose another template.",
+      ],
       trigger: ["trigger: Name the event that starts the automation."],
     });
     const issues = collectIssues(def, CATALOG, messages);
@@ -86,7 +92,10 @@ describe("problems shown on the canvas", () => {
   });
 
   it("words the 422 messages of other attributes without their machine key", () => {
-    expect(serverMessages({ status: ["cannot change from disabled to paused"], name: ["can't be blank"] })).toEqual(["Status cannot change from disabled to paused", "Name can't be blank"]);
+    expect(serverMessages({ status: ["cannot change from disabled to paused"], name: ["can't be blank"] })).toEqual([
+      "Status cannot change from disabled to paused",
+      "Name can't be blank",
+    ]);
   });
 });
 

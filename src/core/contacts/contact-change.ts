@@ -67,7 +67,8 @@ export function applyContactChange(
     if (value === null) delete fields[key];
     else fields[key] = value;
     rowChanged = true;
-    if (before) events.push({ type: "contact_field_updated", contactId: id, fieldId, mergeTag: mergeTags.get(fieldId) ?? key, from, to: value });
+    if (before)
+      events.push({ type: "contact_field_updated", contactId: id, fieldId, mergeTag: mergeTags.get(fieldId) ?? key, from, to: value });
   }
 
   let status = base.status;

@@ -4,7 +4,8 @@ export function normalizeEmail(email: string): string {
 }
 
 // Pragmatic RFC 5321 shape: a local part, one @, a dotted domain with a 2+ letter TLD.
-const EMAIL_RE = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,63}$/;
+const EMAIL_RE =
+  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,63}$/;
 
 /** Returns null when the normalised address is acceptable, else a Rails-style message. */
 export function emailProblem(normalized: string): string | null {
@@ -22,6 +23,7 @@ export function emailProblem(normalized: string): string | null {
  */
 export function mailboxProblem(address: string): string | null {
   if (/[\r\n]/.test(address)) return "must be a single email address on one line";
-  if (address !== address.trim() || /[\s,;:<>()"]/.test(address)) return "must be a single email address (no lists, groups or display names)";
+  if (address !== address.trim() || /[\s,;:<>()"]/.test(address))
+    return "must be a single email address (no lists, groups or display names)";
   return emailProblem(address.toLowerCase()) === null ? null : "is not a valid email address";
 }

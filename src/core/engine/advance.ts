@@ -55,7 +55,13 @@ export function delayMs(step: Pick<StepOf<"delay">, "amount" | "unit">): number 
  * The end of a delay is not counted: it only records that the wait is over, so it commits
  * with the step that follows it instead of costing a transaction of its own.
  */
-export function advance(def: Definition, at: Position, ctx: ConditionContext, now: number, maxSteps = Number.POSITIVE_INFINITY): Transition {
+export function advance(
+  def: Definition,
+  at: Position,
+  ctx: ConditionContext,
+  now: number,
+  maxSteps = Number.POSITIVE_INFINITY,
+): Transition {
   const steps = new Map(def.steps.map((s) => [s.id, s]));
   const effects: Effect[] = [];
   const journal: JournalEntry[] = [];
@@ -107,8 +113,9 @@ export function advance(def: Definition, at: Position, ctx: ConditionContext, no
         const listIds = step.list_ids ?? [];
         effects.push({ type: step.type, stepId: step.id, listIds });
         const lists = new Set(c.listIds);
-        for (const id of listIds) if (step.type === "add_to_lists") lists.add(id);
-        else lists.delete(id);
+        for (const id of listIds)
+          if (step.type === "add_to_lists") lists.add(id);
+          else lists.delete(id);
         c.listIds = [...lists].sort((a, b) => a - b);
         journal.push({ step_id: step.id, type: step.type, at: now, outcome: "done" });
         break;

@@ -104,7 +104,13 @@ export function matchEntries(
   return out;
 }
 
-function refusalOf(c: EntryCandidate, facts: EntryFacts, lastEntered: ReadonlyMap<string, number>, quota: { limit: number; used: number }, now: number): RefusalReason | null {
+function refusalOf(
+  c: EntryCandidate,
+  facts: EntryFacts,
+  lastEntered: ReadonlyMap<string, number>,
+  quota: { limit: number; used: number },
+  now: number,
+): RefusalReason | null {
   if (!facts.contacts.has(contactKey(c.event.account_id, c.event.contact_id))) return "contact_deleted";
   const last = lastEntered.get(reentryKey(c.automation.id, c.event.contact_id));
   const reentryMs = (c.automation.def.settings?.reentry_hours ?? DEFAULT_REENTRY_HOURS) * 3_600_000;
@@ -127,7 +133,14 @@ export function decideEntries(candidates: readonly EntryCandidate[], facts: Entr
     const reason = refusalOf(c, facts, lastEntered, q, now);
     const at = { account_id: e.account_id, automation_id: a.id, step_id: "", at: now };
     if (reason !== null) {
-      plan.refusals.push({ account_id: e.account_id, automation_id: a.id, contact_id: e.contact_id, reason, trigger_event_id: e.id, created_at: now });
+      plan.refusals.push({
+        account_id: e.account_id,
+        automation_id: a.id,
+        contact_id: e.contact_id,
+        reason,
+        trigger_event_id: e.id,
+        created_at: now,
+      });
       plan.bumps.push({ ...at, metric: refusedCounter(reason) });
       continue;
     }

@@ -166,7 +166,14 @@ function compareParam(op: string, actual: unknown, expected: unknown): boolean {
 export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
   // An unfinished rule (no operator) compares as none of them; event history has no operator.
   const op: string = (rule.kind === "event_history" ? undefined : rule.op) ?? "";
-  const out = (op: string, subject: string, actual: unknown, expected: unknown, result: boolean): RuleOutcome => ({ kind: rule.kind, op, subject, actual, expected, result });
+  const out = (op: string, subject: string, actual: unknown, expected: unknown, result: boolean): RuleOutcome => ({
+    kind: rule.kind,
+    op,
+    subject,
+    actual,
+    expected,
+    result,
+  });
   switch (rule.kind) {
     case "field": {
       const tag = rule.field ?? "";
@@ -180,7 +187,13 @@ export function evaluateRule(rule: Rule, ctx: ConditionContext): RuleOutcome {
       return out(op, `list.${rule.list_id}`, member, op === "in_list", op === "in_list" ? member : !member);
     }
     case "status": {
-      return out(op, "status", ctx.contact.status, rule.value ?? null, op === "neq" ? ctx.contact.status !== rule.value : ctx.contact.status === rule.value);
+      return out(
+        op,
+        "status",
+        ctx.contact.status,
+        rule.value ?? null,
+        op === "neq" ? ctx.contact.status !== rule.value : ctx.contact.status === rule.value,
+      );
     }
     case "event_param": {
       const param = rule.param ?? "";

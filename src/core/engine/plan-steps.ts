@@ -123,7 +123,11 @@ export interface StepPlan {
 }
 
 /** The runs whose lease this worker no longer holds (taken over, or ended meanwhile). */
-export function fencedOut(claimed: readonly { id: number }[], fresh: ReadonlyMap<number, { lease_token: string | null; status: string }>, token: string): number[] {
+export function fencedOut(
+  claimed: readonly { id: number }[],
+  fresh: ReadonlyMap<number, { lease_token: string | null; status: string }>,
+  token: string,
+): number[] {
   return claimed.filter((r) => fresh.get(r.id)?.lease_token !== token || fresh.get(r.id)?.status !== "active").map((r) => r.id);
 }
 
@@ -133,7 +137,12 @@ function contactView(contact: ContactState, fields: readonly FieldDef[]): Condit
     const v = contact.fields[String(d.id)];
     if (v !== undefined && v !== null) byTag[d.merge_tag] = v;
   }
-  return { status: contact.status, fields: byTag, fieldTypes: Object.fromEntries(fields.map((d) => [d.merge_tag, d.data_type])), listIds: contact.listIds };
+  return {
+    status: contact.status,
+    fields: byTag,
+    fieldTypes: Object.fromEntries(fields.map((d) => [d.merge_tag, d.data_type])),
+    listIds: contact.listIds,
+  };
 }
 
 function ended(run: StepRun, contact: ContactState | undefined, end: End): RunStep {
@@ -231,7 +240,8 @@ function stepBumps(step: RunStep, woke: boolean, now: number): Bump[] {
   for (const j of step.journal) {
     if (j.outcome !== "waited") bumps.push({ ...at(j.step_id), metric: "entered" });
     if (j.outcome !== "waiting") bumps.push({ ...at(j.step_id), metric: "completed" });
-    if (j.type === "condition" && (j.outcome === "yes" || j.outcome === "no")) bumps.push({ ...at(j.step_id), metric: j.outcome === "yes" ? "branch:yes" : "branch:no" });
+    if (j.type === "condition" && (j.outcome === "yes" || j.outcome === "no"))
+      bumps.push({ ...at(j.step_id), metric: j.outcome === "yes" ? "branch:yes" : "branch:no" });
   }
   for (const e of step.effects) if (e.type === "send_email" && e.skipped) bumps.push({ ...at(e.stepId), metric: "email:skipped" });
   if (step.end) {

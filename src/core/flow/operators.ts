@@ -9,9 +9,36 @@ export const NUMBER_OPERATORS = ["eq", "neq", "gt", "gte", "lt", "lte", "is_set"
 export const BOOLEAN_OPERATORS = ["eq", "neq", "is_set", "is_not_set"] as const;
 export const DATE_OPERATORS = ["eq", "before", "after", "within_last_days", "is_set", "is_not_set"] as const;
 /** What a field rule may name whatever the field's type (which of them applies is checked on activation). */
-export const FIELD_OPERATORS = ["eq", "neq", "contains", "not_contains", "starts_with", "gt", "gte", "lt", "lte", "before", "after", "within_last_days", "is_set", "is_not_set"] as const;
+export const FIELD_OPERATORS = [
+  "eq",
+  "neq",
+  "contains",
+  "not_contains",
+  "starts_with",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "before",
+  "after",
+  "within_last_days",
+  "is_set",
+  "is_not_set",
+] as const;
 /** Event params carry no declared type: text and number operators both apply. */
-export const PARAM_OPERATORS = ["eq", "neq", "contains", "not_contains", "starts_with", "gt", "gte", "lt", "lte", "is_set", "is_not_set"] as const;
+export const PARAM_OPERATORS = [
+  "eq",
+  "neq",
+  "contains",
+  "not_contains",
+  "starts_with",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "is_set",
+  "is_not_set",
+] as const;
 export const LIST_OPERATORS = ["in_list", "not_in_list"] as const;
 export const STATUS_OPERATORS = ["eq", "neq"] as const;
 export const EMAIL_OPERATORS = ["opened", "not_opened", "clicked", "not_clicked"] as const;

@@ -17,7 +17,13 @@ const StepRef = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.N
 const Id = () => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const ListIds = Type.Array(Id(), { maxItems: 100 });
 
-export const TRIGGER_TYPES = ["contact_created", "contact_field_updated", "contact_added_to_list", "contact_removed_from_list", "custom_event"] as const;
+export const TRIGGER_TYPES = [
+  "contact_created",
+  "contact_field_updated",
+  "contact_added_to_list",
+  "contact_removed_from_list",
+  "custom_event",
+] as const;
 export const DELAY_UNITS = ["minutes", "hours", "days", "weeks"] as const;
 export const MATCH_MODES = ["all", "any"] as const;
 export const CONTACT_STATUSES = ["subscribed", "unsubscribed"] as const;
@@ -64,10 +70,18 @@ export const EmailSchema = Type.Object(
 
 /** Each rule kind and the settings it carries besides `kind`. */
 export const RULE_SETTINGS = {
-  field: { op: Type.Optional(Type.Enum(FIELD_OPERATORS)), field: Type.Optional(Type.String({ maxLength: 80 })), value: Type.Optional(Scalar) },
+  field: {
+    op: Type.Optional(Type.Enum(FIELD_OPERATORS)),
+    field: Type.Optional(Type.String({ maxLength: 80 })),
+    value: Type.Optional(Scalar),
+  },
   list: { op: Type.Optional(Type.Enum(LIST_OPERATORS)), list_id: Type.Optional(Id()) },
   status: { op: Type.Optional(Type.Enum(STATUS_OPERATORS)), value: Type.Optional(Type.Enum(CONTACT_STATUSES)) },
-  event_param: { op: Type.Optional(Type.Enum(PARAM_OPERATORS)), param: Type.Optional(Type.String({ maxLength: 255 })), value: Type.Optional(Scalar) },
+  event_param: {
+    op: Type.Optional(Type.Enum(PARAM_OPERATORS)),
+    param: Type.Optional(Type.String({ maxLength: 255 })),
+    value: Type.Optional(Scalar),
+  },
   event_history: {
     event: Type.Optional(Type.String({ maxLength: 255 })),
     min_count: Type.Optional(Type.Integer({ minimum: 1 })),

@@ -1,6 +1,15 @@
 import { type FieldDataType, parseFieldValue } from "../contacts/field-value.ts";
 import { capitalize, emailName, type Names, NO_NAMES, OPERATOR_LABELS, quoted, stepName } from "./describe.ts";
-import { EMAIL_OPERATORS, isOneOf, LIST_OPERATORS, type Operator, OPERATORS, operatorNeedsValue, PARAM_OPERATORS, STATUS_OPERATORS } from "./operators.ts";
+import {
+  EMAIL_OPERATORS,
+  isOneOf,
+  LIST_OPERATORS,
+  type Operator,
+  OPERATORS,
+  operatorNeedsValue,
+  PARAM_OPERATORS,
+  STATUS_OPERATORS,
+} from "./operators.ts";
 import { successors } from "./ports.ts";
 export { issueText } from "./issue-text.ts";
 import { type Definition, type Rule, type Step, unreachable } from "./schema.ts";
@@ -65,7 +74,9 @@ function fieldLabel(tag: string, ctx: Ctx): string {
 /** Lists a step or the trigger uses: at least one, each still in the account. */
 function listProblems(ids: readonly number[] | undefined, ctx: Ctx, who: string): string[] {
   if (!ids || ids.length === 0) return [`${capitalize(who)} needs at least one list: choose which.`];
-  return ids.filter((id) => !ctx.catalog.lists.has(id)).map((id) => `${capitalize(who)} uses a list that no longer exists (#${id}): choose another list.`);
+  return ids
+    .filter((id) => !ctx.catalog.lists.has(id))
+    .map((id) => `${capitalize(who)} uses a list that no longer exists (#${id}): choose another list.`);
 }
 
 function ruleProblems(rule: Rule, ancestors: ReadonlySet<string>, ctx: Ctx): string[] {
@@ -78,7 +89,8 @@ function ruleProblems(rule: Rule, ancestors: ReadonlySet<string>, ctx: Ctx): str
       if (type === undefined) return [`${fieldLabel(rule.field, ctx)} does not exist any more; choose another field`];
       const label = fieldLabel(rule.field, ctx);
       if (rule.op === undefined) return [`choose how to compare ${label}`];
-      if (!isOneOf(OPERATORS[type], rule.op)) return [`${quoted(OPERATOR_LABELS[rule.op])} does not apply to ${label} (${TYPE_WORDS[type]}); use ${ops(OPERATORS[type])}`];
+      if (!isOneOf(OPERATORS[type], rule.op))
+        return [`${quoted(OPERATOR_LABELS[rule.op])} does not apply to ${label} (${TYPE_WORDS[type]}); use ${ops(OPERATORS[type])}`];
       if (!operatorNeedsValue(rule.op)) return [];
       if (rule.op === "within_last_days") {
         if (typeof rule.value !== "number" || !Number.isInteger(rule.value) || rule.value < 0) add("enter a whole number of days");
@@ -99,7 +111,8 @@ function ruleProblems(rule: Rule, ancestors: ReadonlySet<string>, ctx: Ctx): str
     case "event_param":
       if (!rule.param) add("name the event param to compare");
       if (!isOneOf(PARAM_OPERATORS, rule.op)) add(`choose how to compare the event param (${ops(PARAM_OPERATORS)})`);
-      else if (operatorNeedsValue(rule.op) && (rule.value === undefined || rule.value === null)) add("enter the value to compare the event param with");
+      else if (operatorNeedsValue(rule.op) && (rule.value === undefined || rule.value === null))
+        add("enter the value to compare the event param with");
       return out;
     case "event_history":
       if (!rule.event) add("name the event to count");
@@ -109,8 +122,12 @@ function ruleProblems(rule: Rule, ancestors: ReadonlySet<string>, ctx: Ctx): str
     case "email":
       if (!isOneOf(EMAIL_OPERATORS, rule.op)) add(`choose ${ops(EMAIL_OPERATORS)}`);
       if (!rule.step_id) add("choose the email to look at");
-      else if (!ctx.emailSteps.has(rule.step_id)) add("the email it looks at is not a step of this automation any more; choose another email");
-      else if (!ancestors.has(rule.step_id)) add(`${emailName(rule.step_id, ctx.names, ctx.steps)} is not sent before this condition, so there is nothing to look at yet; choose an email sent earlier on the way here`);
+      else if (!ctx.emailSteps.has(rule.step_id))
+        add("the email it looks at is not a step of this automation any more; choose another email");
+      else if (!ancestors.has(rule.step_id))
+        add(
+          `${emailName(rule.step_id, ctx.names, ctx.steps)} is not sent before this condition, so there is nothing to look at yet; choose an email sent earlier on the way here`,
+        );
       return out;
     default:
       return unreachable(rule);
@@ -122,9 +139,12 @@ function stepProblems(step: Step, ancestors: ReadonlySet<string>, ctx: Ctx): str
   switch (step.type) {
     case "send_email": {
       const e = step.email;
-      if (!e || (e.template_id === undefined && !e.subject && !e.html && !e.text)) return [`${name} has no email yet: choose a template, or write a subject and a body.`];
+      if (!e || (e.template_id === undefined && !e.subject && !e.html && !e.text))
+        return [`${name} has no email yet: choose a template, or write a subject and a body.`];
       if (e.template_id !== undefined) {
-        return ctx.catalog.templates.has(e.template_id) ? [] : [`${name} uses a template that no longer exists (#${e.template_id}): choose another template.`];
+        return ctx.catalog.templates.has(e.template_id)
+          ? []
+          : [`${name} uses a template that no longer exists (#${e.template_id}): choose another template.`];
       }
       const out: string[] = [];
       if (!e.subject) out.push(`${name} needs a subject.`);
@@ -134,7 +154,8 @@ function stepProblems(step: Step, ancestors: ReadonlySet<string>, ctx: Ctx): str
     case "update_field": {
       if (!step.field) return [`${name} needs a field to change: choose one.`];
       const type = ctx.catalog.fields.get(step.field);
-      if (type === undefined) return [`${name} changes ${fieldLabel(step.field, ctx)}, which does not exist any more: choose another field.`];
+      if (type === undefined)
+        return [`${name} changes ${fieldLabel(step.field, ctx)}, which does not exist any more: choose another field.`];
       if (step.value === null) return []; // clears the field
       if (step.value === undefined) return [`${name} needs the new value of ${fieldLabel(step.field, ctx)} (or choose to clear it).`];
       const label = fieldLabel(step.field, ctx);
@@ -145,14 +166,17 @@ function stepProblems(step: Step, ancestors: ReadonlySet<string>, ctx: Ctx): str
       return listProblems(step.list_ids, ctx, name);
     case "delay": {
       const out: string[] = [];
-      if (step.amount === undefined || step.amount < 1) out.push(`${name} needs a length: wait at least 1 ${(step.unit ?? "days").replace(/s$/, "")}.`);
+      if (step.amount === undefined || step.amount < 1)
+        out.push(`${name} needs a length: wait at least 1 ${(step.unit ?? "days").replace(/s$/, "")}.`);
       if (step.unit === undefined) out.push(`${name} needs a unit: minutes, hours, days or weeks.`);
       return out;
     }
     case "condition": {
       const rules = step.rules ?? [];
       if (rules.length === 0) return [`${name} needs at least one rule.`];
-      return rules.flatMap((r, i) => ruleProblems(r, ancestors, ctx).map((p) => `Rule ${i + 1} of ${stepName(step, ctx.names, ctx.steps)}: ${p}.`));
+      return rules.flatMap((r, i) =>
+        ruleProblems(r, ancestors, ctx).map((p) => `Rule ${i + 1} of ${stepName(step, ctx.names, ctx.steps)}: ${p}.`),
+      );
     }
     case "unsubscribe":
       return [];
@@ -167,10 +191,13 @@ function triggerProblems(def: Definition, ctx: Ctx): string[] {
     case "contact_field_updated": {
       if (!t.field) return ["Choose the field whose change starts the automation."];
       const type = ctx.catalog.fields.get(t.field);
-      if (type === undefined) return [`The trigger watches ${fieldLabel(t.field, ctx)}, which does not exist any more: choose another field.`];
+      if (type === undefined)
+        return [`The trigger watches ${fieldLabel(t.field, ctx)}, which does not exist any more: choose another field.`];
       if (t.to === undefined || t.to === null) return [];
       const label = fieldLabel(t.field, ctx);
-      return fits(type, t.to) ? [] : [`The trigger waits for ${label} to change to ${shown(t.to)}, but ${label} holds ${TYPE_WORDS[type]}.`];
+      return fits(type, t.to)
+        ? []
+        : [`The trigger waits for ${label} to change to ${shown(t.to)}, but ${label} holds ${TYPE_WORDS[type]}.`];
     }
     case "contact_added_to_list":
     case "contact_removed_from_list":
@@ -191,7 +218,12 @@ function triggerProblems(def: Definition, ctx: Ctx): string[] {
  */
 export function validateDefinition(def: Definition, catalog: Catalog): Issue[] {
   const names = catalog.names ?? NO_NAMES;
-  const ctx: Ctx = { catalog, names, steps: def.steps, emailSteps: new Set(def.steps.filter((s) => s.type === "send_email").map((s) => s.id)) };
+  const ctx: Ctx = {
+    catalog,
+    names,
+    steps: def.steps,
+    emailSteps: new Set(def.steps.filter((s) => s.type === "send_email").map((s) => s.id)),
+  };
   const issues: Issue[] = triggerProblems(def, ctx).map((m) => ({ step_id: null, message: `trigger: ${m}` }));
   const at = (step: Step, sentence: string): Issue => ({ step_id: step.id, message: `${step.id}: ${sentence}` });
   const named = (step: Step) => capitalize(stepName(step, names, def.steps));
@@ -206,11 +238,18 @@ export function validateDefinition(def: Definition, catalog: Catalog): Issue[] {
     return issues;
   }
   const entry = def.entry_step_id ?? null;
-  if (entry === null || !byId.has(entry)) issues.push({ step_id: null, message: "The trigger does not lead to any step: connect it to the first step." });
+  if (entry === null || !byId.has(entry))
+    issues.push({ step_id: null, message: "The trigger does not lead to any step: connect it to the first step." });
 
   for (const s of def.steps) {
     for (const ref of successors(s)) {
-      if (!byId.has(ref)) issues.push(at(s, `${named(s)} leads to a step that does not exist (${quoted(ref)}): connect it to another step, or end the automation there.`));
+      if (!byId.has(ref))
+        issues.push(
+          at(
+            s,
+            `${named(s)} leads to a step that does not exist (${quoted(ref)}): connect it to another step, or end the automation there.`,
+          ),
+        );
     }
   }
 
@@ -234,7 +273,9 @@ export function validateDefinition(def: Definition, catalog: Catalog): Issue[] {
   if (entry !== null && byId.has(entry)) visit(entry);
   for (const id of cyclic) {
     const s = byId.get(id)!;
-    issues.push(at(s, `${named(s)} is reached again from a later step, so contacts would go round in a loop: automations only move forward.`));
+    issues.push(
+      at(s, `${named(s)} is reached again from a later step, so contacts would go round in a loop: automations only move forward.`),
+    );
   }
   for (const s of def.steps) {
     if (!state.has(s.id)) issues.push(at(s, `${named(s)} cannot be reached: nothing leads to it from the trigger.`));

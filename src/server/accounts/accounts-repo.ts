@@ -20,7 +20,6 @@ export interface AccountsRepo {
   bootstrap(token: string): Promise<void>;
 }
 
-
 // Every API request runs it.
 const tokenAccount = fixedQuery<{ account_id: number }>("select account_id from api_tokens where token_hash = ? and revoked_at is null");
 
@@ -37,11 +36,7 @@ export function accountsRepo(store: Store, clock: Clock): AccountsRepo {
   const { db } = store;
   const repo: AccountsRepo = {
     async create(name) {
-      const row = await db
-        .insertInto("accounts")
-        .values({ name, created_at: clock.now() })
-        .returning("id")
-        .executeTakeFirstOrThrow();
+      const row = await db.insertInto("accounts").values({ name, created_at: clock.now() }).returning("id").executeTakeFirstOrThrow();
       return { id: row.id };
     },
 

@@ -57,7 +57,8 @@ function toApiError(err: FastifyError, bodyLimit: number): ApiError | null {
       return errors.badRequest("Content-Length does not match the body");
   }
   if (err.statusCode === 429) return errors.rateLimited();
-  if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") return errors.badRequest(`Malformed JSON: ${err.message}`);
+  if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_JSON_BODY")
+    return errors.badRequest(`Malformed JSON: ${err.message}`);
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return errors.badRequest(err.message);
   return null;
 }
@@ -131,7 +132,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Mailwright API", version: "1.0.0", description: "Mailtrap-compatible contacts and templates API, plus Mailwright's own." },
+      info: {
+        title: "Mailwright API",
+        version: "1.0.0",
+        description: "Mailtrap-compatible contacts and templates API, plus Mailwright's own.",
+      },
       components: {
         securitySchemes: {
           BearerAuth: { type: "http", scheme: "bearer" },

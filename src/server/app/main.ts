@@ -53,7 +53,10 @@ export async function startMailwright(config: Config, roles: Roles): Promise<Run
   log.info({ url, roles, database: store.dialect }, "mailwright started");
   // Jenkins-style: beyond loopback, the first-run setup asks for a code only the operator can read.
   if (roles.http && services.setupCode && (await services.users.describe(undefined)).view.setup_required) {
-    log.warn({ setupCode: services.setupCode.code, file: services.setupCode.file }, "first-run setup: enter this setup code (also kept in the file) to create the first user");
+    log.warn(
+      { setupCode: services.setupCode.code, file: services.setupCode.file },
+      "first-run setup: enter this setup code (also kept in the file) to create the first user",
+    );
   }
 
   let closing: Promise<void> | null = null;

@@ -14,7 +14,9 @@ export async function engineState(db: Kysely<Database>, now: number): Promise<En
   const due = await sql<{ n: number | string; oldest: number | string | null }>`
     select count(*) as n, min(wake_at) as oldest from runs where status = 'active' and wake_at <= ${now}`.execute(db);
   const pending = await sql<{ n: number | string }>`select count(*) as n from trigger_events where dispatched_at is null`.execute(db);
-  const byStatus = await sql<{ status: string; n: number | string }>`select status, count(*) as n from messages group by status`.execute(db);
+  const byStatus = await sql<{ status: string; n: number | string }>`select status, count(*) as n from messages group by status`.execute(
+    db,
+  );
   const oldest = due.rows[0]?.oldest;
   return {
     dueRuns: Number(due.rows[0]?.n ?? 0),

@@ -26,7 +26,13 @@ function mayScrape(req: FastifyRequest, token: string | null): boolean {
   return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
 }
 
-export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock, own: readonly Metric[] = [], token: string | null = null): void {
+export function registerMetrics(
+  app: FastifyInstance,
+  store: Store,
+  clock: Clock,
+  own: readonly Metric[] = [],
+  token: string | null = null,
+): void {
   const registry = new Registry();
   for (const m of own) registry.registerMetric(m);
   const http = new Histogram({
@@ -36,7 +42,12 @@ export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const requests = new Counter({ name: "mailwright_http_requests_total", help: "HTTP requests", labelNames: ["method", "route", "status"], registers: [registry] });
+  const requests = new Counter({
+    name: "mailwright_http_requests_total",
+    help: "HTTP requests",
+    labelNames: ["method", "route", "status"],
+    registers: [registry],
+  });
   const dueRuns = new Gauge({ name: "mailwright_due_runs", help: "Live runs whose wake time has come", registers: [registry] });
   const lag = new Gauge({ name: "mailwright_scheduler_lag_seconds", help: "How late the most overdue run is", registers: [registry] });
   const backlog = new Gauge({ name: "mailwright_trigger_backlog", help: "Trigger events not yet dispatched", registers: [registry] });
@@ -50,7 +61,15 @@ export function registerMetrics(app: FastifyInstance, store: Store, clock: Clock
   });
 
   app.get("/metrics", { schema: { hide: true } }, async (req, reply) => {
-    if (!mayScrape(req, token)) return reply.code(token === null ? 403 : 401).send({ error: token === null ? "/metrics answers loopback clients only (set MAILWRIGHT_METRICS_TOKEN to scrape from elsewhere)" : "/metrics needs the metrics token" });
+    if (!mayScrape(req, token))
+      return reply
+        .code(token === null ? 403 : 401)
+        .send({
+          error:
+            token === null
+              ? "/metrics answers loopback clients only (set MAILWRIGHT_METRICS_TOKEN to scrape from elsewhere)"
+              : "/metrics needs the metrics token",
+        });
     const now = clock.now();
     const state = await engineState(store.db, now);
     dueRuns.set(state.dueRuns);

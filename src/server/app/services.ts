@@ -67,17 +67,27 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
   const imports = importsService(store, clock, { maxContacts: config.maxContacts, onQueued: kick, onApplied: wake, stats });
   const exports = exportsService(store, clock, { publicUrl: config.publicUrl, onQueued: kick });
   const idem = idempotency(store, clock);
-  const jobs: JobRunner = jobRunner(store, clock, [imports.handler, exports.handler], log, { maintenance: async () => void (await idem.purgeExpired()) });
+  const jobs: JobRunner = jobRunner(store, clock, [imports.handler, exports.handler], log, {
+    maintenance: async () => void (await idem.purgeExpired()),
+  });
   // Per database (docs/adr/0009): PostgreSQL pays per statement (a round trip, planning), so
   // larger batches; SQLite holds its one write lock for a batch's transaction, so smaller
   // ones let API writes in between, and one batch at a time (a second would only queue).
   const defaults = dialectOf(store.db).defaults;
   const engineBatch = config.engineBatch || defaults.engineBatch;
   const exec = executor(store, clock, log, { batchSize: engineBatch, leaseMs: config.engineLeaseMs, stats, ...opts.executor });
-  const engine = engineWorker(store, clock, dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota, stats }), exec, wakeup, log, {
-    idleMs: defaults.idleMs,
-    concurrency: Math.min(defaults.maxEngineConcurrency, config.engineConcurrency),
-  });
+  const engine = engineWorker(
+    store,
+    clock,
+    dispatcher(store, clock, { defaultMonthlyQuota: config.monthlyRunQuota, stats }),
+    exec,
+    wakeup,
+    log,
+    {
+      idleMs: defaults.idleMs,
+      concurrency: Math.min(defaults.maxEngineConcurrency, config.engineConcurrency),
+    },
+  );
   const links = trackingLinks(secret, config.publicUrl);
   // Per process (the one that sends); /metrics of the same process exports it.
   const sendDuration = new Histogram({
@@ -111,7 +121,11 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
     accounts: accountsRepo(store, clock),
     tokens: tokensService(store, clock),
     /** Web app users and their sessions. */
-    users: usersService(store, clock, { sessionHours: config.sessionHours, testClock: config.testClock, setupCode: setupCode?.code ?? null }),
+    users: usersService(store, clock, {
+      sessionHours: config.sessionHours,
+      testClock: config.testClock,
+      setupCode: setupCode?.code ?? null,
+    }),
     contacts: contactsService(store, clock, { maxContacts: config.maxContacts, onChange: wake }),
     fields: fieldsService(store, clock, {
       maxFields: config.maxFields,
@@ -121,7 +135,11 @@ export function createServices(store: Store, config: Config, clock: Clock, log: 
       },
     }),
     lists: listsService(store, clock, { usage: (accountId, listId) => automationsUsingList(store.db, accountId, listId) }),
-    templates: templatesService(store, clock, renderer, { transport, from: config.fromEmail, host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, "") }),
+    templates: templatesService(store, clock, renderer, {
+      transport,
+      from: config.fromEmail,
+      host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ""),
+    }),
     automations: automationsService(store, clock, renderer, { maxAutomations: config.maxAutomations, onChange: wake }),
     /** The run inspector: runs by contact, step and status, and one run's journal. */
     runs: runsService(store),

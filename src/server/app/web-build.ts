@@ -21,7 +21,10 @@ export function viteBuildCommand(root = PACKAGE_ROOT): { command: string; args: 
   const require = createRequire(path.join(root, "package.json"));
   const vitePackage = require.resolve("vite/package.json");
   const bin = (JSON.parse(fs.readFileSync(vitePackage, "utf8")) as { bin: { vite: string } }).bin.vite;
-  return { command: process.execPath, args: [path.join(path.dirname(vitePackage), bin), "build", "--config", path.join(root, "web/vite.config.ts"), "--logLevel", "warn"] };
+  return {
+    command: process.execPath,
+    args: [path.join(path.dirname(vitePackage), bin), "build", "--config", path.join(root, "web/vite.config.ts"), "--logLevel", "warn"],
+  };
 }
 
 /**

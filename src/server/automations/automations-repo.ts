@@ -96,7 +96,13 @@ export async function automationsUsingList(db: Db, accountId: number, listId: nu
 
 /** The account's automations that are not deleted, oldest first. */
 export function listAutomations(db: Db, accountId: number): Promise<AutomationRow[]> {
-  return db.selectFrom("automations").selectAll().where("account_id", "=", accountId).where("deleted_at", "is", null).orderBy("id").execute();
+  return db
+    .selectFrom("automations")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("deleted_at", "is", null)
+    .orderBy("id")
+    .execute();
 }
 
 export async function countAutomations(db: Db, accountId: number): Promise<number> {
@@ -113,19 +119,46 @@ export async function countAutomations(db: Db, accountId: number): Promise<numbe
 export async function insertAutomation(db: Db, accountId: number, def: Definition, now: number): Promise<AutomationRow> {
   const row = await db
     .insertInto("automations")
-    .values({ account_id: accountId, name: def.name, status: "draft", version: 1, published: 0, trigger_type: def.trigger.type, created_at: now, updated_at: now, deleted_at: null })
+    .values({
+      account_id: accountId,
+      name: def.name,
+      status: "draft",
+      version: 1,
+      published: 0,
+      trigger_type: def.trigger.type,
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await insertVersion(db, accountId, row.id, 1, def, now);
   return row;
 }
 
-export async function insertVersion(db: Db, accountId: number, automationId: number, version: number, def: Definition, now: number): Promise<void> {
-  await db.insertInto("automation_versions").values({ account_id: accountId, automation_id: automationId, version, definition: JSON.stringify(def), created_at: now }).execute();
+export async function insertVersion(
+  db: Db,
+  accountId: number,
+  automationId: number,
+  version: number,
+  def: Definition,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto("automation_versions")
+    .values({ account_id: accountId, automation_id: automationId, version, definition: JSON.stringify(def), created_at: now })
+    .execute();
 }
 
 /** Rewrites a version in place: only for a draft that never ran. */
-export async function rewriteVersion(db: Db, accountId: number, automationId: number, version: number, def: Definition, now: number): Promise<void> {
+export async function rewriteVersion(
+  db: Db,
+  accountId: number,
+  automationId: number,
+  version: number,
+  def: Definition,
+  now: number,
+): Promise<void> {
   await db
     .updateTable("automation_versions")
     .set({ definition: JSON.stringify(def), created_at: now })
@@ -142,7 +175,13 @@ export function updateAutomation(
   id: number,
   set: Partial<Pick<AutomationRow, "name" | "trigger_type" | "status" | "version" | "published" | "updated_at" | "deleted_at">>,
 ): Promise<AutomationRow> {
-  return db.updateTable("automations").set(set).where("account_id", "=", accountId).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable("automations")
+    .set(set)
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function listVersions(db: Db, accountId: number, automationId: number) {
@@ -156,7 +195,16 @@ export async function listVersions(db: Db, accountId: number, automationId: numb
 }
 
 /** The parts of one of the account's templates, as a step that names it sends them. */
-export async function templateParts(db: Db, accountId: number, id: number): Promise<{ subject: string; html: string; text: string } | undefined> {
-  const t = await db.selectFrom("email_templates").select(["subject", "body_html", "body_text"]).where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+export async function templateParts(
+  db: Db,
+  accountId: number,
+  id: number,
+): Promise<{ subject: string; html: string; text: string } | undefined> {
+  const t = await db
+    .selectFrom("email_templates")
+    .select(["subject", "body_html", "body_text"])
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .executeTakeFirst();
   return t && { subject: t.subject, html: t.body_html, text: t.body_text };
 }

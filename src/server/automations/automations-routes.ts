@@ -101,7 +101,9 @@ export function automationsRoutes(app: ApiApp, automations: AutomationsService, 
     const { limit, ...filters } = req.query;
     return runs.list(req.accountId, parseId(req.params.id), { ...filters, ...(limit === undefined ? {} : { limit: Number(limit) }) });
   });
-  app.get("/runs/:id", { schema: { tags, params: ById } }, async (req) => ({ data: await runs.get(req.accountId, parseId(req.params.id)) }));
+  app.get("/runs/:id", { schema: { tags, params: ById } }, async (req) => ({
+    data: await runs.get(req.accountId, parseId(req.params.id)),
+  }));
   app.post("/automations/:id/simulate", { schema: { tags, params: ById, body: SimulateBody } }, async (req) => ({
     data: await automations.simulate(req.accountId, parseId(req.params.id), req.body),
   }));

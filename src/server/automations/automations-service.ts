@@ -6,7 +6,19 @@ import { errors, type FieldErrors } from "../errors.ts";
 import type { Definition } from "../../core/flow/schema.ts";
 import { type Issue, validateDefinition } from "../../core/flow/validate.ts";
 import { senderAddressIssues } from "../../core/flow/sender-addresses.ts";
-import { type AutomationRow, countAutomations, findAutomation, loadCatalog, loadDefinition, insertAutomation, insertVersion, listAutomations, listVersions, rewriteVersion, updateAutomation } from "./automations-repo.ts";
+import {
+  type AutomationRow,
+  countAutomations,
+  findAutomation,
+  loadCatalog,
+  loadDefinition,
+  insertAutomation,
+  insertVersion,
+  listAutomations,
+  listVersions,
+  rewriteVersion,
+  updateAutomation,
+} from "./automations-repo.ts";
 import { simulate, type SimulateInput } from "./simulate.ts";
 import { exitIdleRuns, moveRunsToVersion } from "../db/runs-repo.ts";
 import type { Renderer } from "../email/render-pool.ts";
@@ -51,7 +63,12 @@ function toFieldErrors(issues: Issue[]): FieldErrors {
   return out;
 }
 
-export function automationsService(store: Store, clock: Clock, renderer: Renderer, opts: { maxAutomations: number; onChange?: () => void }) {
+export function automationsService(
+  store: Store,
+  clock: Clock,
+  renderer: Renderer,
+  opts: { maxAutomations: number; onChange?: () => void },
+) {
   const { db } = store;
 
   async function mustFind(trx: Db, accountId: number, id: number): Promise<AutomationRow> {
@@ -83,7 +100,11 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
       if (to === "active") await checkValid(trx, accountId, await loadDefinition(trx, accountId, id, row.version));
       // The status changes first: on PostgreSQL this waits for any step in flight (it holds the
       // automation FOR SHARE), so the runs below are exactly those not mid-step.
-      const updated = await updateAutomation(trx, accountId, id, { status: to, updated_at: clock.now(), ...(to === "active" ? { published: 1 } : {}) });
+      const updated = await updateAutomation(trx, accountId, id, {
+        status: to,
+        updated_at: clock.now(),
+        ...(to === "active" ? { published: 1 } : {}),
+      });
       // Runs waiting in a delay leave at once; a run mid-step finishes that step, then the executor removes it.
       if (to === "disabled") await exitIdleRuns(trx, accountId, id, "automation_disabled", clock.now());
       return current(trx, updated);
@@ -105,7 +126,8 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
     async create(accountId: number, def: Definition): Promise<AutomationView> {
       refuseUnsafeSenders(def);
       return db.transaction().execute(async (trx) => {
-        if ((await countAutomations(trx, accountId)) >= opts.maxAutomations) throw errors.validation({ base: [`You can have up to ${opts.maxAutomations} automations`] });
+        if ((await countAutomations(trx, accountId)) >= opts.maxAutomations)
+          throw errors.validation({ base: [`You can have up to ${opts.maxAutomations} automations`] });
         return view(await insertAutomation(trx, accountId, def, clock.now()), def);
       });
     },
@@ -134,7 +156,10 @@ export function automationsService(store: Store, clock: Clock, renderer: Rendere
           await exitIdleRuns(trx, accountId, id, "step_removed", now, { version: row.version, keepSteps: def.steps.map((s) => s.id) });
           await moveRunsToVersion(trx, accountId, id, row.version, version);
         }
-        return view(await updateAutomation(trx, accountId, id, { name: def.name, trigger_type: def.trigger.type, version, updated_at: now }), def);
+        return view(
+          await updateAutomation(trx, accountId, id, { name: def.name, trigger_type: def.trigger.type, version, updated_at: now }),
+          def,
+        );
       });
       opts.onChange?.();
       return result;

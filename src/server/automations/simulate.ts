@@ -21,7 +21,14 @@ export interface SimulateInput {
  * The path a contact would take through a definition, and the emails it would get,
  * without side effects: delays are skipped over by moving a private clock.
  */
-export async function simulate(db: Kysely<Database>, renderer: Renderer, accountId: number, def: Definition, input: SimulateInput, now: number) {
+export async function simulate(
+  db: Kysely<Database>,
+  renderer: Renderer,
+  accountId: number,
+  def: Definition,
+  input: SimulateInput,
+  now: number,
+) {
   const defs = await listFields(db, accountId);
   let email = input.contact?.email ?? "contact@example.com";
   let ctxContact: ConditionContext["contact"];
@@ -54,7 +61,13 @@ export async function simulate(db: Kysely<Database>, renderer: Renderer, account
     const t = advance(def, at, { ...ctx, now: clock }, clock);
     for (const j of t.journal) {
       if (j.outcome === "waited") continue;
-      path.push({ step_id: j.step_id, type: j.type, at: new Date(j.at).toISOString(), outcome: j.outcome, ...(j.detail ? { detail: j.detail } : {}) });
+      path.push({
+        step_id: j.step_id,
+        type: j.type,
+        at: new Date(j.at).toISOString(),
+        outcome: j.outcome,
+        ...(j.detail ? { detail: j.detail } : {}),
+      });
     }
     for (const e of t.effects) {
       if (e.type !== "send_email") continue;
@@ -62,7 +75,12 @@ export async function simulate(db: Kysely<Database>, renderer: Renderer, account
       const parts = tpl ?? { subject: e.email.subject ?? "", html: e.email.html ?? "", text: e.email.text ?? "" };
       let rendered;
       try {
-        rendered = await renderer.render(parts, { ...ctx.contact.fields, email, event, unsubscribe_url: "https://example.invalid/unsubscribe" });
+        rendered = await renderer.render(parts, {
+          ...ctx.contact.fields,
+          email,
+          event,
+          unsubscribe_url: "https://example.invalid/unsubscribe",
+        });
       } catch (err) {
         if (err instanceof RenderUnavailableError) throw err;
         throw errors.validation({ [`steps/${e.stepId}/email`]: [`cannot render: ${err instanceof Error ? err.message : String(err)}`] });

@@ -1,7 +1,14 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import { isConflict } from "../db/connect.ts";
-import { type AppliedChange, applyContactChange, type ContactChange, type ContactState, type ContactStatus, foldChanges } from "../../core/contacts/contact-change.ts";
+import {
+  type AppliedChange,
+  applyContactChange,
+  type ContactChange,
+  type ContactState,
+  type ContactStatus,
+  foldChanges,
+} from "../../core/contacts/contact-change.ts";
 import { ContactChangedMeanwhile, type ContactWrite, MAX_CONTACT_RACES, persistContactWrites, readStates } from "./contacts-repo.ts";
 
 type Db = Kysely<Database>;
@@ -45,7 +52,12 @@ interface Entry {
  * `mergeTags` (field id → merge tag) name fields in `contact_field_updated` events; a
  * batch that changes no field needs none.
  */
-export async function readContacts(db: Db, accountId: number, keys: { ids?: readonly string[]; emails?: readonly string[] }, mergeTags: ReadonlyMap<number, string> = new Map()): Promise<ContactBatch> {
+export async function readContacts(
+  db: Db,
+  accountId: number,
+  keys: { ids?: readonly string[]; emails?: readonly string[] },
+  mergeTags: ReadonlyMap<number, string> = new Map(),
+): Promise<ContactBatch> {
   const read = await readStates(db, accountId, { ids: [...new Set(keys.ids ?? [])], emails: [...new Set(keys.emails ?? [])] });
   const byId = new Map<string, Entry>();
   const idByEmail = new Map<string, string>();
@@ -82,7 +94,9 @@ export async function readContacts(db: Db, accountId: number, keys: { ids?: read
 
     writes: () =>
       [...byId.values()].flatMap((e) =>
-        touched(e.applied) ? [{ isNew: e.before === null, ...(e.version !== undefined ? { readVersion: e.version } : {}), applied: e.applied }] : [],
+        touched(e.applied)
+          ? [{ isNew: e.before === null, ...(e.version !== undefined ? { readVersion: e.version } : {}), applied: e.applied }]
+          : [],
       ),
 
     async persist(now) {

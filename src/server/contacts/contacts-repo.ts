@@ -11,7 +11,15 @@ import { fixedQuery } from "../db/fixed-query.ts";
 export type ContactRow = Selectable<ContactsTable>;
 
 const MEMBERSHIP_COLUMNS = { account_id: "bigint", contact_id: "text", list_id: "bigint", created_at: "bigint" } as const;
-const CONTACT_COLUMNS = { account_id: "bigint", id: "text", email: "text", status: "text", fields: "text", created_at: "bigint", updated_at: "bigint" } as const;
+const CONTACT_COLUMNS = {
+  account_id: "bigint",
+  id: "text",
+  email: "text",
+  status: "text",
+  fields: "text",
+  created_at: "bigint",
+  updated_at: "bigint",
+} as const;
 
 type Db = Kysely<Database>;
 
@@ -28,7 +36,9 @@ export function isContactId(identifier: string): boolean {
  * states it changes itself, with their row versions (contact-writer.ts).
  */
 export async function findContact(db: Db, accountId: number, identifier: string): Promise<ContactRow | undefined> {
-  const [row] = isContactId(identifier) ? await contactById(db, [accountId, identifier.toLowerCase()]) : await contactByEmail(db, [accountId, normalizeEmail(identifier)]);
+  const [row] = isContactId(identifier)
+    ? await contactById(db, [accountId, identifier.toLowerCase()])
+    : await contactByEmail(db, [accountId, normalizeEmail(identifier)]);
   return row;
 }
 
@@ -70,7 +80,11 @@ export interface ReadState {
 }
 
 /** Current states of the account's contacts with these ids or (normalised) emails, in one read. */
-export async function readStates(db: Db, accountId: number, keys: { ids: readonly string[]; emails: readonly string[] }): Promise<ReadState[]> {
+export async function readStates(
+  db: Db,
+  accountId: number,
+  keys: { ids: readonly string[]; emails: readonly string[] },
+): Promise<ReadState[]> {
   const named = (["id", "email"] as const).flatMap((column) => {
     const values = column === "id" ? keys.ids : keys.emails;
     return values.length > 0 ? [inList(db, column, values, "text")] : [];
@@ -83,8 +97,17 @@ export async function readStates(db: Db, accountId: number, keys: { ids: readonl
     .where("account_id", "=", accountId)
     .where((eb) => eb.or(named))
     .execute();
-  const lists = await listIdsOf(db, accountId, rows.map((r) => r.id));
-  return rows.map(({ row_version, ...r }) => ({ state: toState(r, lists.get(r.id) ?? []), version: row_version ?? undefined, createdAt: r.created_at, updatedAt: r.updated_at }));
+  const lists = await listIdsOf(
+    db,
+    accountId,
+    rows.map((r) => r.id),
+  );
+  return rows.map(({ row_version, ...r }) => ({
+    state: toState(r, lists.get(r.id) ?? []),
+    version: row_version ?? undefined,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
 }
 
 export interface ContactSearch {
@@ -114,7 +137,9 @@ export function searchContacts(db: Db, accountId: number, q: ContactSearch): Pro
   if (q.status) query = query.where("status", "=", q.status);
   if (q.listId !== undefined) {
     const listId = q.listId;
-    query = query.where("id", "in", (eb) => eb.selectFrom("contact_lists").select("contact_id").where("account_id", "=", accountId).where("list_id", "=", listId));
+    query = query.where("id", "in", (eb) =>
+      eb.selectFrom("contact_lists").select("contact_id").where("account_id", "=", accountId).where("list_id", "=", listId),
+    );
   }
   if (q.field) query = query.where(dialectOf(db).fieldValue(q.field.id, q.field.value));
   if (q.before !== undefined) query = query.where("id", "<", q.before);
@@ -156,15 +181,17 @@ export class ContactChangedMeanwhile extends Error {
  * batched. Call inside the transaction that decided the changes.
  */
 export async function persistContactWrites(db: Db, accountId: number, writes: readonly ContactWrite[], now: number): Promise<void> {
-  const inserts = writes.filter((w) => w.isNew).map(({ applied: { after } }) => ({
-    account_id: accountId,
-    id: after.id,
-    email: after.email,
-    status: after.status,
-    fields: JSON.stringify(after.fields),
-    created_at: now,
-    updated_at: now,
-  }));
+  const inserts = writes
+    .filter((w) => w.isNew)
+    .map(({ applied: { after } }) => ({
+      account_id: accountId,
+      id: after.id,
+      email: after.email,
+      status: after.status,
+      fields: JSON.stringify(after.fields),
+      created_at: now,
+      updated_at: now,
+    }));
   await insertRows(db, "contacts", CONTACT_COLUMNS, inserts);
 
   const touched = writes.filter((w) => !w.isNew && (w.applied.rowChanged || w.applied.added.length > 0 || w.applied.removed.length > 0));
@@ -172,7 +199,12 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
   for (let i = 0; i < touched.length; i += 1000) await updateContactRows(db, accountId, touched.slice(i, i + 1000), now);
   for (const w of touched) {
     if (w.applied.removed.length === 0) continue;
-    await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", w.applied.after.id).where("list_id", "in", w.applied.removed).execute();
+    await db
+      .deleteFrom("contact_lists")
+      .where("account_id", "=", accountId)
+      .where("contact_id", "=", w.applied.after.id)
+      .where("list_id", "in", w.applied.removed)
+      .execute();
   }
 
   const memberships = writes.flatMap(({ applied: { after, added } }) =>
@@ -180,7 +212,12 @@ export async function persistContactWrites(db: Db, accountId: number, writes: re
   );
   await insertRows(db, "contact_lists", MEMBERSHIP_COLUMNS, memberships, { onConflict: "nothing" });
 
-  await recordTriggerEvents(db, accountId, writes.flatMap((w) => w.applied.events), now);
+  await recordTriggerEvents(
+    db,
+    accountId,
+    writes.flatMap((w) => w.applied.events),
+    now,
+  );
 }
 
 /**
@@ -198,14 +235,22 @@ async function updateContactRows(db: Db, accountId: number, writes: readonly Con
   const relation = rowsRelation(
     db,
     ["text", "text", "text", "text", "text"],
-    writes.map((w) => [w.applied.after.id, w.applied.after.email, w.applied.after.status, JSON.stringify(w.applied.after.fields), w.readVersion ?? null]),
+    writes.map((w) => [
+      w.applied.after.id,
+      w.applied.after.email,
+      w.applied.after.status,
+      JSON.stringify(w.applied.after.fields),
+      w.readVersion ?? null,
+    ]),
   );
   const result = await sql<{ id: string }>`
     with v(id, email, status, fields, read_version) as (${relation})
     update contacts set email = v.email, status = v.status, fields = v.fields, updated_at = ${now}
-    from v where contacts.account_id = ${accountId} and contacts.id = v.id${dialect.joinedUpdateKeys("contacts.id", states.map((c) => c.id), "text")}${
-      checked ? sql` and (v.read_version is null or ${dialect.rowVersion()} = v.read_version)` : sql``
-    }
+    from v where contacts.account_id = ${accountId} and contacts.id = v.id${dialect.joinedUpdateKeys(
+      "contacts.id",
+      states.map((c) => c.id),
+      "text",
+    )}${checked ? sql` and (v.read_version is null or ${dialect.rowVersion()} = v.read_version)` : sql``}
     returning contacts.id`.execute(db);
   if (checked && result.rows.length < writes.length) {
     const written = new Set(result.rows.map((r) => r.id));
@@ -214,10 +259,19 @@ async function updateContactRows(db: Db, accountId: number, writes: readonly Con
 }
 
 // The ingestion endpoint's insert (POST /api/contacts/{id}/events).
-const insertEvent = fixedQuery<{ id: number | string }>("insert into contact_events (account_id, contact_id, name, params, created_at) values (?, ?, ?, ?, ?) returning id");
+const insertEvent = fixedQuery<{ id: number | string }>(
+  "insert into contact_events (account_id, contact_id, name, params, created_at) values (?, ?, ?, ?, ?) returning id",
+);
 
 /** Records a custom event of a contact; answers its id. */
-export async function insertContactEvent(db: Db, accountId: number, contactId: string, name: string, params: Record<string, unknown>, now: number): Promise<number> {
+export async function insertContactEvent(
+  db: Db,
+  accountId: number,
+  contactId: string,
+  name: string,
+  params: Record<string, unknown>,
+  now: number,
+): Promise<number> {
   const [inserted] = await insertEvent(db, [accountId, contactId, name, JSON.stringify(params), now]);
   return Number(inserted!.id);
 }
@@ -227,9 +281,19 @@ export async function insertContactEvent(db: Db, accountId: number, contactId: s
  * its trigger events, and the address and render context of its messages (their counts stay).
  */
 export async function eraseContact(db: Db, accountId: number, contactId: string): Promise<void> {
-  await db.updateTable("trigger_events").set({ payload: JSON.stringify({ v: 1, erased: true }) }).where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+  await db
+    .updateTable("trigger_events")
+    .set({ payload: JSON.stringify({ v: 1, erased: true }) })
+    .where("account_id", "=", accountId)
+    .where("contact_id", "=", contactId)
+    .execute();
   await db.deleteFrom("contact_lists").where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
   await db.deleteFrom("contact_events").where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
   await db.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", contactId).execute();
-  await db.updateTable("messages").set({ to_email: "", context: "{}" }).where("account_id", "=", accountId).where("contact_id", "=", contactId).execute();
+  await db
+    .updateTable("messages")
+    .set({ to_email: "", context: "{}" })
+    .where("account_id", "=", accountId)
+    .where("contact_id", "=", contactId)
+    .execute();
 }

@@ -3,7 +3,15 @@ import type { ApiApp } from "../http/api-app.ts";
 import { errors } from "../errors.ts";
 import { Params } from "../http/schema-helpers.ts";
 import type { ContactsService } from "./contacts-service.ts";
-import { ContactData, ContactResponse, CreateContactBody, CreateEventBody, EventResponse, UpdateContactBody, UpdateContactResponse } from "./contact-schemas.ts";
+import {
+  ContactData,
+  ContactResponse,
+  CreateContactBody,
+  CreateEventBody,
+  EventResponse,
+  UpdateContactBody,
+  UpdateContactResponse,
+} from "./contact-schemas.ts";
 
 const tags = ["Contacts"];
 const ById = Params("contact_identifier");
@@ -26,17 +34,25 @@ const ListResponse = Type.Object({ data: Type.Array(ContactData), next_cursor: T
 
 /** Mailtrap's contacts endpoints; `contact_identifier` is a uuid or a URL-encoded email. */
 export function contactsRoutes(app: ApiApp, contacts: ContactsService): void {
-  app.get("/contacts", { schema: { tags, operationId: "listContacts", querystring: ListQuery, response: { 200: ListResponse } } }, async (req) => {
-    const { list_id, limit, ...rest } = req.query;
-    const n = limit === undefined ? 25 : Number(limit);
-    if (n < 1 || n > LIMIT_MAX) throw errors.validation({ limit: [`must be from 1 to ${LIMIT_MAX}`] });
-    return contacts.list(req.accountId, { ...rest, ...(list_id !== undefined ? { list_id: Number(list_id) } : {}), limit: n });
-  });
+  app.get(
+    "/contacts",
+    { schema: { tags, operationId: "listContacts", querystring: ListQuery, response: { 200: ListResponse } } },
+    async (req) => {
+      const { list_id, limit, ...rest } = req.query;
+      const n = limit === undefined ? 25 : Number(limit);
+      if (n < 1 || n > LIMIT_MAX) throw errors.validation({ limit: [`must be from 1 to ${LIMIT_MAX}`] });
+      return contacts.list(req.accountId, { ...rest, ...(list_id !== undefined ? { list_id: Number(list_id) } : {}), limit: n });
+    },
+  );
 
-  app.post("/contacts", { schema: { tags, operationId: "createContact", body: CreateContactBody, response: { 201: ContactResponse } } }, async (req, reply) => {
-    const data = await contacts.create(req.accountId, req.body.contact);
-    return reply.code(201).send({ data });
-  });
+  app.post(
+    "/contacts",
+    { schema: { tags, operationId: "createContact", body: CreateContactBody, response: { 201: ContactResponse } } },
+    async (req, reply) => {
+      const data = await contacts.create(req.accountId, req.body.contact);
+      return reply.code(201).send({ data });
+    },
+  );
 
   app.get(
     "/contacts/:contact_identifier",
@@ -50,18 +66,22 @@ export function contactsRoutes(app: ApiApp, contacts: ContactsService): void {
     async (req) => contacts.upsert(req.accountId, req.params.contact_identifier, req.body.contact),
   );
 
-  app.delete(
-    "/contacts/:contact_identifier",
-    { schema: { params: ById, tags, operationId: "deleteContact" } },
-    async (req, reply) => {
-      await contacts.delete(req.accountId, req.params.contact_identifier);
-      return reply.code(204).send();
-    },
-  );
+  app.delete("/contacts/:contact_identifier", { schema: { params: ById, tags, operationId: "deleteContact" } }, async (req, reply) => {
+    await contacts.delete(req.accountId, req.params.contact_identifier);
+    return reply.code(204).send();
+  });
 
   app.post(
     "/contacts/:contact_identifier/events",
-    { schema: { params: ById, tags: ["Contact Events"], operationId: "createContactEvent", body: CreateEventBody, response: { 201: EventResponse } } },
+    {
+      schema: {
+        params: ById,
+        tags: ["Contact Events"],
+        operationId: "createContactEvent",
+        body: CreateEventBody,
+        response: { 201: EventResponse },
+      },
+    },
     async (req, reply) => reply.code(201).send(await contacts.createEvent(req.accountId, req.params.contact_identifier, req.body)),
   );
 }

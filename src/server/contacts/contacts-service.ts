@@ -129,7 +129,15 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
   }
 
   /** Creates a contact in the writer's batch and writes it; the caller holds the transaction. */
-  async function insertNew(trx: Db, accountId: number, batch: ContactBatch, email: string, change: ContactChange, defs: FieldRow[], now: number) {
+  async function insertNew(
+    trx: Db,
+    accountId: number,
+    batch: ContactBatch,
+    email: string,
+    change: ContactChange,
+    defs: FieldRow[],
+    now: number,
+  ) {
     await checkLimit(trx, accountId);
     const suppressed = (await suppressedAmong(trx, accountId, [email])).has(email);
     const status = (change.unsubscribed ?? suppressed) ? "unsubscribed" : "subscribed";
@@ -193,7 +201,11 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      const lists = await listIdsOf(db, accountId, page.map((r) => r.id));
+      const lists = await listIdsOf(
+        db,
+        accountId,
+        page.map((r) => r.id),
+      );
       const data = page.map((r) => view(toState(r, lists.get(r.id) ?? []), defs, r.created_at, r.updated_at));
       const last = page[page.length - 1];
       return { data, next_cursor: rows.length > q.limit && last ? Buffer.from(last.id, "utf8").toString("base64url") : null };
@@ -202,17 +214,23 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
     async create(accountId: number, input: CreateContactInput): Promise<ContactView> {
       const listIds = input.list_ids ?? [];
       const { email, defs, values } = await checkInput(db, accountId, input, [{ attribute: "list_ids", ids: listIds }]);
-      return changed(guarded(() =>
-        writes.run(async (trx) => {
-          const batch = await readContacts(trx, accountId, { emails: [email] }, mergeTags(defs));
-          if (batch.current(email)) throw errors.validation({ email: ["has already been taken"] });
-          return insertNew(trx, accountId, batch, email, { fields: values, listsIncluded: listIds }, defs, clock.now());
-        }),
-      ));
+      return changed(
+        guarded(() =>
+          writes.run(async (trx) => {
+            const batch = await readContacts(trx, accountId, { emails: [email] }, mergeTags(defs));
+            if (batch.current(email)) throw errors.validation({ email: ["has already been taken"] });
+            return insertNew(trx, accountId, batch, email, { fields: values, listsIncluded: listIds }, defs, clock.now());
+          }),
+        ),
+      );
     },
 
     /** Mailtrap's PATCH: updates the contact the identifier names, or creates it. */
-    async upsert(accountId: number, identifier: string, input: UpsertContactInput): Promise<{ action: "created" | "updated"; data: ContactView }> {
+    async upsert(
+      accountId: number,
+      identifier: string,
+      input: UpsertContactInput,
+    ): Promise<{ action: "created" | "updated"; data: ContactView }> {
       const included = input.list_ids_included ?? [];
       const excluded = input.list_ids_excluded ?? [];
       const both = included.filter((id) => excluded.includes(id));
@@ -223,28 +241,41 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
         { attribute: "list_ids_included", ids: included },
         { attribute: "list_ids_excluded", ids: excluded },
       ]);
-      const change: ContactChange = { email, fields: values, listsIncluded: included, listsExcluded: excluded, unsubscribed: input.unsubscribed };
+      const change: ContactChange = {
+        email,
+        fields: values,
+        listsIncluded: included,
+        listsExcluded: excluded,
+        unsubscribed: input.unsubscribed,
+      };
 
       // Computed from the contact as read, written only over that version: a change another
       // transaction committed meanwhile makes the write compute again (withContactRaces).
-      return changed(guarded(() => withContactRaces(() =>
-        writes.run(async (trx) => {
-          const now = clock.now();
-          const named = isContactId(identifier) ? { ids: [identifier.toLowerCase()], emails: [email] } : { emails: [normalizeEmail(identifier), email] };
-          const batch = await readContacts(trx, accountId, named, mergeTags(defs));
-          const before = batch.current(isContactId(identifier) ? identifier.toLowerCase() : normalizeEmail(identifier)) ?? batch.current(email);
-          if (!before) return { action: "created" as const, data: await insertNew(trx, accountId, batch, email, change, defs, now) };
+      return changed(
+        guarded(() =>
+          withContactRaces(() =>
+            writes.run(async (trx) => {
+              const now = clock.now();
+              const named = isContactId(identifier)
+                ? { ids: [identifier.toLowerCase()], emails: [email] }
+                : { emails: [normalizeEmail(identifier), email] };
+              const batch = await readContacts(trx, accountId, named, mergeTags(defs));
+              const before =
+                batch.current(isContactId(identifier) ? identifier.toLowerCase() : normalizeEmail(identifier)) ?? batch.current(email);
+              if (!before) return { action: "created" as const, data: await insertNew(trx, accountId, batch, email, change, defs, now) };
 
-          const holder = batch.current(email);
-          if (holder && holder.id !== before.id) throw errors.validation({ email: ["has already been taken"] });
-          const applied = batch.change(before.id, change)!;
-          await batch.persist(now);
-          if (input.unsubscribed === false) await unsuppress(trx, accountId, email);
-          const touched = applied.rowChanged || applied.added.length > 0 || applied.removed.length > 0;
-          const stamps = batch.stamps(before.id)!;
-          return { action: "updated" as const, data: view(applied.after, defs, stamps.createdAt, touched ? now : stamps.updatedAt) };
-        }),
-      )));
+              const holder = batch.current(email);
+              if (holder && holder.id !== before.id) throw errors.validation({ email: ["has already been taken"] });
+              const applied = batch.change(before.id, change)!;
+              await batch.persist(now);
+              if (input.unsubscribed === false) await unsuppress(trx, accountId, email);
+              const touched = applied.rowChanged || applied.added.length > 0 || applied.removed.length > 0;
+              const stamps = batch.stamps(before.id)!;
+              return { action: "updated" as const, data: view(applied.after, defs, stamps.createdAt, touched ? now : stamps.updatedAt) };
+            }),
+          ),
+        ),
+      );
     },
 
     /**
@@ -252,28 +283,32 @@ export function contactsService(store: Store, clock: Clock, opts: { maxContacts:
      * payloads of its earlier trigger events. A hash of the address stays as a suppression.
      */
     async delete(accountId: number, identifier: string): Promise<void> {
-      await changed(db.transaction().execute(async (trx) => {
-        const row = await findContact(trx, accountId, identifier);
-        if (!row) throw errors.contactsNotFound();
-        const now = clock.now();
-        await eraseContact(trx, accountId, row.id);
-        await recordTriggerEvents(trx, accountId, [{ type: "contact_deleted", contactId: row.id }], now);
-        await suppress(trx, accountId, row.email, "deleted", now);
-        // Its runs leave now (a run mid-step leaves at its next step); messages keep counts, not the address.
-        await exitRunsOfContact(trx, accountId, row.id, now);
-      }));
+      await changed(
+        db.transaction().execute(async (trx) => {
+          const row = await findContact(trx, accountId, identifier);
+          if (!row) throw errors.contactsNotFound();
+          const now = clock.now();
+          await eraseContact(trx, accountId, row.id);
+          await recordTriggerEvents(trx, accountId, [{ type: "contact_deleted", contactId: row.id }], now);
+          await suppress(trx, accountId, row.email, "deleted", now);
+          // Its runs leave now (a run mid-step leaves at its next step); messages keep counts, not the address.
+          await exitRunsOfContact(trx, accountId, row.id, now);
+        }),
+      );
     },
 
     async createEvent(accountId: number, identifier: string, input: EventInput) {
       const params = input.params ?? {};
-      return changed(writes.run(async (trx) => {
-        const row = await findContact(trx, accountId, identifier);
-        if (!row) throw errors.notFound();
-        const now = clock.now();
-        const eventId = await insertContactEvent(trx, accountId, row.id, input.name, params, now);
-        await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId, name: input.name, params }], now);
-        return { contact_id: row.id, contact_email: row.email, name: input.name, params };
-      }));
+      return changed(
+        writes.run(async (trx) => {
+          const row = await findContact(trx, accountId, identifier);
+          if (!row) throw errors.notFound();
+          const now = clock.now();
+          const eventId = await insertContactEvent(trx, accountId, row.id, input.name, params, now);
+          await recordTriggerEvents(trx, accountId, [{ type: "custom_event", contactId: row.id, eventId, name: input.name, params }], now);
+          return { contact_id: row.id, contact_email: row.email, name: input.name, params };
+        }),
+      );
     },
   };
 }

@@ -6,7 +6,17 @@ import type { Database, MessagesTable } from "./schema.ts";
 /** The columns of a message the sender needs, as stored. */
 export type ClaimedMessage = Pick<
   Selectable<MessagesTable>,
-  "id" | "account_id" | "run_id" | "step_id" | "automation_id" | "contact_id" | "to_email" | "email" | "context" | "attempts" | "first_attempt_at"
+  | "id"
+  | "account_id"
+  | "run_id"
+  | "step_id"
+  | "automation_id"
+  | "contact_id"
+  | "to_email"
+  | "email"
+  | "context"
+  | "attempts"
+  | "first_attempt_at"
 >;
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
@@ -17,7 +27,13 @@ const num = (v: number | string | null): number | null => (v === null ? null : N
  * whose unsubscribe committed before the claim is never claimed. PostgreSQL skips rows other
  * senders hold (`FOR UPDATE OF m SKIP LOCKED`); SQLite has one worker process.
  */
-export async function claimDueMessages(store: Store, now: number, leaseUntil: number, token: string, limit: number): Promise<ClaimedMessage[]> {
+export async function claimDueMessages(
+  store: Store,
+  now: number,
+  leaseUntil: number,
+  token: string,
+  limit: number,
+): Promise<ClaimedMessage[]> {
   const lock = store.dialect === "postgres" ? sql`for update of m skip locked` : sql``;
   const result = await sql<ClaimedMessage>`
     update messages set lease_token = ${token}, lease_until = ${leaseUntil}
@@ -28,8 +44,18 @@ export async function claimDueMessages(store: Store, now: number, leaseUntil: nu
         and c.status = 'subscribed'
       order by m.next_attempt_at limit ${limit} ${lock}
     )
-    returning id, account_id, run_id, step_id, automation_id, contact_id, to_email, email, context, attempts, first_attempt_at`.execute(store.db);
-  return result.rows.map((r) => ({ ...r, id: Number(r.id), account_id: Number(r.account_id), run_id: Number(r.run_id), automation_id: Number(r.automation_id), attempts: num(r.attempts), first_attempt_at: num(r.first_attempt_at) }));
+    returning id, account_id, run_id, step_id, automation_id, contact_id, to_email, email, context, attempts, first_attempt_at`.execute(
+    store.db,
+  );
+  return result.rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    account_id: Number(r.account_id),
+    run_id: Number(r.run_id),
+    automation_id: Number(r.automation_id),
+    attempts: num(r.attempts),
+    first_attempt_at: num(r.first_attempt_at),
+  }));
 }
 
 const SKIP_WINDOW = 2000;
@@ -38,7 +64,10 @@ const SKIP_WINDOW = 2000;
  * Marks due queued messages whose contact is unsubscribed or deleted as skipped, in the
  * caller's transaction; answers them so their report counters move in the same commit.
  */
-export async function skipUnreachable(db: Kysely<Database>, now: number): Promise<{ account_id: number; automation_id: number; step_id: string }[]> {
+export async function skipUnreachable(
+  db: Kysely<Database>,
+  now: number,
+): Promise<{ account_id: number; automation_id: number; step_id: string }[]> {
   const result = await sql<{ account_id: number | string; automation_id: number | string; step_id: string }>`
     update messages set status = 'skipped', next_attempt_at = null, lease_token = null, lease_until = null,
       error = case when exists (select 1 from contacts c where c.account_id = messages.account_id and c.id = messages.contact_id)
@@ -58,7 +87,9 @@ export async function skipUnreachable(db: Kysely<Database>, now: number): Promis
 
 /** The earliest time any queued message may be attempted, so a sender sleeps exactly until then. */
 export async function nextMessageDue(store: Store): Promise<number | null> {
-  const r = await sql<{ w: number | string | null }>`select min(next_attempt_at) as w from messages where status = 'queued'`.execute(store.db);
+  const r = await sql<{ w: number | string | null }>`select min(next_attempt_at) as w from messages where status = 'queued'`.execute(
+    store.db,
+  );
   const w = r.rows[0]?.w;
   return w === null || w === undefined ? null : Number(w);
 }

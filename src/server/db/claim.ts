@@ -6,7 +6,12 @@ import type { Store } from "./connect.ts";
  * leases it until `leaseUntil`. PostgreSQL skips rows other workers hold
  * (`FOR UPDATE SKIP LOCKED`); SQLite has one engine process, and one statement is atomic.
  */
-export async function claimJob(store: Store, table: "imports" | "exports", now: number, leaseUntil: number): Promise<{ id: number; account_id: number } | null> {
+export async function claimJob(
+  store: Store,
+  table: "imports" | "exports",
+  now: number,
+  leaseUntil: number,
+): Promise<{ id: number; account_id: number } | null> {
   const lock = store.dialect === "postgres" ? sql`for update skip locked` : sql``;
   const result = await sql<{ id: number; account_id: number }>`
     update ${sql.table(table)} set status = 'started', lease_until = ${leaseUntil}, updated_at = ${now}

@@ -20,7 +20,6 @@ export interface Store {
 // int8 (bigint) columns hold epoch milliseconds and ids: well inside 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-
 /** Opens the store named by a database URL (`sqlite:<file>` or `postgres://…`). */
 export interface StoreOptions {
   poolSize?: number;
@@ -80,5 +79,7 @@ export function isTransientDbError(err: unknown): boolean {
   if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "SQLITE_BUSY", "SQLITE_LOCKED"].includes(code)) return true;
   const message = String((err as { message?: unknown }).message ?? "");
   if (message.includes(STALE_PLAN)) return true;
-  return /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(message);
+  return /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(
+    message,
+  );
 }

@@ -15,7 +15,18 @@ import { refusalsByContact } from "./migrations/0010-refusals-by-contact.ts";
 function provider(store: Store): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { "0001-init": init(store.dialect), "0002-engine": engine(store.dialect), "0003-notify": notify(store.dialect), "0004-email": email(store.dialect), "0005-counters": counters(store.dialect), "0006-message-subject": messageSubject(), "0007-users-sessions": usersSessions(store.dialect), "0008-fillfactor": fillfactor(store.dialect), "0009-import-chunks": importChunks(store.dialect), "0010-refusals-by-contact": refusalsByContact() };
+      return {
+        "0001-init": init(store.dialect),
+        "0002-engine": engine(store.dialect),
+        "0003-notify": notify(store.dialect),
+        "0004-email": email(store.dialect),
+        "0005-counters": counters(store.dialect),
+        "0006-message-subject": messageSubject(),
+        "0007-users-sessions": usersSessions(store.dialect),
+        "0008-fillfactor": fillfactor(store.dialect),
+        "0009-import-chunks": importChunks(store.dialect),
+        "0010-refusals-by-contact": refusalsByContact(),
+      };
     },
   };
 }

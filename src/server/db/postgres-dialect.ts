@@ -19,12 +19,17 @@ export const postgresDialect: Dialect = {
   // One array parameter: the same text for any number of values, prepared once per connection.
   inList: (column, values, type) => sql<SqlBool>`${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`,
   // One array per column through unnest: a handful of parameters however many rows.
-  rowsRelation: (types, rows) => sql`select * from unnest(${sql.join(types.map((t, i) => sql`${rows.map((r) => r[i])}::${sql.raw(t)}[]`))})`,
+  rowsRelation: (types, rows) =>
+    sql`select * from unnest(${sql.join(types.map((t, i) => sql`${rows.map((r) => r[i])}::${sql.raw(t)}[]`))})`,
   joinedUpdateKeys: (column, values, type) => sql` and ${sql.ref(column)} = any(${values}::${sql.raw(type)}[])`,
-  bulkSource: (columns, types) => `select * from unnest(${columns.map((c) => `?::${types[c]}[]`).join(", ")}) as u(${columns.map((c) => `"${c}"`).join(", ")})`,
+  bulkSource: (columns, types) =>
+    `select * from unnest(${columns.map((c) => `?::${types[c]}[]`).join(", ")}) as u(${columns.map((c) => `"${c}"`).join(", ")})`,
   bulkParams: (rows, columnCount) => Array.from({ length: columnCount }, (_, i) => rows.map((r) => r[i])),
   placeholders: numberPlaceholders,
-  rowLock: (lock, of) => (of === undefined ? LOCKS[lock] : sql` for ${sql.raw(lock.replace(" skip locked", ""))} of ${sql.ref(of)}${sql.raw(lock.endsWith("skip locked") ? " skip locked" : "")}`),
+  rowLock: (lock, of) =>
+    of === undefined
+      ? LOCKS[lock]
+      : sql` for ${sql.raw(lock.replace(" skip locked", ""))} of ${sql.ref(of)}${sql.raw(lock.endsWith("skip locked") ? " skip locked" : "")}`,
   rowVersion: () => sql<string>`xmin::text`,
   async lockForTransaction(trx, key) {
     await sql`select pg_advisory_xact_lock(${key})`.execute(trx);
@@ -44,7 +49,9 @@ export const postgresDialect: Dialect = {
     return sql<boolean>`${stored} = ${JSON.stringify(value)}::jsonb`;
   },
   async syncSequence(trx, table, column) {
-    await sql`select setval(pg_get_serial_sequence(${table}, ${column}), (select max(${sql.ref(column)}) from ${sql.table(table)}))`.execute(trx);
+    await sql`select setval(pg_get_serial_sequence(${table}, ${column}), (select max(${sql.ref(column)}) from ${sql.table(table)}))`.execute(
+      trx,
+    );
   },
   async analyze(db, table) {
     await sql`analyze ${sql.table(table)}`.execute(db);

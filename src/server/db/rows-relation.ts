@@ -32,7 +32,13 @@ export interface DerivedColumn {
 // by the callers' column-type objects (module constants), then by the rest of the shape.
 const insertTexts = new WeakMap<object, Map<string, string>>();
 
-function insertText(dialect: Dialect, table: string, types: Record<string, ColumnType | undefined>, derived: [string, DerivedColumn][], onConflict: boolean): string {
+function insertText(
+  dialect: Dialect,
+  table: string,
+  types: Record<string, ColumnType | undefined>,
+  derived: [string, DerivedColumn][],
+  onConflict: boolean,
+): string {
   let byShape = insertTexts.get(types);
   if (!byShape) insertTexts.set(types, (byShape = new Map<string, string>()));
   const key = `${dialect.name}|${table}|${onConflict}|${derived.map(([c, d]) => `${c}=${d.sql}`).join("|")}`;

@@ -35,7 +35,14 @@ const RUN_COLUMNS = {
   entered_at: "bigint",
 } as const;
 
-const REFUSAL_COLUMNS = { account_id: "bigint", automation_id: "bigint", contact_id: "text", reason: "text", trigger_event_id: "bigint", created_at: "bigint" } as const;
+const REFUSAL_COLUMNS = {
+  account_id: "bigint",
+  automation_id: "bigint",
+  contact_id: "text",
+  reason: "text",
+  trigger_event_id: "bigint",
+  created_at: "bigint",
+} as const;
 
 const JOURNAL_COLUMNS = {
   account_id: "bigint",
@@ -77,7 +84,12 @@ export async function insertRefusals(trx: Db, refusals: readonly Refusal[]): Pro
 }
 
 /** When each of these contacts last entered each of these automations. */
-export async function lastEntries(trx: Db, accountId: number, automationIds: readonly number[], contactIds: readonly string[]): Promise<{ automation_id: number; contact_id: string; at: number }[]> {
+export async function lastEntries(
+  trx: Db,
+  accountId: number,
+  automationIds: readonly number[],
+  contactIds: readonly string[],
+): Promise<{ automation_id: number; contact_id: string; at: number }[]> {
   const rows = await trx
     .selectFrom("runs")
     .select(["automation_id", "contact_id", (eb) => eb.fn.max("entered_at").as("at")])
@@ -91,7 +103,12 @@ export async function lastEntries(trx: Db, accountId: number, automationIds: rea
 
 /** Runs the account started in a month (`YYYY-MM`). */
 export async function quotaUsed(trx: Db, accountId: number, month: string): Promise<number> {
-  const row = await trx.selectFrom("run_quota").select("count").where("account_id", "=", accountId).where("month", "=", month).executeTakeFirst();
+  const row = await trx
+    .selectFrom("run_quota")
+    .select("count")
+    .where("account_id", "=", accountId)
+    .where("month", "=", month)
+    .executeTakeFirst();
   return row?.count ?? 0;
 }
 
@@ -130,8 +147,15 @@ export async function nextWake(store: Store): Promise<number | null> {
 }
 
 /** The runs as they are now (an edit may have moved them to a new version, another worker taken them). */
-export async function leasesOf(trx: Db, ids: readonly number[]): Promise<Map<number, { version: number; lease_token: string | null; status: string }>> {
-  const rows = await trx.selectFrom("runs").select(["id", "version", "lease_token", "status"]).where(inList(trx, "id", ids, "bigint")).execute();
+export async function leasesOf(
+  trx: Db,
+  ids: readonly number[],
+): Promise<Map<number, { version: number; lease_token: string | null; status: string }>> {
+  const rows = await trx
+    .selectFrom("runs")
+    .select(["id", "version", "lease_token", "status"])
+    .where(inList(trx, "id", ids, "bigint"))
+    .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -187,7 +211,13 @@ export async function advanceRuns(db: Db, token: string, rows: readonly RunAdvan
 }
 
 /** Marks a run failed while this worker still holds its lease; answers whether it did. */
-export async function markRunFailed(trx: Db, run: Pick<ClaimedRun, "id" | "account_id" | "automation_id">, token: string, reason: string, now: number): Promise<boolean> {
+export async function markRunFailed(
+  trx: Db,
+  run: Pick<ClaimedRun, "id" | "account_id" | "automation_id">,
+  token: string,
+  reason: string,
+  now: number,
+): Promise<boolean> {
   const res = await trx
     .updateTable("runs")
     .set({ status: "failed", exit_reason: reason, finished_at: now, wake_at: null, lease_token: null, lease_until: null })
@@ -195,19 +225,26 @@ export async function markRunFailed(trx: Db, run: Pick<ClaimedRun, "id" | "accou
     .where("lease_token", "=", token)
     .executeTakeFirst();
   const failed = Number(res.numUpdatedRows) === 1;
-  if (failed) await bumpCounters(trx, [{ account_id: run.account_id, automation_id: run.automation_id, step_id: "", metric: "failed", at: now }]);
+  if (failed)
+    await bumpCounters(trx, [{ account_id: run.account_id, automation_id: run.automation_id, step_id: "", metric: "failed", at: now }]);
   return failed;
 }
 
 // ── Ending runs from outside (services) ─────────────────────────────────────────────────
 
 /** The counters of runs that exited from outside: the reason, and a delay they left abandoned. */
-function exitBumps(accountId: number, reason: ExitReason, now: number, gone: readonly { automation_id: number; step_id: string | null; phase: string }[]): Bump[] {
+function exitBumps(
+  accountId: number,
+  reason: ExitReason,
+  now: number,
+  gone: readonly { automation_id: number; step_id: string | null; phase: string }[],
+): Bump[] {
   const bumps: Bump[] = [];
   for (const r of gone) {
     bumps.push({ account_id: accountId, automation_id: r.automation_id, step_id: "", metric: `exited:${reason}`, at: now });
     // A run leaving a delay never completes it: the step's "waiting" must drop.
-    if (r.phase === "waiting" && r.step_id) bumps.push({ account_id: accountId, automation_id: r.automation_id, step_id: r.step_id, metric: "abandoned", at: now });
+    if (r.phase === "waiting" && r.step_id)
+      bumps.push({ account_id: accountId, automation_id: r.automation_id, step_id: r.step_id, metric: "abandoned", at: now });
   }
   return bumps;
 }
@@ -232,7 +269,14 @@ export async function exitRunsOfContact(trx: Db, accountId: number, contactId: s
  * with a million waiting runs never holds them all in memory; bumps are summed per key, so
  * one counter row per reason. `only`: the runs of one version not at one of `keepSteps`.
  */
-export async function exitIdleRuns(trx: Db, accountId: number, automationId: number, reason: ExitReason, now: number, only?: { version: number; keepSteps: readonly string[] }): Promise<void> {
+export async function exitIdleRuns(
+  trx: Db,
+  accountId: number,
+  automationId: number,
+  reason: ExitReason,
+  now: number,
+  only?: { version: number; keepSteps: readonly string[] },
+): Promise<void> {
   for (;;) {
     let chunk = trx
       .selectFrom("runs")
@@ -255,7 +299,15 @@ export async function exitIdleRuns(trx: Db, accountId: number, automationId: num
       .where("status", "=", "active")
       .returning(["step_id", "phase"])
       .execute();
-    await bumpCounters(trx, exitBumps(accountId, reason, now, gone.map((r) => ({ ...r, automation_id: automationId }))));
+    await bumpCounters(
+      trx,
+      exitBumps(
+        accountId,
+        reason,
+        now,
+        gone.map((r) => ({ ...r, automation_id: automationId })),
+      ),
+    );
   }
 }
 

@@ -73,7 +73,8 @@ function beforeBodyClose(html: string, fragment: string): string {
 }
 
 // Hidden in every client we know of, yet shown by inboxes as the preview line.
-const PREHEADER_STYLE = "display:none;font-size:1px;color:transparent;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all";
+const PREHEADER_STYLE =
+  "display:none;font-size:1px;color:transparent;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all";
 
 /** The unsubscribe URL on a line of its own at the end, unless the text already has it. */
 function withUnsubscribe(text: string, unsubscribeUrl: string): string {
@@ -102,7 +103,12 @@ export function finishParts(rendered: EmailParts, opts: { preheader?: string; un
  * tracking (open pixel, click redirects) unless turned off for the email, and the headers
  * that identify it. Throws RenderError.
  */
-export async function composeMessage(m: MessageToCompose, parts: EmailParts, fields: Record<string, unknown>, deps: ComposeDeps): Promise<Composed> {
+export async function composeMessage(
+  m: MessageToCompose,
+  parts: EmailParts,
+  fields: Record<string, unknown>,
+  deps: ComposeDeps,
+): Promise<Composed> {
   const unsubscribeUrl = deps.links.unsubscribe(m.id);
   const event = { name: m.context.event?.name ?? "", params: m.context.event?.params ?? {} };
   const vars = { ...fields, email: m.to_email, event, unsubscribe_url: unsubscribeUrl };
@@ -113,7 +119,8 @@ export async function composeMessage(m: MessageToCompose, parts: EmailParts, fie
     if (m.email.preheader) preheader = (await deps.render({ subject: "", html: m.email.preheader, text: " " }, vars)).html;
   } catch (err) {
     if (err instanceof RenderUnavailableError) throw err;
-    const why = err instanceof RenderLimitError ? err.message : `template error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`;
+    const why =
+      err instanceof RenderLimitError ? err.message : `template error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`;
     throw new RenderError(why);
   }
 
@@ -122,7 +129,10 @@ export async function composeMessage(m: MessageToCompose, parts: EmailParts, fie
   if (html) {
     if (m.email.track_clicks !== false) html = rewriteLinks(html, m.id, deps.links, unsubscribeUrl);
     if (m.email.track_opens !== false) {
-      html = beforeBodyClose(html, `<img src="${escapeAttr(deps.links.open(m.id))}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px" />`);
+      html = beforeBodyClose(
+        html,
+        `<img src="${escapeAttr(deps.links.open(m.id))}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px" />`,
+      );
     }
     if (html.length > deps.limits.maxBytes) throw new RenderError(`rendered html exceeds ${deps.limits.maxBytes} bytes`);
   }

@@ -9,10 +9,22 @@ const Limit = Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$" }));
 export function emailRoutes(app: ApiApp, outbox: OutboxService): void {
   app.get(
     "/outbox/messages",
-    { schema: { tags, querystring: Type.Object({ to: Type.Optional(Type.String({ maxLength: 254 })), limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        tags,
+        querystring: Type.Object(
+          { to: Type.Optional(Type.String({ maxLength: 254 })), limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 64 })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
     async (req) => {
       const limit = Math.min(Math.max(Number(req.query.limit ?? 50), 1), 1000);
-      return outbox.outbox(req.accountId, { ...(req.query.to !== undefined ? { to: req.query.to } : {}), ...(req.query.cursor !== undefined ? { cursor: req.query.cursor } : {}), limit });
+      return outbox.outbox(req.accountId, {
+        ...(req.query.to !== undefined ? { to: req.query.to } : {}),
+        ...(req.query.cursor !== undefined ? { cursor: req.query.cursor } : {}),
+        limit,
+      });
     },
   );
   app.get(
@@ -21,7 +33,11 @@ export function emailRoutes(app: ApiApp, outbox: OutboxService): void {
       schema: {
         tags,
         querystring: Type.Object(
-          { contact: Type.Optional(Type.String({ maxLength: 254 })), automation_id: Type.Optional(Type.String({ pattern: "^[0-9]{1,15}$" })), limit: Limit },
+          {
+            contact: Type.Optional(Type.String({ maxLength: 254 })),
+            automation_id: Type.Optional(Type.String({ pattern: "^[0-9]{1,15}$" })),
+            limit: Limit,
+          },
           { additionalProperties: false },
         ),
       },
@@ -29,7 +45,11 @@ export function emailRoutes(app: ApiApp, outbox: OutboxService): void {
     async (req) => {
       const limit = Math.min(Math.max(Number(req.query.limit ?? 100), 1), 1000);
       const automationId = req.query.automation_id === undefined ? undefined : Number(req.query.automation_id);
-      return outbox.messages(req.accountId, { ...(req.query.contact !== undefined ? { contact: req.query.contact } : {}), ...(automationId !== undefined ? { automationId } : {}), limit });
+      return outbox.messages(req.accountId, {
+        ...(req.query.contact !== undefined ? { contact: req.query.contact } : {}),
+        ...(automationId !== undefined ? { automationId } : {}),
+        limit,
+      });
     },
   );
 }

@@ -10,7 +10,11 @@ export function outboxService(store: Store) {
     async outbox(accountId: number, q: { to?: string; cursor?: string; limit: number }) {
       const beforeId = q.cursor === undefined ? undefined : decodeIdCursor(q.cursor);
       // One more than asked: whether it exists says whether there is a next page.
-      const rows = await listOutbox(db, accountId, { ...(q.to !== undefined ? { to: q.to.trim().toLowerCase() } : {}), ...(beforeId !== undefined ? { beforeId } : {}), limit: q.limit + 1 });
+      const rows = await listOutbox(db, accountId, {
+        ...(q.to !== undefined ? { to: q.to.trim().toLowerCase() } : {}),
+        ...(beforeId !== undefined ? { beforeId } : {}),
+        limit: q.limit + 1,
+      });
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       return { data: page, next_cursor: rows.length > q.limit && last ? encodeIdCursor(last.id) : null };
@@ -24,7 +28,13 @@ export function outboxService(store: Store) {
         if (!row) return { data: [] };
         contactId = row.id;
       }
-      return { data: await listMessages(db, accountId, { ...(contactId !== undefined ? { contactId } : {}), ...(q.automationId !== undefined ? { automationId: q.automationId } : {}), limit: q.limit }) };
+      return {
+        data: await listMessages(db, accountId, {
+          ...(contactId !== undefined ? { contactId } : {}),
+          ...(q.automationId !== undefined ? { automationId: q.automationId } : {}),
+          limit: q.limit,
+        }),
+      };
     },
   };
 }

@@ -80,7 +80,10 @@ export function renderPool(opts: RenderPoolOptions): Renderer {
   const queue: Task[] = [];
   let nextId = 1;
   let closed = false;
-  const resourceLimits = { maxOldGenerationSizeMb: opts.memoryMb, maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.floor(opts.memoryMb / 8))) };
+  const resourceLimits = {
+    maxOldGenerationSizeMb: opts.memoryMb,
+    maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.floor(opts.memoryMb / 8))),
+  };
 
   /** A thread keeps the process alive only while it renders (or starts up for a waiting render). */
   function holdOpen(thread: Thread): void {
@@ -127,7 +130,8 @@ export function renderPool(opts: RenderPoolOptions): Renderer {
         else task?.reject(new RenderLimitError(`render memory limit of ${opts.memoryMb} MB exceeded`));
       } else if (!thread.ready) {
         // The thread could not even start: every render would fail the same way.
-        for (const t of [...(task ? [task] : []), ...queue.splice(0)]) t.reject(new RenderUnavailableError(`render thread failed to start: ${err.message}`));
+        for (const t of [...(task ? [task] : []), ...queue.splice(0)])
+          t.reject(new RenderUnavailableError(`render thread failed to start: ${err.message}`));
         return;
       } else {
         task?.reject(new RenderUnavailableError(`render thread failed: ${err.message}`));
@@ -160,7 +164,8 @@ export function renderPool(opts: RenderPoolOptions): Renderer {
         overrun?.reject(new RenderLimitError(timeLimitMessage(opts.limits.timeoutMs)));
         dispatch();
       }, opts.limits.timeoutMs + GRACE_MS);
-      const request: RenderRequest = task.job.kind === "render" ? { id: task.id, ...task.job, limits: opts.limits } : { id: task.id, ...task.job };
+      const request: RenderRequest =
+        task.job.kind === "render" ? { id: task.id, ...task.job, limits: opts.limits } : { id: task.id, ...task.job };
       idle.worker.postMessage(request);
       holdOpen(idle);
     }

@@ -8,7 +8,10 @@ export type RenderRequest =
   /** Syntax check of sources by name: answers the problem of each that has one. */
   | { id: number; kind: "check"; sources: Record<string, string> };
 
-export type RenderReply = { id: number; ok: true; result: EmailParts | Record<string, string> } | { id: number; ok: false; limit: boolean; message: string } | { ready: true };
+export type RenderReply =
+  | { id: number; ok: true; result: EmailParts | Record<string, string> }
+  | { id: number; ok: false; limit: boolean; message: string }
+  | { ready: true };
 
 function check(sources: Record<string, string>): Record<string, string> {
   const problems: Record<string, string> = {};
@@ -31,7 +34,12 @@ if (port) {
       reply = { id: req.id, ok: true, result: req.kind === "render" ? renderEmail(req.parts, req.vars, req.limits) : check(req.sources) };
     } catch (err) {
       // Handlebars' messages carry the offending source on later lines: the first says what broke.
-      reply = { id: req.id, ok: false, limit: err instanceof RenderLimitError, message: err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err) };
+      reply = {
+        id: req.id,
+        ok: false,
+        limit: err instanceof RenderLimitError,
+        message: err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err),
+      };
     }
     port.postMessage(reply);
   });

@@ -126,7 +126,11 @@ export function renderEmail(parts: EmailParts, vars: Record<string, unknown>, li
     const text = parts.text ? compiled(parts.text)(vars, options) : textFromHtml(html);
     // A subject is a header: no HTML escaping, and no line breaks.
     const subject = compiled(parts.subject, true)(vars, options).replace(/[\r\n]+/g, " ");
-    for (const [name, out] of [["html", html], ["text", text], ["subject", subject]] as const) {
+    for (const [name, out] of [
+      ["html", html],
+      ["text", text],
+      ["subject", subject],
+    ] as const) {
       if (out.length > limits.maxBytes) throw new RenderLimitError(`rendered ${name} exceeds ${limits.maxBytes} bytes`);
     }
     return { subject, html, text };

@@ -21,7 +21,11 @@ export interface RenderInputs {
   suppressed: Set<number>;
 }
 
-export async function loadRenderInputs(db: Db, batch: readonly ClaimedMessage[], templateIds: Map<number, number | undefined>): Promise<RenderInputs> {
+export async function loadRenderInputs(
+  db: Db,
+  batch: readonly ClaimedMessage[],
+  templateIds: Map<number, number | undefined>,
+): Promise<RenderInputs> {
   const fields = new Map<string, Record<string, FieldValue>>();
   const templates = new Map<string, EmailParts>();
   const suppressed = new Set<number>();
@@ -38,10 +42,19 @@ export async function loadRenderInputs(db: Db, batch: readonly ClaimedMessage[],
     for (const r of rows) fields.set(r.id, fieldsByTag(defs, JSON.parse(r.fields) as Record<string, FieldValue>));
     const ids = [...new Set(mine.map((m) => templateIds.get(m.id)).filter((id): id is number => id !== undefined))];
     if (ids.length > 0) {
-      const ts = await db.selectFrom("email_templates").select(["id", "subject", "body_html", "body_text"]).where("account_id", "=", accountId).where("id", "in", ids).execute();
+      const ts = await db
+        .selectFrom("email_templates")
+        .select(["id", "subject", "body_html", "body_text"])
+        .where("account_id", "=", accountId)
+        .where("id", "in", ids)
+        .execute();
       for (const t of ts) templates.set(`${accountId}:${t.id}`, { subject: t.subject, html: t.body_html, text: t.body_text });
     }
-    const blocked = await suppressedAmong(db, accountId, mine.map((m) => m.to_email));
+    const blocked = await suppressedAmong(
+      db,
+      accountId,
+      mine.map((m) => m.to_email),
+    );
     for (const m of mine) if (blocked.has(m.to_email)) suppressed.add(m.id);
   }
   return { fields, templates, suppressed };
@@ -58,7 +71,13 @@ export async function stillSubscribed(db: Db, batch: readonly ClaimedMessage[]):
   const out = new Set<string>();
   for (const accountId of new Set(batch.map((m) => m.account_id))) {
     const ids = [...new Set(batch.filter((m) => m.account_id === accountId).map((m) => m.contact_id))];
-    const rows = await db.selectFrom("contacts").select("id").where("account_id", "=", accountId).where("id", "in", ids).where("status", "=", "subscribed").execute();
+    const rows = await db
+      .selectFrom("contacts")
+      .select("id")
+      .where("account_id", "=", accountId)
+      .where("id", "in", ids)
+      .where("status", "=", "subscribed")
+      .execute();
     for (const r of rows) out.add(r.id);
   }
   return out;
@@ -79,43 +98,85 @@ export type Outcome =
  * the contact's unsubscribe (with its trigger event) and suppression commit together.
  * Answers the ids whose write was fenced off.
  */
-export async function recordOutcomes(db: Db, token: string, now: number, batch: readonly { msg: ClaimedMessage; outcome: Outcome }[]): Promise<number[]> {
+export async function recordOutcomes(
+  db: Db,
+  token: string,
+  now: number,
+  batch: readonly { msg: ClaimedMessage; outcome: Outcome }[],
+): Promise<number[]> {
   // The bounces' unsubscribes are written only over the contact versions they read: one
   // that lost a race computes the whole batch's commit again (nothing of it committed).
-  return withContactRaces(() => db.transaction().execute(async (trx) => {
-    const fenced: number[] = [];
-    const bumps: Bump[] = [];
-    const bounced: { msg: ClaimedMessage; outcome: Outcome }[] = [];
-    const commits: { id: number; commit: (db: Db) => Promise<void> }[] = [];
-    for (const { msg, outcome } of batch) {
-      const attempted = outcome.kind === "sent" || outcome.kind === "retry" || (outcome.kind === "failed" && outcome.messageId !== null);
-      const base = { lease_token: null, lease_until: null, ...(attempted ? { attempts: (msg.attempts ?? 0) + 1, first_attempt_at: msg.first_attempt_at ?? now } : {}) };
-      const set =
-        outcome.kind === "sent"
-          ? { ...base, status: "sent" as const, sent_at: now, next_attempt_at: null, message_id: outcome.messageId, subject: outcome.subject, smtp_response: outcome.response, error: null }
-          : outcome.kind === "retry"
-            ? { ...base, next_attempt_at: outcome.at, message_id: outcome.messageId, subject: outcome.subject, smtp_response: outcome.response, error: outcome.error }
+  return withContactRaces(() =>
+    db.transaction().execute(async (trx) => {
+      const fenced: number[] = [];
+      const bumps: Bump[] = [];
+      const bounced: { msg: ClaimedMessage; outcome: Outcome }[] = [];
+      const commits: { id: number; commit: (db: Db) => Promise<void> }[] = [];
+      for (const { msg, outcome } of batch) {
+        const attempted = outcome.kind === "sent" || outcome.kind === "retry" || (outcome.kind === "failed" && outcome.messageId !== null);
+        const base = {
+          lease_token: null,
+          lease_until: null,
+          ...(attempted ? { attempts: (msg.attempts ?? 0) + 1, first_attempt_at: msg.first_attempt_at ?? now } : {}),
+        };
+        const set =
+          outcome.kind === "sent"
+            ? {
+                ...base,
+                status: "sent" as const,
+                sent_at: now,
+                next_attempt_at: null,
+                message_id: outcome.messageId,
+                subject: outcome.subject,
+                smtp_response: outcome.response,
+                error: null,
+              }
+            : outcome.kind === "retry"
+              ? {
+                  ...base,
+                  next_attempt_at: outcome.at,
+                  message_id: outcome.messageId,
+                  subject: outcome.subject,
+                  smtp_response: outcome.response,
+                  error: outcome.error,
+                }
+              : outcome.kind === "failed"
+                ? {
+                    ...base,
+                    status: "failed" as const,
+                    next_attempt_at: null,
+                    message_id: outcome.messageId,
+                    subject: outcome.subject,
+                    smtp_response: outcome.response,
+                    error: outcome.error,
+                  }
+                : outcome.kind === "skipped"
+                  ? { ...base, status: "skipped" as const, next_attempt_at: null, error: outcome.error }
+                  : base;
+        const res = await trx.updateTable("messages").set(set).where("id", "=", msg.id).where("lease_token", "=", token).executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) {
+          fenced.push(msg.id);
+          continue;
+        }
+        if (outcome.kind === "sent" && outcome.commit) commits.push({ id: msg.id, commit: outcome.commit });
+        const metric =
+          outcome.kind === "sent"
+            ? "email:sent"
             : outcome.kind === "failed"
-              ? { ...base, status: "failed" as const, next_attempt_at: null, message_id: outcome.messageId, subject: outcome.subject, smtp_response: outcome.response, error: outcome.error }
+              ? "email:failed"
               : outcome.kind === "skipped"
-                ? { ...base, status: "skipped" as const, next_attempt_at: null, error: outcome.error }
-                : base;
-      const res = await trx.updateTable("messages").set(set).where("id", "=", msg.id).where("lease_token", "=", token).executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) {
-        fenced.push(msg.id);
-        continue;
+                ? "email:skipped"
+                : null;
+        if (metric) bumps.push({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
+        if (outcome.kind === "failed" && outcome.unknownUser) bounced.push({ msg, outcome });
       }
-      if (outcome.kind === "sent" && outcome.commit) commits.push({ id: msg.id, commit: outcome.commit });
-      const metric = outcome.kind === "sent" ? "email:sent" : outcome.kind === "failed" ? "email:failed" : outcome.kind === "skipped" ? "email:skipped" : null;
-      if (metric) bumps.push({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
-      if (outcome.kind === "failed" && outcome.unknownUser) bounced.push({ msg, outcome });
-    }
-    // The deliveries' own writes (captured copies), in message order whatever order they finished in.
-    for (const c of commits.sort((a, b) => a.id - b.id)) await c.commit(trx);
-    await unsubscribeBounced(trx, bounced, now);
-    await bumpCounters(trx, bumps);
-    return fenced;
-  }));
+      // The deliveries' own writes (captured copies), in message order whatever order they finished in.
+      for (const c of commits.sort((a, b) => a.id - b.id)) await c.commit(trx);
+      await unsubscribeBounced(trx, bounced, now);
+      await bumpCounters(trx, bumps);
+      return fenced;
+    }),
+  );
 }
 
 /**

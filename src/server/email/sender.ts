@@ -48,14 +48,25 @@ export interface SenderOptions {
  * database) between the relay's 250 and the commit: the lease then expires and the message
  * is sent again — with the same Message-ID, so receivers can deduplicate.
  */
-export function sender(store: Store, clock: Clock & { refresh?: () => Promise<void> }, transport: Transport, links: TrackingLinks, wakeup: Wakeup, log: FastifyBaseLogger, opts: SenderOptions) {
+export function sender(
+  store: Store,
+  clock: Clock & { refresh?: () => Promise<void> },
+  transport: Transport,
+  links: TrackingLinks,
+  wakeup: Wakeup,
+  log: FastifyBaseLogger,
+  opts: SenderOptions,
+) {
   const random = opts.random ?? Math.random;
   const deps = { links, host: opts.host, defaultFrom: opts.defaultFrom, limits: opts.limits, render: opts.renderer.render };
 
   async function skipBatch(now: number): Promise<number> {
     return store.db.transaction().execute(async (trx) => {
       const skipped = await skipUnreachable(trx, now);
-      await bumpCounters(trx, skipped.map((s) => ({ ...s, metric: "email:skipped", at: now })));
+      await bumpCounters(
+        trx,
+        skipped.map((s) => ({ ...s, metric: "email:skipped", at: now })),
+      );
       return skipped.length;
     });
   }
@@ -71,16 +82,51 @@ export function sender(store: Store, clock: Clock & { refresh?: () => Promise<vo
   async function attempt(envelope: Envelope, msg: ClaimedMessage): Promise<Outcome> {
     try {
       const result = await transport.send({ ...envelope, date: clock.now() });
-      if (result.accepted) return { kind: "sent", messageId: envelope.messageId, subject: envelope.subject, response: result.response.slice(0, 1000), ...(result.commit ? { commit: result.commit } : {}) };
-      return { kind: "failed", messageId: envelope.messageId, subject: envelope.subject, error: "recipient rejected", response: result.response.slice(0, 1000) };
+      if (result.accepted)
+        return {
+          kind: "sent",
+          messageId: envelope.messageId,
+          subject: envelope.subject,
+          response: result.response.slice(0, 1000),
+          ...(result.commit ? { commit: result.commit } : {}),
+        };
+      return {
+        kind: "failed",
+        messageId: envelope.messageId,
+        subject: envelope.subject,
+        error: "recipient rejected",
+        response: result.response.slice(0, 1000),
+      };
     } catch (err) {
       const e = err instanceof SendError ? err : new SendError(String(err), "transient", null, String(err), false);
       const error = e.code !== null ? `${e.code}: ${e.response}` : `connection: ${e.message}`;
-      if (e.kind === "permanent") return { kind: "failed", messageId: envelope.messageId, subject: envelope.subject, error: error.slice(0, 1000), response: e.response, unknownUser: e.unknownUser };
+      if (e.kind === "permanent")
+        return {
+          kind: "failed",
+          messageId: envelope.messageId,
+          subject: envelope.subject,
+          error: error.slice(0, 1000),
+          response: e.response,
+          unknownUser: e.unknownUser,
+        };
       const now = clock.now();
       const at = nextAttemptAt((msg.attempts ?? 0) + 1, msg.first_attempt_at ?? now, now, opts.retryWindowMs, random());
-      if (at === null) return { kind: "failed", messageId: envelope.messageId, subject: envelope.subject, error: `retry window exhausted; last: ${error}`.slice(0, 1000), response: e.response };
-      return { kind: "retry", messageId: envelope.messageId, subject: envelope.subject, at, error: error.slice(0, 1000), response: e.response };
+      if (at === null)
+        return {
+          kind: "failed",
+          messageId: envelope.messageId,
+          subject: envelope.subject,
+          error: `retry window exhausted; last: ${error}`.slice(0, 1000),
+          response: e.response,
+        };
+      return {
+        kind: "retry",
+        messageId: envelope.messageId,
+        subject: envelope.subject,
+        at,
+        error: error.slice(0, 1000),
+        response: e.response,
+      };
     }
   }
 
@@ -97,39 +143,46 @@ export function sender(store: Store, clock: Clock & { refresh?: () => Promise<vo
     // taken over soon) never runs out under a live one; `renewed` is real time of the last
     // renewal that committed.
     let renewed = started;
-    const renewal = setInterval(() => {
-      const at = performance.now();
-      renewLease(store.db, token, clock.now() + opts.leaseMs).then(
-        () => (renewed = at),
-        (err: unknown) => log.warn({ err }, "sender could not renew its lease"),
-      );
-    }, Math.max(10, Math.floor(opts.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        const at = performance.now();
+        renewLease(store.db, token, clock.now() + opts.leaseMs).then(
+          () => (renewed = at),
+          (err: unknown) => log.warn({ err }, "sender could not renew its lease"),
+        );
+      },
+      Math.max(10, Math.floor(opts.leaseMs / 3)),
+    );
     const outcomes = new Map<number, Outcome>();
     let fenced: number[];
     try {
-
       const configs = new Map<number, EmailConfig>(batch.map((m) => [m.id, JSON.parse(m.email) as EmailConfig]));
       const inputs = await loadRenderInputs(store.db, batch, new Map([...configs].map(([id, c]) => [id, c.template_id])));
       // Rendered in parallel: the render threads take them in turn.
-      const composed = await Promise.all(batch.map(async (msg): Promise<{ msg: ClaimedMessage; envelope: Envelope } | null> => {
-        const email = configs.get(msg.id)!;
-        if (inputs.suppressed.has(msg.id)) {
-          outcomes.set(msg.id, { kind: "skipped", error: "address suppressed" });
-          return null;
-        }
-        const parts = email.template_id !== undefined ? inputs.templates.get(`${msg.account_id}:${email.template_id}`) : { subject: email.subject ?? "", html: email.html ?? "", text: email.text ?? "" };
-        try {
-          if (!parts) throw new RenderError(`template ${email.template_id} does not exist`);
-          const fields = inputs.fields.get(msg.contact_id) ?? {};
-          const context = JSON.parse(msg.context) as Parameters<typeof composeMessage>[0]["context"];
-          const { envelope } = await composeMessage({ ...msg, email, context }, parts, fields, deps);
-          return { msg, envelope };
-        } catch (err) {
-          if (!(err instanceof RenderError)) throw err;
-          outcomes.set(msg.id, { kind: "failed", messageId: null, subject: null, error: `render: ${err.message}`, response: null });
-          return null;
-        }
-      }));
+      const composed = await Promise.all(
+        batch.map(async (msg): Promise<{ msg: ClaimedMessage; envelope: Envelope } | null> => {
+          const email = configs.get(msg.id)!;
+          if (inputs.suppressed.has(msg.id)) {
+            outcomes.set(msg.id, { kind: "skipped", error: "address suppressed" });
+            return null;
+          }
+          const parts =
+            email.template_id !== undefined
+              ? inputs.templates.get(`${msg.account_id}:${email.template_id}`)
+              : { subject: email.subject ?? "", html: email.html ?? "", text: email.text ?? "" };
+          try {
+            if (!parts) throw new RenderError(`template ${email.template_id} does not exist`);
+            const fields = inputs.fields.get(msg.contact_id) ?? {};
+            const context = JSON.parse(msg.context) as Parameters<typeof composeMessage>[0]["context"];
+            const { envelope } = await composeMessage({ ...msg, email, context }, parts, fields, deps);
+            return { msg, envelope };
+          } catch (err) {
+            if (!(err instanceof RenderError)) throw err;
+            outcomes.set(msg.id, { kind: "failed", messageId: null, subject: null, error: `render: ${err.message}`, response: null });
+            return null;
+          }
+        }),
+      );
       const ready = composed.filter((c) => c !== null);
 
       // Read again just before sending: an unsubscribe that committed after the claim still wins.
@@ -140,13 +193,19 @@ export function sender(store: Store, clock: Clock & { refresh?: () => Promise<vo
           const { msg, envelope } = ready[next++]!;
           if (!subscribed.has(msg.contact_id)) outcomes.set(msg.id, { kind: "skipped", error: "contact unsubscribed" });
           // A send starts only while the lease surely outlasts it: past that, another sender could take this message.
-          else if (performance.now() - renewed > Math.min(opts.leaseMs / 2, opts.leaseMs - (opts.attemptMs ?? 0))) outcomes.set(msg.id, { kind: "released" });
+          else if (performance.now() - renewed > Math.min(opts.leaseMs / 2, opts.leaseMs - (opts.attemptMs ?? 0)))
+            outcomes.set(msg.id, { kind: "released" });
           else outcomes.set(msg.id, await deliver(envelope, msg));
         }
       };
       await Promise.all(Array.from({ length: Math.min(opts.concurrency, ready.length) }, worker));
 
-      fenced = await recordOutcomes(store.db, token, clock.now(), batch.map((msg) => ({ msg, outcome: outcomes.get(msg.id) ?? { kind: "released" } })));
+      fenced = await recordOutcomes(
+        store.db,
+        token,
+        clock.now(),
+        batch.map((msg) => ({ msg, outcome: outcomes.get(msg.id) ?? { kind: "released" } })),
+      );
     } finally {
       clearInterval(renewal);
     }

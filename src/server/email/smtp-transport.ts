@@ -23,7 +23,10 @@ export interface SmtpOptions {
  * 10 pooled connections to a local sink, ~1,500–2,000/s with it off). nodemailer then speaks
  * SMTP over this socket as over its own, upgrading it for smtps:// or STARTTLS.
  */
-function noDelaySocket(options: { host?: string; port?: number }, callback: (err: Error | null, socketOptions?: { connection: net.Socket }) => void): void {
+function noDelaySocket(
+  options: { host?: string; port?: number },
+  callback: (err: Error | null, socketOptions?: { connection: net.Socket }) => void,
+): void {
   const socket = net.connect({ host: options.host ?? "localhost", port: options.port ?? 25, noDelay: true });
   socket.setTimeout(30_000, () => socket.destroy(new Error(`connection to ${options.host}:${options.port} timed out`)));
   const fail = (err: Error) => callback(err);

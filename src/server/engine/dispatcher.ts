@@ -41,7 +41,11 @@ async function persist(trx: Db, plan: EntryPlan, events: readonly EntryEvent[], 
   await insertRefusals(trx, plan.refusals);
   await bumpCounters(trx, plan.bumps);
   for (const [accountId, used] of plan.quotaUsed) await saveQuotaUsed(trx, accountId, month, used);
-  await markDispatched(trx, events.map((e) => e.id), now);
+  await markDispatched(
+    trx,
+    events.map((e) => e.id),
+    now,
+  );
 }
 
 /**
@@ -64,7 +68,8 @@ export function dispatcher(store: Store, clock: Clock, opts: { defaultMonthlyQuo
       const contactIds = [...new Set(mine.map((c) => c.event.contact_id))];
       const automationIds = [...new Set(mine.map((c) => c.automation.id))];
       for (const id of await existingContacts(trx, accountId, contactIds)) contacts.add(contactKey(accountId, id));
-      for (const r of await lastEntries(trx, accountId, automationIds, contactIds)) lastEntered.set(reentryKey(r.automation_id, r.contact_id), r.at);
+      for (const r of await lastEntries(trx, accountId, automationIds, contactIds))
+        lastEntered.set(reentryKey(r.automation_id, r.contact_id), r.at);
       const used = await quotaUsed(trx, accountId, month);
       quota.set(accountId, { limit: await monthlyQuota(trx, accountId, opts.defaultMonthlyQuota), used });
     }

@@ -21,12 +21,28 @@ export function lockDispatcher(trx: Db): Promise<boolean> {
 
 /** The oldest undispatched trigger events, in id order. */
 export async function undispatchedEvents(trx: Db, limit: number): Promise<EntryEvent[]> {
-  const rows = await trx.selectFrom("trigger_events").select(["id", "account_id", "contact_id", "type", "payload"]).where("dispatched_at", "is", null).orderBy("id").limit(limit).execute();
-  return rows.map((e) => ({ id: e.id, account_id: e.account_id, contact_id: e.contact_id, type: e.type, payload: JSON.parse(e.payload) as Record<string, unknown> }));
+  const rows = await trx
+    .selectFrom("trigger_events")
+    .select(["id", "account_id", "contact_id", "type", "payload"])
+    .where("dispatched_at", "is", null)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map((e) => ({
+    id: e.id,
+    account_id: e.account_id,
+    contact_id: e.contact_id,
+    type: e.type,
+    payload: JSON.parse(e.payload) as Record<string, unknown>,
+  }));
 }
 
 export async function markDispatched(trx: Db, ids: readonly number[], now: number): Promise<void> {
-  await trx.updateTable("trigger_events").set({ dispatched_at: now }).where(inList(trx, "id", ids, "bigint")).execute();
+  await trx
+    .updateTable("trigger_events")
+    .set({ dispatched_at: now })
+    .where(inList(trx, "id", ids, "bigint"))
+    .execute();
 }
 
 /** The account's active automations at their current versions. */
@@ -46,7 +62,12 @@ export async function liveAutomations(trx: Db, accountId: number): Promise<LiveA
 
 /** Which of these contacts exist. */
 export async function existingContacts(trx: Db, accountId: number, contactIds: readonly string[]): Promise<string[]> {
-  const rows = await trx.selectFrom("contacts").select("id").where("account_id", "=", accountId).where(inList(trx, "id", contactIds, "text")).execute();
+  const rows = await trx
+    .selectFrom("contacts")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where(inList(trx, "id", contactIds, "text"))
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -74,7 +95,12 @@ export async function automationStatuses(trx: Db, ids: readonly number[]): Promi
 }
 
 /** Facts a condition step needs beyond the contact: event counts and this run's email engagement. */
-export async function conditionFacts(db: Db, run: ClaimedRun, def: Definition, now: number): Promise<Pick<ConditionContext, "eventCounts" | "engagement">> {
+export async function conditionFacts(
+  db: Db,
+  run: ClaimedRun,
+  def: Definition,
+  now: number,
+): Promise<Pick<ConditionContext, "eventCounts" | "engagement">> {
   const step = def.steps.find((s) => s.id === run.step_id);
   const eventCounts: Record<string, number> = {};
   const engagement: Record<string, { opened: boolean; clicked: boolean }> = {};
@@ -93,7 +119,12 @@ export async function conditionFacts(db: Db, run: ClaimedRun, def: Definition, n
     }
   }
   if ((step.rules ?? []).some((r) => r.kind === "email")) {
-    const msgs = await db.selectFrom("messages").select(["step_id", "opened_at", "clicked_at"]).where("account_id", "=", run.account_id).where("run_id", "=", run.id).execute();
+    const msgs = await db
+      .selectFrom("messages")
+      .select(["step_id", "opened_at", "clicked_at"])
+      .where("account_id", "=", run.account_id)
+      .where("run_id", "=", run.id)
+      .execute();
     for (const m of msgs) engagement[m.step_id] = { opened: m.opened_at !== null, clicked: m.clicked_at !== null };
   }
   return { eventCounts, engagement };

@@ -17,7 +17,16 @@ import {
   markRunFailed,
 } from "../db/runs-repo.ts";
 import type { Definition } from "../../core/flow/schema.ts";
-import { contactEffects, fencedOut, planSteps, type RunState, type RunStep, type StepFacts, type StepPlan, stepRun } from "../../core/engine/plan-steps.ts";
+import {
+  contactEffects,
+  fencedOut,
+  planSteps,
+  type RunState,
+  type RunStep,
+  type StepFacts,
+  type StepPlan,
+  stepRun,
+} from "../../core/engine/plan-steps.ts";
 import { listFields } from "../fields/fields-repo.ts";
 import { loadDefinition } from "../automations/automations-repo.ts";
 import { ContactChangedMeanwhile, MAX_CONTACT_RACES, persistContactWrites } from "../contacts/contacts-repo.ts";
@@ -59,8 +68,17 @@ async function definitionOf(definitions: Map<string, Definition>, trx: Db, r: Cl
 }
 
 /** The runs as they are now (a lost lease aborts), then everything their steps read. */
-async function loadStep(definitions: Map<string, Definition>, trx: Db, claimed: ClaimedRun[], token: string, now: number): Promise<StepInputs> {
-  const fresh = await leasesOf(trx, claimed.map((r) => r.id));
+async function loadStep(
+  definitions: Map<string, Definition>,
+  trx: Db,
+  claimed: ClaimedRun[],
+  token: string,
+  now: number,
+): Promise<StepInputs> {
+  const fresh = await leasesOf(
+    trx,
+    claimed.map((r) => r.id),
+  );
   const lost = fencedOut(claimed, fresh, token);
   if (lost.length > 0) throw new LeaseLost(lost);
   // An edit may have moved a run to a new version.
@@ -95,7 +113,14 @@ async function stepEach(inputs: StepInputs, now: number): Promise<RunStep[]> {
   return steps;
 }
 
-async function persist(trx: Db, inputs: StepInputs, plan: StepPlan, token: string, now: number, midStep: ExecutorOptions["midStep"]): Promise<void> {
+async function persist(
+  trx: Db,
+  inputs: StepInputs,
+  plan: StepPlan,
+  token: string,
+  now: number,
+  midStep: ExecutorOptions["midStep"],
+): Promise<void> {
   // Actions fire trigger events like API changes do, so automations can chain.
   for (const [accountId, ledger] of inputs.ledgers) await persistContactWrites(trx, accountId, ledger.writes(), now);
   await insertMessages(trx, plan.messages);
@@ -161,7 +186,12 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
   const definitions = new Map<string, Definition>();
 
   /** One step for each run, inside the caller's transaction; throws LeaseLost if any run was taken over. */
-  async function stepBatch(trx: Db, claimed: ClaimedRun[], token: string, now: number): Promise<{ results: Map<number, RunState>; journaled: number }> {
+  async function stepBatch(
+    trx: Db,
+    claimed: ClaimedRun[],
+    token: string,
+    now: number,
+  ): Promise<{ results: Map<number, RunState>; journaled: number }> {
     const inputs = await loadStep(definitions, trx, claimed, token, now);
     const plan = planSteps(await stepEach(inputs, now), now);
     await persist(trx, inputs, plan, token, now, opts.midStep);
@@ -169,7 +199,11 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
   }
 
   /** One transaction of steps for the live runs, or each run alone when one spoiled it; null after a contact race (the same step again). */
-  async function stepRound(live: ClaimedRun[], token: string, tally: { lost: number; raced: number }): Promise<Map<number, RunState> | null> {
+  async function stepRound(
+    live: ClaimedRun[],
+    token: string,
+    tally: { lost: number; raced: number },
+  ): Promise<Map<number, RunState> | null> {
     const now = clock.now();
     try {
       const batch = await db.transaction().execute((trx) => stepBatch(trx, live, token, now));
@@ -205,7 +239,8 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
         await new Promise((r) => setImmediate(r));
         live = stillLive(live, results);
       }
-      if (tally.lost > 0) log.warn({ lost: tally.lost }, "lease lost: another worker took these runs over; nothing of them was committed here");
+      if (tally.lost > 0)
+        log.warn({ lost: tally.lost }, "lease lost: another worker took these runs over; nothing of them was committed here");
       return steps;
     },
   };

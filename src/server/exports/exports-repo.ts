@@ -12,7 +12,11 @@ export function contactsPage(db: Kysely<Database>, accountId: number, filters: r
     if (f.name === "subscription_status") q = q.where("status", "=", f.value);
     else
       q = q.where("id", "in", (eb) =>
-        eb.selectFrom("contact_lists").select("contact_id").where("account_id", "=", accountId).where("list_id", "in", f.value.length ? f.value : [-1]),
+        eb
+          .selectFrom("contact_lists")
+          .select("contact_id")
+          .where("account_id", "=", accountId)
+          .where("list_id", "in", f.value.length ? f.value : [-1]),
       );
   }
   return q.orderBy("id").limit(limit).execute();
@@ -50,7 +54,15 @@ export async function hasPendingExport(db: Kysely<Database>, accountId: number):
 export function insertExport(db: Kysely<Database>, accountId: number, filters: readonly ExportFilter[], now: number): Promise<ExportRow> {
   return db
     .insertInto("exports")
-    .values({ account_id: accountId, status: "created", filters: JSON.stringify(filters), csv: null, lease_until: null, created_at: now, updated_at: now })
+    .values({
+      account_id: accountId,
+      status: "created",
+      filters: JSON.stringify(filters),
+      csv: null,
+      lease_until: null,
+      created_at: now,
+      updated_at: now,
+    })
     .returning(VIEW)
     .executeTakeFirstOrThrow();
 }
@@ -60,6 +72,11 @@ export function findExport(db: Kysely<Database>, accountId: number, id: number):
 }
 
 export async function exportFile(db: Kysely<Database>, accountId: number, id: number): Promise<string | undefined> {
-  const row = await db.selectFrom("exports").select(["csv", "status"]).where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  const row = await db
+    .selectFrom("exports")
+    .select(["csv", "status"])
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .executeTakeFirst();
   return row?.status === "finished" && row.csv !== null ? row.csv : undefined;
 }

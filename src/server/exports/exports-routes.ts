@@ -23,18 +23,26 @@ const tags = ["Export Contacts"];
 const ById = Params("export_id");
 
 export function exportsRoutes(app: ApiApp, exports: ExportsService): void {
-  app.post("/contacts/exports", { schema: { tags, operationId: "createContactExport", body: ExportBody, response: { 201: ContactExport } } }, async (req, reply) =>
-    reply.code(201).send(await exports.create(req.accountId, req.body.filters ?? [])),
+  app.post(
+    "/contacts/exports",
+    { schema: { tags, operationId: "createContactExport", body: ExportBody, response: { 201: ContactExport } } },
+    async (req, reply) => reply.code(201).send(await exports.create(req.accountId, req.body.filters ?? [])),
   );
-  app.get("/contacts/exports/:export_id", { schema: { params: ById, tags, operationId: "getContactExport", response: { 200: ContactExport } } }, (req) =>
-    exports.get(req.accountId, parseId(req.params.export_id)),
+  app.get(
+    "/contacts/exports/:export_id",
+    { schema: { params: ById, tags, operationId: "getContactExport", response: { 200: ContactExport } } },
+    (req) => exports.get(req.accountId, parseId(req.params.export_id)),
   );
   // The finished file, behind the same API token as everything else.
-  app.get("/contacts/exports/:export_id/download", { schema: { params: ById, tags, operationId: "downloadContactExport" } }, async (req, reply) => {
-    const csv = await exports.file(req.accountId, parseId(req.params.export_id));
-    return reply
-      .type("text/csv; charset=utf-8")
-      .header("content-disposition", `attachment; filename="contacts-export-${req.params.export_id}.csv"`)
-      .send(csv);
-  });
+  app.get(
+    "/contacts/exports/:export_id/download",
+    { schema: { params: ById, tags, operationId: "downloadContactExport" } },
+    async (req, reply) => {
+      const csv = await exports.file(req.accountId, parseId(req.params.export_id));
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="contacts-export-${req.params.export_id}.csv"`)
+        .send(csv);
+    },
+  );
 }

@@ -7,7 +7,17 @@ import type { JobHandler } from "../background/job-runner.ts";
 import { missingListIds } from "../lists/lists-repo.ts";
 import { toCsv } from "./csv.ts";
 import type { ExportFilter } from "./export-filter.ts";
-import { contactsPage, exportFile, exportFilters, type ExportRow, findExport, finishExport, hasPendingExport, insertExport, requeueExport } from "./exports-repo.ts";
+import {
+  contactsPage,
+  exportFile,
+  exportFilters,
+  type ExportRow,
+  findExport,
+  finishExport,
+  hasPendingExport,
+  insertExport,
+  requeueExport,
+} from "./exports-repo.ts";
 
 export type { ExportFilter } from "./export-filter.ts";
 
@@ -43,7 +53,11 @@ export function exportsService(store: Store, clock: Clock, opts: { publicUrl: st
     for (;;) {
       const page = await contactsPage(db, accountId, filters, after, PAGE);
       if (page.length === 0) break;
-      const lists = await listIdsOf(db, accountId, page.map((c) => c.id));
+      const lists = await listIdsOf(
+        db,
+        accountId,
+        page.map((c) => c.id),
+      );
       for (const c of page) {
         const values = parseStoredFields(c.fields);
         rows.push([
@@ -78,7 +92,11 @@ export function exportsService(store: Store, clock: Clock, opts: { publicUrl: st
 
     async create(accountId: number, filters: ExportFilter[]): Promise<ExportView> {
       // A list of another account (or none) is refused as every other reference is, naming the filter.
-      const missing = await missingListIds(db, accountId, filters.flatMap((f) => (f.name === "list_id" ? f.value : [])));
+      const missing = await missingListIds(
+        db,
+        accountId,
+        filters.flatMap((f) => (f.name === "list_id" ? f.value : [])),
+      );
       if (missing.length > 0) throw errors.validation({ filters: [`contains invalid data: list ${missing.join(", ")} not found`] });
       if (await hasPendingExport(db, accountId))
         throw errors.validation({ base: ["There is a previous export initiated. You will be notified by email once it is completed."] });

@@ -16,8 +16,19 @@ export function insertField(db: Kysely<Database>, row: Insertable<FieldsTable>):
   return db.insertInto("fields").values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function renameField(db: Kysely<Database>, accountId: number, id: number, set: Pick<FieldRow, "name" | "merge_tag" | "updated_at">): Promise<FieldRow> {
-  return db.updateTable("fields").set(set).where("account_id", "=", accountId).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+export function renameField(
+  db: Kysely<Database>,
+  accountId: number,
+  id: number,
+  set: Pick<FieldRow, "name" | "merge_tag" | "updated_at">,
+): Promise<FieldRow> {
+  return db
+    .updateTable("fields")
+    .set(set)
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Deletes the field and, in the same transaction, its value from every contact of the account. */

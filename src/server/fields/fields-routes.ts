@@ -4,7 +4,13 @@ import { parseId } from "../http/ids.ts";
 import { Params, Strict } from "../http/schema-helpers.ts";
 import type { FieldsService } from "./fields-service.ts";
 
-const DataType = Type.Union([Type.Literal("text"), Type.Literal("integer"), Type.Literal("float"), Type.Literal("boolean"), Type.Literal("date")]);
+const DataType = Type.Union([
+  Type.Literal("text"),
+  Type.Literal("integer"),
+  Type.Literal("float"),
+  Type.Literal("boolean"),
+  Type.Literal("date"),
+]);
 const ContactField = Type.Object({ id: Type.Integer(), name: Type.String(), data_type: DataType, merge_tag: Type.String() });
 const CreateFieldBody = Strict({ name: Type.String({ maxLength: 80 }), data_type: DataType, merge_tag: Type.String({ maxLength: 80 }) });
 // data_type is accepted only to say that it cannot change.
@@ -21,11 +27,15 @@ export function fieldsRoutes(app: ApiApp, fields: FieldsService): void {
   app.get("/contacts/fields", { schema: { tags, operationId: "contactFields", response: { 200: Type.Array(ContactField) } } }, (req) =>
     fields.list(req.accountId),
   );
-  app.post("/contacts/fields", { schema: { tags, operationId: "createContactField", body: CreateFieldBody, response: { 201: ContactField } } }, async (req, reply) =>
-    reply.code(201).send(await fields.create(req.accountId, req.body)),
+  app.post(
+    "/contacts/fields",
+    { schema: { tags, operationId: "createContactField", body: CreateFieldBody, response: { 201: ContactField } } },
+    async (req, reply) => reply.code(201).send(await fields.create(req.accountId, req.body)),
   );
-  app.get("/contacts/fields/:field_id", { schema: { params: ById, tags, operationId: "getContactField", response: { 200: ContactField } } }, (req) =>
-    fields.get(req.accountId, parseId(req.params.field_id)),
+  app.get(
+    "/contacts/fields/:field_id",
+    { schema: { params: ById, tags, operationId: "getContactField", response: { 200: ContactField } } },
+    (req) => fields.get(req.accountId, parseId(req.params.field_id)),
   );
   app.patch(
     "/contacts/fields/:field_id",

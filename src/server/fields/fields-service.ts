@@ -34,7 +34,8 @@ export function fieldsService(store: Store, clock: Clock, opts: { maxFields: num
     if (tag !== undefined || creating) {
       if (!tag || tag.trim() === "") problems.add("merge_tag", "can't be blank");
       else if (tag.length > 80) problems.add("merge_tag", "is too long (maximum is 80 characters)");
-      else if (!MERGE_TAG_RE.test(tag)) problems.add("merge_tag", "is invalid (letters, digits and underscores, not starting with a digit)");
+      else if (!MERGE_TAG_RE.test(tag))
+        problems.add("merge_tag", "is invalid (letters, digits and underscores, not starting with a digit)");
       else if (RESERVED_TAGS.has(tag.toLowerCase())) problems.add("merge_tag", "is reserved");
     }
   }
@@ -79,12 +80,23 @@ export function fieldsService(store: Store, clock: Clock, opts: { maxFields: num
       problems.throwIfAny();
       const now = clock.now();
       const row = await guardUnique(() =>
-        insertField(db, { account_id: accountId, name: input.name, merge_tag: input.merge_tag, data_type: input.data_type, created_at: now, updated_at: now }),
+        insertField(db, {
+          account_id: accountId,
+          name: input.name,
+          merge_tag: input.merge_tag,
+          data_type: input.data_type,
+          created_at: now,
+          updated_at: now,
+        }),
       );
       return toFieldView(row);
     },
 
-    async update(accountId: number, id: number, input: { name?: string; merge_tag?: string; data_type?: string }): Promise<ContactFieldView> {
+    async update(
+      accountId: number,
+      id: number,
+      input: { name?: string; merge_tag?: string; data_type?: string },
+    ): Promise<ContactFieldView> {
       const existing = await findField(db, accountId, id);
       if (!existing) throw errors.notFound();
       const problems = new Problems();
@@ -94,7 +106,11 @@ export function fieldsService(store: Store, clock: Clock, opts: { maxFields: num
       await checkTaken(problems, accountId, input.name, input.merge_tag, id);
       problems.throwIfAny();
       const row = await guardUnique(() =>
-        renameField(db, accountId, id, { name: input.name ?? existing.name, merge_tag: input.merge_tag ?? existing.merge_tag, updated_at: clock.now() }),
+        renameField(db, accountId, id, {
+          name: input.name ?? existing.name,
+          merge_tag: input.merge_tag ?? existing.merge_tag,
+          updated_at: clock.now(),
+        }),
       );
       return toFieldView(row);
     },

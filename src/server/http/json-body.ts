@@ -15,7 +15,8 @@ function depthExceeds(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -101,6 +102,7 @@ export function parseJsonBody(body: Buffer): unknown {
     throw errors.badRequest(`Malformed JSON: ${(err as Error).message}`);
   }
   const unsafe = unsafeIntegerLiteral(text);
-  if (unsafe !== null) throw errors.validation(toFieldErrors([{ keyword: "unsafe_integer", instancePath: pathOfNumber(value, unsafe) ?? "", params: {} }]));
+  if (unsafe !== null)
+    throw errors.validation(toFieldErrors([{ keyword: "unsafe_integer", instancePath: pathOfNumber(value, unsafe) ?? "", params: {} }]));
   return value;
 }

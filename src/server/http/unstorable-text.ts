@@ -22,7 +22,10 @@ interface Visit {
 function pointer(visit: Visit): string {
   const keys: string[] = [];
   for (let v: Visit | null = visit; v?.parent; v = v.parent) keys.push(v.key.replace(/~/g, "~0").replace(/\//g, "~1"));
-  return keys.reverse().map((k) => `/${k}`).join("");
+  return keys
+    .reverse()
+    .map((k) => `/${k}`)
+    .join("");
 }
 
 /**

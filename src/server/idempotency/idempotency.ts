@@ -48,7 +48,8 @@ export function idempotency(store: Store, clock: Clock) {
       if (row.fingerprint !== fingerprint) {
         throw errors.validation({ idempotency_key: ["was already used with a different request"] });
       }
-      if (row.status_code !== null) return { kind: "replay", status: row.status_code, body: row.response_body ?? "", type: row.response_type };
+      if (row.status_code !== null)
+        return { kind: "replay", status: row.status_code, body: row.response_body ?? "", type: row.response_type };
       if (row.locked_until < now && (await takeOverKey(db, accountId, key, row.locked_until, now + LOCK_MS))) return { kind: "run" };
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
     }

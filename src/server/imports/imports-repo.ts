@@ -6,15 +6,34 @@ type Db = Kysely<Database>;
 export type ImportRow = Selectable<ImportsTable>;
 
 /** A new import with its contacts split into chunk rows (already serialised), in the caller's transaction. */
-export async function insertImport(db: Db, accountId: number, chunks: readonly string[], now: number): Promise<Pick<ImportRow, "id" | "status">> {
+export async function insertImport(
+  db: Db,
+  accountId: number,
+  chunks: readonly string[],
+  now: number,
+): Promise<Pick<ImportRow, "id" | "status">> {
   const created = await db
     .insertInto("imports")
-    .values({ account_id: accountId, status: "created", processed: 0, created_count: 0, updated_count: 0, over_limit_count: 0, lease_until: null, created_at: now, updated_at: now })
+    .values({
+      account_id: accountId,
+      status: "created",
+      processed: 0,
+      created_count: 0,
+      updated_count: 0,
+      over_limit_count: 0,
+      lease_until: null,
+      created_at: now,
+      updated_at: now,
+    })
     .returning(["id", "status"])
     .executeTakeFirstOrThrow();
   const rows = chunks.map((contacts, seq) => ({ import_id: created.id, seq, contacts }));
   // 100 rows of 3 values per statement, well under SQLite's bound-parameter limit.
-  for (let i = 0; i < rows.length; i += 100) await db.insertInto("import_chunks").values(rows.slice(i, i + 100)).execute();
+  for (let i = 0; i < rows.length; i += 100)
+    await db
+      .insertInto("import_chunks")
+      .values(rows.slice(i, i + 100))
+      .execute();
   return created;
 }
 
@@ -23,9 +42,18 @@ export function findImport(db: Db, accountId: number, id: number): Promise<Impor
 }
 
 /** How far the import got, and its next chunk (applied chunks are deleted with their progress: the first left is the next). */
-export async function nextChunk(db: Db, importId: number): Promise<{ processed: number; chunk: { seq: number; contacts: string } | undefined }> {
+export async function nextChunk(
+  db: Db,
+  importId: number,
+): Promise<{ processed: number; chunk: { seq: number; contacts: string } | undefined }> {
   const { processed } = await db.selectFrom("imports").select("processed").where("id", "=", importId).executeTakeFirstOrThrow();
-  const chunk = await db.selectFrom("import_chunks").select(["seq", "contacts"]).where("import_id", "=", importId).orderBy("seq").limit(1).executeTakeFirst();
+  const chunk = await db
+    .selectFrom("import_chunks")
+    .select(["seq", "contacts"])
+    .where("import_id", "=", importId)
+    .orderBy("seq")
+    .limit(1)
+    .executeTakeFirst();
   return { processed, chunk };
 }
 
@@ -64,7 +92,12 @@ export async function recordChunk(db: Db, importId: number, c: ChunkApplied, now
 }
 
 export async function finishImport(db: Db, importId: number, now: number): Promise<void> {
-  await db.updateTable("imports").set({ status: "finished", lease_until: null, updated_at: now }).where("id", "=", importId).where("status", "=", "started").execute();
+  await db
+    .updateTable("imports")
+    .set({ status: "finished", lease_until: null, updated_at: now })
+    .where("id", "=", importId)
+    .where("status", "=", "started")
+    .execute();
 }
 
 /** Marks the import failed and drops the chunks it did not apply. */

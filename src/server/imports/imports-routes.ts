@@ -24,8 +24,10 @@ const ContactImport = Type.Object({
 const tags = ["Bulk Import"];
 
 export function importsRoutes(app: ApiApp, imports: ImportsService): void {
-  app.post("/contacts/imports", { schema: { tags, operationId: "importContacts", body: ImportBody, response: { 201: ContactImport } } }, async (req, reply) =>
-    reply.code(201).send(await imports.create(req.accountId, req.body.contacts)),
+  app.post(
+    "/contacts/imports",
+    { schema: { tags, operationId: "importContacts", body: ImportBody, response: { 201: ContactImport } } },
+    async (req, reply) => reply.code(201).send(await imports.create(req.accountId, req.body.contacts)),
   );
   app.get(
     "/contacts/imports/:import_id",

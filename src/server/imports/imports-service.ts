@@ -41,13 +41,19 @@ export interface ImportView {
   contacts_over_limit_count?: number;
 }
 
-export function importsService(store: Store, clock: Clock, opts: { maxContacts: number; onQueued?: () => void; onApplied?: () => void; stats?: PlannerStats }) {
+export function importsService(
+  store: Store,
+  clock: Clock,
+  opts: { maxContacts: number; onQueued?: () => void; onApplied?: () => void; stats?: PlannerStats },
+) {
   const { db } = store;
 
   /** Validates every contact up front: one bad contact refuses the whole import, naming each. */
   async function validate(accountId: number, contacts: ImportContactInput[]): Promise<QueuedContact[]> {
     if (contacts.length > IMPORT_MAX) {
-      throw errors.importValidation([{ email: contacts[IMPORT_MAX]?.email ?? "", errors: { base: [`cannot import more than ${IMPORT_MAX} contacts at once`] } }]);
+      throw errors.importValidation([
+        { email: contacts[IMPORT_MAX]?.email ?? "", errors: { base: [`cannot import more than ${IMPORT_MAX} contacts at once`] } },
+      ]);
     }
     const defs = await listFields(db, accountId);
     const allListIds = contacts.flatMap((c) => [...(c.list_ids_included ?? []), ...(c.list_ids_excluded ?? [])]);
@@ -97,7 +103,11 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
       // meanwhile makes the chunk start again from a fresh read); the same address twice in
       // one chunk folds into one write.
       const contacts = await readContacts(trx, accountId, { emails }, tags);
-      const suppressed = await suppressedAmong(trx, accountId, emails.filter((e) => !contacts.current(e)));
+      const suppressed = await suppressedAmong(
+        trx,
+        accountId,
+        emails.filter((e) => !contacts.current(e)),
+      );
       let room = opts.maxContacts > 0 ? Math.max(0, opts.maxContacts - (await countContacts(trx, accountId))) : Infinity;
       const seen = new Set<string>();
       let created = 0;
@@ -119,7 +129,15 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
         }
       }
       await contacts.persist(now);
-      const applied = { seq: chunk.seq, processed, size: batch.length, created, updated, overLimit, leaseUntil: Math.max(leaseUntil, now + 60_000) };
+      const applied = {
+        seq: chunk.seq,
+        processed,
+        size: batch.length,
+        created,
+        updated,
+        overLimit,
+        leaseUntil: Math.max(leaseUntil, now + 60_000),
+      };
       if (!(await recordChunk(trx, job.id, applied, now))) throw new Error("import lease lost");
       return batch.length;
     });
@@ -152,7 +170,8 @@ export function importsService(store: Store, clock: Clock, opts: { maxContacts: 
       const queued = await validate(accountId, contacts);
       const now = clock.now();
       const chunks: string[] = [];
-      for (let seq = 0; seq * IMPORT_CHUNK < queued.length; seq++) chunks.push(JSON.stringify(queued.slice(seq * IMPORT_CHUNK, (seq + 1) * IMPORT_CHUNK)));
+      for (let seq = 0; seq * IMPORT_CHUNK < queued.length; seq++)
+        chunks.push(JSON.stringify(queued.slice(seq * IMPORT_CHUNK, (seq + 1) * IMPORT_CHUNK)));
       const row = await db.transaction().execute((trx) => insertImport(trx, accountId, chunks, now));
       opts.onQueued?.();
       return { id: row.id, status: row.status };

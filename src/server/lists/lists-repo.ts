@@ -32,11 +32,21 @@ export function listLists(db: Db, accountId: number, search?: string) {
 }
 
 export function insertList(db: Db, accountId: number, name: string, now: number) {
-  return db.insertInto("lists").values({ account_id: accountId, name, created_at: now, updated_at: now }).returning(VIEW).executeTakeFirstOrThrow();
+  return db
+    .insertInto("lists")
+    .values({ account_id: accountId, name, created_at: now, updated_at: now })
+    .returning(VIEW)
+    .executeTakeFirstOrThrow();
 }
 
 export function renameList(db: Db, accountId: number, id: number, name: string, now: number) {
-  return db.updateTable("lists").set({ name, updated_at: now }).where("account_id", "=", accountId).where("id", "=", id).returning(VIEW).executeTakeFirstOrThrow();
+  return db
+    .updateTable("lists")
+    .set({ name, updated_at: now })
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .returning(VIEW)
+    .executeTakeFirstOrThrow();
 }
 
 /** Deletes the list and its memberships (call inside a transaction). */

@@ -12,15 +12,26 @@ const ById = Params("list_id");
 export function listsRoutes(app: ApiApp, lists: ListsService): void {
   app.get(
     "/contacts/lists",
-    { schema: { querystring: Type.Object({ search: Type.Optional(Type.String({ maxLength: 255 })) }), tags, operationId: "contactLists", response: { 200: Type.Array(ContactList) } } },
+    {
+      schema: {
+        querystring: Type.Object({ search: Type.Optional(Type.String({ maxLength: 255 })) }),
+        tags,
+        operationId: "contactLists",
+        response: { 200: Type.Array(ContactList) },
+      },
+    },
     (req) => lists.list(req.accountId, req.query.search),
   );
   // Mailtrap answers 200 (not 201) to a created list.
-  app.post("/contacts/lists", { schema: { tags, operationId: "createContactList", body: ListBody, response: { 200: ContactList } } }, (req) =>
-    lists.create(req.accountId, req.body),
+  app.post(
+    "/contacts/lists",
+    { schema: { tags, operationId: "createContactList", body: ListBody, response: { 200: ContactList } } },
+    (req) => lists.create(req.accountId, req.body),
   );
-  app.get("/contacts/lists/:list_id", { schema: { params: ById, tags, operationId: "getContactList", response: { 200: ContactList } } }, (req) =>
-    lists.get(req.accountId, parseId(req.params.list_id)),
+  app.get(
+    "/contacts/lists/:list_id",
+    { schema: { params: ById, tags, operationId: "getContactList", response: { 200: ContactList } } },
+    (req) => lists.get(req.accountId, parseId(req.params.list_id)),
   );
   app.patch(
     "/contacts/lists/:list_id",

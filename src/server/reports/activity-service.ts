@@ -41,10 +41,23 @@ export function activityService(store: Store) {
       for (const r of runs) {
         add(r.entered_at, "run_entered", { run_id: r.id, automation_id: r.automation_id, automation: r.name });
         if (r.finished_at !== null && r.finished_at < before) {
-          add(r.finished_at, r.status === "completed" ? "run_completed" : `run_${r.status}`, { run_id: r.id, automation_id: r.automation_id, automation: r.name, reason: r.exit_reason });
+          add(r.finished_at, r.status === "completed" ? "run_completed" : `run_${r.status}`, {
+            run_id: r.id,
+            automation_id: r.automation_id,
+            automation: r.name,
+            reason: r.exit_reason,
+          });
         }
       }
-      const steps = runs.length > 0 ? await journalOfRuns(db, accountId, runs.map((r) => r.id), p) : [];
+      const steps =
+        runs.length > 0
+          ? await journalOfRuns(
+              db,
+              accountId,
+              runs.map((r) => r.id),
+              p,
+            )
+          : [];
       const messages = await contactMessages(db, accountId, contact.id, p);
       const refusals = await contactRefusals(db, accountId, contact.id, p);
       const label = await loadStepLabels(db, accountId, [
@@ -53,7 +66,14 @@ export function activityService(store: Store) {
       ]);
 
       for (const s of steps) {
-        const detail = { run_id: s.run_id, automation_id: s.automation_id, automation: names.get(s.run_id), step_id: s.step_id, step_name: label(s.automation_id, s.version, s.step_id), type: s.type };
+        const detail = {
+          run_id: s.run_id,
+          automation_id: s.automation_id,
+          automation: names.get(s.run_id),
+          step_id: s.step_id,
+          step_name: label(s.automation_id, s.version, s.step_id),
+          type: s.type,
+        };
         const why = s.detail ? { why: JSON.parse(s.detail) as unknown } : {};
         // A delay is two moments: the wait began, and (later) it was over.
         if (s.completed_at !== null && s.completed_at !== s.at) {
@@ -63,13 +83,28 @@ export function activityService(store: Store) {
       }
 
       for (const m of messages) {
-        const about = { message_id: m.id, run_id: m.run_id, step_id: m.step_id, step_name: label(m.automation_id, m.version, m.step_id), ...(m.subject ? { subject: m.subject } : {}) };
+        const about = {
+          message_id: m.id,
+          run_id: m.run_id,
+          step_id: m.step_id,
+          step_name: label(m.automation_id, m.version, m.step_id),
+          ...(m.subject ? { subject: m.subject } : {}),
+        };
         add(m.created_at, m.status === "skipped" ? "email_skipped" : "email_queued", { ...about, ...(m.error ? { error: m.error } : {}) });
         if (m.sent_at !== null && m.sent_at < before) add(m.sent_at, "email_sent", about);
       }
       if (messages.length > 0) {
-        for (const h of await messageHits(db, accountId, messages.map((m) => m.id), p)) {
-          add(h.created_at, `email_${h.kind === "open" ? "opened" : h.kind === "click" ? "clicked" : "unsubscribe_link"}`, { message_id: h.message_row_id, ...(h.url ? { url: h.url } : {}), bot: h.bot === 1 });
+        for (const h of await messageHits(
+          db,
+          accountId,
+          messages.map((m) => m.id),
+          p,
+        )) {
+          add(h.created_at, `email_${h.kind === "open" ? "opened" : h.kind === "click" ? "clicked" : "unsubscribe_link"}`, {
+            message_id: h.message_row_id,
+            ...(h.url ? { url: h.url } : {}),
+            bot: h.bot === 1,
+          });
         }
       }
 
@@ -81,7 +116,8 @@ export function activityService(store: Store) {
         if (json) defs.set(r.automation_id, JSON.parse(json) as Definition);
       }
       for (const r of refusals) {
-        const reentry = r.reason === "reentry" ? { reentry_hours: defs.get(r.automation_id)?.settings?.reentry_hours ?? DEFAULT_REENTRY_HOURS } : {};
+        const reentry =
+          r.reason === "reentry" ? { reentry_hours: defs.get(r.automation_id)?.settings?.reentry_hours ?? DEFAULT_REENTRY_HOURS } : {};
         add(r.created_at, "entry_refused", { automation_id: r.automation_id, automation: r.name, reason: r.reason, ...reentry });
       }
 

@@ -15,7 +15,10 @@ export function reportsRoutes(app: ApiApp, reports: ReportsService, activity: Ac
       schema: {
         tags,
         params: Params("contact_identifier"),
-        querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,3}$" })), before: Type.Optional(Type.String({ format: "date-time" })) }),
+        querystring: Type.Object({
+          limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,3}$" })),
+          before: Type.Optional(Type.String({ format: "date-time" })),
+        }),
       },
     },
     async (req) => {

@@ -117,7 +117,12 @@ export function reportsService(store: Store) {
           refused: byPrefix(top, "refused:"),
           steps: [...d.entries()]
             .filter(([id]) => id !== "")
-            .map(([id, m]) => ({ step_id: id, entered: count(m, "entered"), completed: count(m, "completed"), ...(countersWith("email:").some(({ name }) => m.has(name)) ? { email: emailFigures(m) } : {}) })),
+            .map(([id, m]) => ({
+              step_id: id,
+              entered: count(m, "entered"),
+              completed: count(m, "completed"),
+              ...(countersWith("email:").some(({ name }) => m.has(name)) ? { email: emailFigures(m) } : {}),
+            })),
         };
       });
     },

@@ -35,23 +35,31 @@ function smtpHost(url: string | null): string | null {
 
 /** `GET /api/settings`: what this installation allows the account, read-only (set by configuration). */
 export function settingsRoutes(app: ApiApp, config: Config, accounts: AccountsRepo): void {
-  app.get("/settings", { schema: { tags: ["Settings"], operationId: "getSettings", response: { 200: Type.Object({ data: Settings }) } } }, async (req) => {
-    const quota = (await accounts.monthlyRunQuota(req.accountId)) ?? config.monthlyRunQuota;
-    return {
-      data: {
-        account_id: req.accountId,
-        limits: {
-          max_automations: config.maxAutomations,
-          max_fields: config.maxFields,
-          max_contacts: config.maxContacts > 0 ? config.maxContacts : null,
-          monthly_runs: quota > 0 ? quota : null,
-          rate_limit_per_minute: config.rateLimit > 0 ? Math.floor((config.rateLimit * 60) / config.rateLimitWindowSeconds) : null,
-          body_limit_bytes: config.bodyLimit,
+  app.get(
+    "/settings",
+    { schema: { tags: ["Settings"], operationId: "getSettings", response: { 200: Type.Object({ data: Settings }) } } },
+    async (req) => {
+      const quota = (await accounts.monthlyRunQuota(req.accountId)) ?? config.monthlyRunQuota;
+      return {
+        data: {
+          account_id: req.accountId,
+          limits: {
+            max_automations: config.maxAutomations,
+            max_fields: config.maxFields,
+            max_contacts: config.maxContacts > 0 ? config.maxContacts : null,
+            monthly_runs: quota > 0 ? quota : null,
+            rate_limit_per_minute: config.rateLimit > 0 ? Math.floor((config.rateLimit * 60) / config.rateLimitWindowSeconds) : null,
+            body_limit_bytes: config.bodyLimit,
+          },
+          smtp: {
+            transport: config.smtpUrl ? ("smtp" as const) : ("capture" as const),
+            host: smtpHost(config.smtpUrl),
+            from: config.fromEmail,
+          },
+          test_clock: config.testClock,
+          public_url: config.publicUrl,
         },
-        smtp: { transport: config.smtpUrl ? ("smtp" as const) : ("capture" as const), host: smtpHost(config.smtpUrl), from: config.fromEmail },
-        test_clock: config.testClock,
-        public_url: config.publicUrl,
-      },
-    };
-  });
+      };
+    },
+  );
 }

@@ -22,7 +22,13 @@ export const PREVIEW_UNSUBSCRIBE_URL = "https://example.invalid/unsubscribe";
 const SAMPLE: Record<FieldRow["data_type"], FieldValue> = { text: "Sample", integer: 42, float: 4.2, boolean: true, date: "2026-01-31" };
 
 /** Renders a template as a contact would receive it, or with sample data; writes nothing. */
-export async function previewTemplate(db: Kysely<Database>, renderer: Renderer, accountId: number, parts: EmailParts, input: PreviewInput): Promise<EmailParts> {
+export async function previewTemplate(
+  db: Kysely<Database>,
+  renderer: Renderer,
+  accountId: number,
+  parts: EmailParts,
+  input: PreviewInput,
+): Promise<EmailParts> {
   const defs = await listFields(db, accountId);
   let email = input.contact?.email ?? "jane.doe@example.com";
   let fields: Record<string, unknown>;

@@ -17,7 +17,13 @@ export function insertTemplate(db: Db, row: Insertable<EmailTemplatesTable>): Pr
 }
 
 export function updateTemplate(db: Db, accountId: number, id: number, set: Updateable<EmailTemplatesTable>): Promise<TemplateRow> {
-  return db.updateTable("email_templates").set(set).where("account_id", "=", accountId).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable("email_templates")
+    .set(set)
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function deleteTemplate(db: Db, accountId: number, id: number): Promise<void> {

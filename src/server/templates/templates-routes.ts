@@ -45,11 +45,15 @@ export function templatesRoutes(app: ApiApp, templates: TemplatesService): void 
   app.get("/email_templates", { schema: { tags, operationId: "emailTemplates", response: { 200: Type.Array(Template) } } }, (req) =>
     templates.list(req.accountId),
   );
-  app.post("/email_templates", { schema: { tags, operationId: "createEmailTemplate", body: CreateBody, response: { 201: Template } } }, async (req, reply) =>
-    reply.code(201).send(await templates.create(req.accountId, req.body.email_template)),
+  app.post(
+    "/email_templates",
+    { schema: { tags, operationId: "createEmailTemplate", body: CreateBody, response: { 201: Template } } },
+    async (req, reply) => reply.code(201).send(await templates.create(req.accountId, req.body.email_template)),
   );
-  app.get("/email_templates/:email_template_id", { schema: { params: ById, tags, operationId: "getEmailTemplate", response: { 200: Template } } }, (req) =>
-    templates.get(req.accountId, parseId(req.params.email_template_id)),
+  app.get(
+    "/email_templates/:email_template_id",
+    { schema: { params: ById, tags, operationId: "getEmailTemplate", response: { 200: Template } } },
+    (req) => templates.get(req.accountId, parseId(req.params.email_template_id)),
   );
   app.patch(
     "/email_templates/:email_template_id",
@@ -67,7 +71,9 @@ export function templatesRoutes(app: ApiApp, templates: TemplatesService): void 
           contact: Type.Optional(Strict({ email: Type.Optional(Type.String({ maxLength: 320 })), fields: Type.Optional(FreeObject) })),
           event: Type.Optional(Strict({ name: Type.Optional(Type.String({ maxLength: 255 })), params: Type.Optional(FreeObject) })),
           // Unsaved edits: the editor previews what is being typed without saving it.
-          email_template: Type.Optional(Strict({ subject: Type.Optional(Short), body_html: Type.Optional(Body), body_text: Type.Optional(Body) })),
+          email_template: Type.Optional(
+            Strict({ subject: Type.Optional(Short), body_html: Type.Optional(Body), body_text: Type.Optional(Body) }),
+          ),
         }),
       },
     },
@@ -97,12 +103,20 @@ export function templatesRoutes(app: ApiApp, templates: TemplatesService): void 
     const { email, ...input } = req.body;
     return { data: await templates.previewInline(req.accountId, email, input) };
   });
-  app.post("/email_preview/test_send", { schema: { tags, body: Strict({ to: Type.String({ maxLength: 320 }), email: InlineEmail, ...PreviewFor }) } }, async (req) => {
-    const { to, email, ...input } = req.body;
-    return { data: await templates.testSendInline(req.accountId, email, to, input) };
-  });
-  app.delete("/email_templates/:email_template_id", { schema: { params: ById, tags, operationId: "deleteEmailTemplate" } }, async (req, reply) => {
-    await templates.delete(req.accountId, parseId(req.params.email_template_id));
-    return reply.code(204).send();
-  });
+  app.post(
+    "/email_preview/test_send",
+    { schema: { tags, body: Strict({ to: Type.String({ maxLength: 320 }), email: InlineEmail, ...PreviewFor }) } },
+    async (req) => {
+      const { to, email, ...input } = req.body;
+      return { data: await templates.testSendInline(req.accountId, email, to, input) };
+    },
+  );
+  app.delete(
+    "/email_templates/:email_template_id",
+    { schema: { params: ById, tags, operationId: "deleteEmailTemplate" } },
+    async (req, reply) => {
+      await templates.delete(req.accountId, parseId(req.params.email_template_id));
+      return reply.code(204).send();
+    },
+  );
 }

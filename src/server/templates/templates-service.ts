@@ -117,10 +117,20 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
     },
 
     /** `email_template` replaces saved parts for this render only (the editor's unsaved text). */
-    async preview(accountId: number, id: number, input: PreviewInput & { email_template?: Pick<TemplateInput, "subject" | "body_html" | "body_text"> }) {
+    async preview(
+      accountId: number,
+      id: number,
+      input: PreviewInput & { email_template?: Pick<TemplateInput, "subject" | "body_html" | "body_text"> },
+    ) {
       const row = await find(accountId, id);
       const draft = input.email_template ?? {};
-      return previewTemplate(db, renderer, accountId, { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text }, input);
+      return previewTemplate(
+        db,
+        renderer,
+        accountId,
+        { subject: draft.subject ?? row.subject, html: draft.body_html ?? row.body_html, text: draft.body_text ?? row.body_text },
+        input,
+      );
     },
 
     /**
@@ -134,7 +144,13 @@ export function templatesService(store: Store, clock: Clock, renderer: Renderer,
 
     /** An email written in an automation step (no template): rendered as `preview` renders a template. */
     previewInline(accountId: number, parts: Partial<EmailParts>, input: PreviewInput) {
-      return previewTemplate(db, renderer, accountId, { subject: parts.subject ?? "", html: parts.html ?? "", text: parts.text ?? "" }, input);
+      return previewTemplate(
+        db,
+        renderer,
+        accountId,
+        { subject: parts.subject ?? "", html: parts.html ?? "", text: parts.text ?? "" },
+        input,
+      );
     },
 
     async testSendInline(accountId: number, parts: Partial<EmailParts>, to: string, input: PreviewInput) {

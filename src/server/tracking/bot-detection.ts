@@ -3,7 +3,8 @@
  * They are recorded (totals) but kept out of unique opens and clicks. Opens stay
  * approximate whatever we do: privacy proxies (Apple Mail) fetch every image.
  */
-const SCANNER_UA = /bot|crawl|spider|scan|preview|barracuda|proofpoint|mimecast|forcepoint|fireeye|trendmicro|symantec|messagelabs|cisco|ironport|sophos|zscaler|safelinks|curl\/|wget\/|python-requests|python-urllib|go-http-client|java\/|okhttp|headlesschrome|phantomjs|httpclient|libwww|node-fetch|axios\//i;
+const SCANNER_UA =
+  /bot|crawl|spider|scan|preview|barracuda|proofpoint|mimecast|forcepoint|fireeye|trendmicro|symantec|messagelabs|cisco|ironport|sophos|zscaler|safelinks|curl\/|wget\/|python-requests|python-urllib|go-http-client|java\/|okhttp|headlesschrome|phantomjs|httpclient|libwww|node-fetch|axios\//i;
 
 /** A hit this soon after the message was handed over is a scanner or prefetcher, not a reader. */
 export const PREFETCH_WINDOW_MS = 10_000;

@@ -2,7 +2,8 @@
  * The few HTML pages served to the public. They are static: nothing a visitor, a token or
  * a tracking hit carries (user agent, URL, address) is ever written into them.
  */
-const STYLE = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}button{font-size:1rem;padding:.6rem 1.2rem;border-radius:.4rem;border:1px solid #3b4cca;background:#3b4cca;color:#fff;cursor:pointer}";
+const STYLE =
+  "body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}button{font-size:1rem;padding:.6rem 1.2rem;border-radius:.4rem;border:1px solid #3b4cca;background:#3b4cca;color:#fff;cursor:pointer}";
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><style>${STYLE}</style></head><body><main><h1>${title}</h1>${body}</main></body></html>`;

@@ -18,6 +18,11 @@ export async function insertMessageEvent(db: Db, event: Insertable<MessageEvents
 
 /** Stamps the message's first human open (or click); true when this call was the first. */
 export async function stampFirst(db: Db, id: number, column: "opened_at" | "clicked_at", now: number): Promise<boolean> {
-  const r = await db.updateTable("messages").set({ [column]: now }).where("id", "=", id).where(column, "is", null).executeTakeFirst();
+  const r = await db
+    .updateTable("messages")
+    .set({ [column]: now })
+    .where("id", "=", id)
+    .where(column, "is", null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

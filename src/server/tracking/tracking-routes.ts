@@ -38,7 +38,10 @@ export async function trackingRoutes(app: FastifyInstance, tracking: TrackingSer
   app.get<Params>("/t/o/:token", hide, async (req, reply) => {
     await tracking.open({ token: req.params.token, method: req.method, userAgent: ua(req.headers["user-agent"]) });
     // The same pixel whatever the token: the answer says nothing about validity.
-    return reply.code(200).headers({ "content-type": "image/gif", "cache-control": "no-store, max-age=0", "x-content-type-options": "nosniff" }).send(PIXEL);
+    return reply
+      .code(200)
+      .headers({ "content-type": "image/gif", "cache-control": "no-store, max-age=0", "x-content-type-options": "nosniff" })
+      .send(PIXEL);
   });
 
   app.get<Params>("/t/c/:token", hide, async (req, reply) => {

@@ -45,7 +45,13 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
         bot: bot ? 1 : 0,
         created_at: now,
       });
-      const bump = (metric: CounterName) => ({ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric, at: now });
+      const bump = (metric: CounterName) => ({
+        account_id: msg.account_id,
+        automation_id: msg.automation_id,
+        step_id: msg.step_id,
+        metric,
+        at: now,
+      });
       const bumps = [bump(kind === "open" ? "email:opens" : "email:clicks")];
       if (!bot) {
         // A click is also an open: the reader saw the email. Each counts once per message.
@@ -84,23 +90,27 @@ export function trackingService(store: Store, clock: Clock, secret: string, opts
       if (!msg) return false;
       // Two clicks at once: the second's write finds the version it read gone and computes
       // again, finding the contact unsubscribed: one unsubscribe, counted once.
-      await withContactRaces(() => db.transaction().execute(async (trx) => {
-        const now = clock.now();
-        const batch = await readContacts(trx, msg.account_id, { ids: [msg.contact_id] });
-        if (!batch.change(msg.contact_id, { unsubscribed: true })?.rowChanged) return;
-        await batch.persist(now);
-        // Recorded once, by the message whose link did it: repeats change and count nothing.
-        await insertMessageEvent(trx, {
-          account_id: msg.account_id,
-          message_row_id: msg.id,
-          kind: "unsubscribe",
-          url: null,
-          user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null,
-          bot: 0,
-          created_at: now,
-        });
-        await bumpCounters(trx, [{ account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric: "email:unsubscribes", at: now }]);
-      }));
+      await withContactRaces(() =>
+        db.transaction().execute(async (trx) => {
+          const now = clock.now();
+          const batch = await readContacts(trx, msg.account_id, { ids: [msg.contact_id] });
+          if (!batch.change(msg.contact_id, { unsubscribed: true })?.rowChanged) return;
+          await batch.persist(now);
+          // Recorded once, by the message whose link did it: repeats change and count nothing.
+          await insertMessageEvent(trx, {
+            account_id: msg.account_id,
+            message_row_id: msg.id,
+            kind: "unsubscribe",
+            url: null,
+            user_agent: hit.userAgent ? hit.userAgent.slice(0, MAX_UA) : null,
+            bot: 0,
+            created_at: now,
+          });
+          await bumpCounters(trx, [
+            { account_id: msg.account_id, automation_id: msg.automation_id, step_id: msg.step_id, metric: "email:unsubscribes", at: now },
+          ]);
+        }),
+      );
       opts.onChange?.();
       return true;
     },

@@ -21,7 +21,8 @@ function payloadOf(e: TriggerEvent): Record<string, unknown> {
 
 const TRIGGER_EVENT_COLUMNS = { account_id: "bigint", contact_id: "text", type: "text", payload: "text", created_at: "bigint" } as const;
 // Null (queued for the dispatcher) when an active automation of the account listens to the type.
-const DISPATCHED_AT = "case when v.type in (select trigger_type from automations where account_id = ? and status = 'active' and deleted_at is null) then null else v.created_at end";
+const DISPATCHED_AT =
+  "case when v.type in (select trigger_type from automations where account_id = ? and status = 'active' and deleted_at is null) then null else v.created_at end";
 
 /**
  * Records contact changes as trigger events: the dispatcher's queue and the contact's

@@ -12,7 +12,11 @@ export function sessionTokenOf(req: FastifyRequest): string | undefined {
  * HttpOnly (scripts never read it), SameSite=Lax (other sites' forms and fetches do not
  * carry it), Secure when the public URL is https, and no longer-lived than the session row.
  */
-export function setSessionCookie(reply: FastifyReply, token: string, opts: { secure: boolean; lifetimeMs: number; expiresAt: number }): void {
+export function setSessionCookie(
+  reply: FastifyReply,
+  token: string,
+  opts: { secure: boolean; lifetimeMs: number; expiresAt: number },
+): void {
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",

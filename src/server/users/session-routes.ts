@@ -9,7 +9,9 @@ import { clearSessionCookie, sessionTokenOf, setSessionCookie } from "./session-
 
 const SessionData = Type.Object({
   setup_required: Type.Boolean({ description: "true only while no user exists at all" }),
-  setup_code_required: Type.Boolean({ description: "true while setup is to do and the server listens beyond loopback: POST /api/setup needs setup_code" }),
+  setup_code_required: Type.Boolean({
+    description: "true while setup is to do and the server listens beyond loopback: POST /api/setup needs setup_code",
+  }),
   user: Type.Union([Type.Object({ id: Type.Integer(), email: Type.String() }), Type.Null()]),
   account_id: Type.Union([Type.Integer(), Type.Null()]),
   csrf_token: Type.Union([Type.String(), Type.Null()], { description: "send it as X-CSRF-Token on every cookie-authenticated write" }),
@@ -20,7 +22,12 @@ const Credentials = Strict({ email: Type.String({ maxLength: 1000 }), password: 
 const SetupBody = Strict({
   email: Type.String({ maxLength: 1000 }),
   password: Type.String({ maxLength: 1000 }),
-  setup_code: Type.Optional(Type.String({ maxLength: 200, description: "required when the server listens beyond loopback: printed at start, kept in <data dir>/setup-code" })),
+  setup_code: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: "required when the server listens beyond loopback: printed at start, kept in <data dir>/setup-code",
+    }),
+  ),
 });
 const ErrorsBody = Type.Object({ errors: Type.String() });
 
@@ -85,7 +92,13 @@ export function sessionRoutes(app: ApiApp, users: UsersService, opts: SessionRou
   app.post(
     "/setup",
     {
-      schema: { tags, security, operationId: "setup", body: SetupBody, response: { 201: SessionResponse, 409: Type.Object({ error: Type.String() }) } },
+      schema: {
+        tags,
+        security,
+        operationId: "setup",
+        body: SetupBody,
+        response: { 201: SessionResponse, 409: Type.Object({ error: Type.String() }) },
+      },
       config: { rateLimit: SIGN_IN_LIMIT },
     },
     async (req, reply) => signedIn(reply, await users.setup(req.body), 201),

@@ -11,7 +11,10 @@ export function hashSessionToken(token: string): string {
 }
 
 /** A new session; the returned token is the cookie's value and is never stored. */
-export async function insertSession(db: Db, s: { accountId: number; userId: number; now: number; expiresAt: number }): Promise<{ token: string; row: SessionRow }> {
+export async function insertSession(
+  db: Db,
+  s: { accountId: number; userId: number; now: number; expiresAt: number },
+): Promise<{ token: string; row: SessionRow }> {
   const token = randomBytes(32).toString("base64url");
   const row = await db
     .insertInto("sessions")
@@ -38,5 +41,10 @@ export async function deleteSession(db: Db, row: Pick<SessionRow, "account_id" |
 
 /** Removes a user's sessions that have expired (each login tidies its own user's rows). */
 export async function deleteExpiredSessions(db: Db, accountId: number, userId: number, now: number): Promise<void> {
-  await db.deleteFrom("sessions").where("account_id", "=", accountId).where("user_id", "=", userId).where("expires_at", "<=", now).execute();
+  await db
+    .deleteFrom("sessions")
+    .where("account_id", "=", accountId)
+    .where("user_id", "=", userId)
+    .where("expires_at", "<=", now)
+    .execute();
 }

@@ -84,7 +84,11 @@ export function usersService(store: Store, clock: Clock, opts: { sessionHours: n
 
     async setup(input: { email: string; password: string; setup_code?: string }): Promise<SignedIn> {
       if (opts.setupCode && !setupCodeMatches(opts.setupCode, input.setup_code)) {
-        throw errors.validation({ setup_code: [input.setup_code === undefined ? "is required: it is printed at start and kept in the data dir's setup-code file" : "is wrong"] });
+        throw errors.validation({
+          setup_code: [
+            input.setup_code === undefined ? "is required: it is printed at start and kept in the data dir's setup-code file" : "is wrong",
+          ],
+        });
       }
       const email = normalizeEmail(input.email);
       const problems = new Problems();

@@ -30,7 +30,9 @@ function describeError(status: number, body: unknown): string {
   if (b && b.errors && typeof b.errors === "object") {
     // Attribute keys are machine paths (`usage`, `steps`): the messages are what a person reads.
     return Object.entries(b.errors as Record<string, unknown>)
-      .flatMap(([field, messages]) => (Array.isArray(messages) ? messages : [messages]).map((m) => fieldErrorText(field, issueText(String(m)))))
+      .flatMap(([field, messages]) =>
+        (Array.isArray(messages) ? messages : [messages]).map((m) => fieldErrorText(field, issueText(String(m)))),
+      )
       .join(" ");
   }
   return `Request failed (${status})`;

@@ -25,7 +25,9 @@ export async function signIn(email: string, password: string): Promise<Session> 
 }
 
 export async function createAdmin(email: string, password: string, setupCode?: string): Promise<Session> {
-  return remember((await api<{ data: Session }>("POST", "/api/setup", { email, password, ...(setupCode ? { setup_code: setupCode } : {}) })).data);
+  return remember(
+    (await api<{ data: Session }>("POST", "/api/setup", { email, password, ...(setupCode ? { setup_code: setupCode } : {}) })).data,
+  );
 }
 
 export async function signOut(): Promise<void> {

@@ -13,7 +13,11 @@ const str = (v: unknown): string => (typeof v === "string" ? v : formatValue(v))
 
 function automationLink(item: ActivityItem): ReactNode {
   const name = str(item["automation"]);
-  return typeof item["automation_id"] === "number" ? <Link to={`/automations/${item["automation_id"]}`}>{name}</Link> : <strong>{name}</strong>;
+  return typeof item["automation_id"] === "number" ? (
+    <Link to={`/automations/${item["automation_id"]}`}>{name}</Link>
+  ) : (
+    <strong>{name}</strong>
+  );
 }
 
 /** A step by the name the marketer knows it by; the id only when the server sent no name. */
@@ -71,7 +75,8 @@ function describe(item: ActivityItem, listName: (id: unknown) => string): ReactN
     case "entry_refused":
       return (
         <>
-          Not entered: {refusalWords(str(item["reason"]), typeof item["reentry_hours"] === "number" ? item["reentry_hours"] : undefined)} ({automationLink(item)})
+          Not entered: {refusalWords(str(item["reason"]), typeof item["reentry_hours"] === "number" ? item["reentry_hours"] : undefined)} (
+          {automationLink(item)})
         </>
       );
     case "email_queued":
@@ -157,7 +162,9 @@ export function ActivityTimeline({ contactId, listName }: { contactId: string; l
       <h2 id="activity-heading">Activity</h2>
       <ErrorNotice error={error} />
       {loading && items.length === 0 ? <Loading /> : null}
-      {!loading && !error && items.length === 0 ? <p className="muted">Nothing yet. Entries appear here as automations, emails and changes reach this contact.</p> : null}
+      {!loading && !error && items.length === 0 ? (
+        <p className="muted">Nothing yet. Entries appear here as automations, emails and changes reach this contact.</p>
+      ) : null}
       {items.length > 0 ? (
         <ol className="timeline">
           {items.map((item, i) => (

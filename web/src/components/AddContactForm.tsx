@@ -9,7 +9,17 @@ import { FormField } from "./FormField.tsx";
 import { ListCheckboxes } from "./ListCheckboxes.tsx";
 
 /** Creates one contact (POST /api/contacts); a new contact fires `contact_created` automations. */
-export function AddContactForm({ fields, lists, onCreated, onCancel }: { fields: ContactField[]; lists: ContactList[]; onCreated: (c: Contact) => void; onCancel: () => void }) {
+export function AddContactForm({
+  fields,
+  lists,
+  onCreated,
+  onCancel,
+}: {
+  fields: ContactField[];
+  lists: ContactList[];
+  onCreated: (c: Contact) => void;
+  onCancel: () => void;
+}) {
   const [email, setEmail] = useState("");
   const [values, setValues] = useState<Record<string, string>>({});
   const [listIds, setListIds] = useState<number[]>([]);

@@ -29,7 +29,12 @@ export function ConfirmButton({
 
   return (
     <>
-      <button type="button" className={className ?? (danger ? "button-danger" : undefined)} aria-label={ariaLabel} onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        className={className ?? (danger ? "button-danger" : undefined)}
+        aria-label={ariaLabel}
+        onClick={() => dialog.current?.showModal()}
+      >
         {label}
       </button>
       <dialog ref={dialog} className="confirm-dialog" aria-label={title} onClose={() => setError(null)}>

@@ -7,7 +7,10 @@ import { ErrorNotice, Loading } from "./PageState.tsx";
 import { StatusBadge } from "./StatusBadge.tsx";
 
 function engagement(m: MessageRow): string {
-  const parts = [m.opened_at ? `opened ${formatDateTime(m.opened_at)}` : null, m.clicked_at ? `clicked ${formatDateTime(m.clicked_at)}` : null].filter(Boolean);
+  const parts = [
+    m.opened_at ? `opened ${formatDateTime(m.opened_at)}` : null,
+    m.clicked_at ? `clicked ${formatDateTime(m.clicked_at)}` : null,
+  ].filter(Boolean);
   return parts.length > 0 ? parts.join(", ") : "—";
 }
 

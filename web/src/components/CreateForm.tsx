@@ -1,7 +1,19 @@
 import type { FormEvent, ReactNode } from "react";
 
 /** A one-line create form: the fields, then a primary submit button named like the form unless `submitLabel` says otherwise. */
-export function CreateForm({ label, submitLabel = label, className = "panel inline-form", onSubmit, children }: { label: string; submitLabel?: string; className?: string; onSubmit: () => void; children: ReactNode }) {
+export function CreateForm({
+  label,
+  submitLabel = label,
+  className = "panel inline-form",
+  onSubmit,
+  children,
+}: {
+  label: string;
+  submitLabel?: string;
+  className?: string;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
   function submit(e: FormEvent) {
     e.preventDefault();
     onSubmit();

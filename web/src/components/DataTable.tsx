@@ -12,7 +12,17 @@ export const ACTIONS_COLUMN: Column = { label: "Actions", hidden: true };
  * `children` are the body rows. The wrapper takes keyboard focus, so a table wider than a
  * phone's screen can be scrolled sideways with the arrow keys too.
  */
-export function DataTable({ caption, columns, className, children }: { caption: string; columns: Column[]; className?: string; children: ReactNode }) {
+export function DataTable({
+  caption,
+  columns,
+  className,
+  children,
+}: {
+  caption: string;
+  columns: Column[];
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="table-wrap" tabIndex={0}>
       <table className={className}>

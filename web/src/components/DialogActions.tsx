@@ -1,7 +1,21 @@
 import { AlertMessage } from "./AlertMessage.tsx";
 
 /** The foot of a confirm dialog: the action's error, then Cancel and the confirming button. */
-export function DialogActions({ error, busy, danger, confirmLabel, onCancel, onConfirm }: { error: string | null; busy: boolean; danger: boolean; confirmLabel: string; onCancel: () => void; onConfirm: () => void }) {
+export function DialogActions({
+  error,
+  busy,
+  danger,
+  confirmLabel,
+  onCancel,
+  onConfirm,
+}: {
+  error: string | null;
+  busy: boolean;
+  danger: boolean;
+  confirmLabel: string;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
   return (
     <>
       <AlertMessage message={error} />

@@ -2,7 +2,17 @@ import type { ContactField } from "../api/contacts.ts";
 import { FormField } from "./FormField.tsx";
 
 /** The input that suits a custom field's data type, labelled with the field's name. */
-export function FieldInput({ def, value, onChange, errors }: { def: ContactField; value: string; onChange: (value: string) => void; errors?: string[] | undefined }) {
+export function FieldInput({
+  def,
+  value,
+  onChange,
+  errors,
+}: {
+  def: ContactField;
+  value: string;
+  onChange: (value: string) => void;
+  errors?: string[] | undefined;
+}) {
   const label = `${def.name} (${def.data_type})`;
   if (def.data_type === "boolean") {
     return (

@@ -30,9 +30,7 @@ export function Layout() {
         <ul>
           {NAV.map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to}>
-                {item.label}
-              </NavLink>
+              <NavLink to={item.to}>{item.label}</NavLink>
             </li>
           ))}
         </ul>

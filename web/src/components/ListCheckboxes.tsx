@@ -1,7 +1,17 @@
 import type { ContactList } from "../api/contacts.ts";
 
 /** A group of checkboxes, one per list, inside a fieldset whose legend names the group. */
-export function ListCheckboxes({ legend, lists, selected, onChange }: { legend: string; lists: ContactList[]; selected: number[]; onChange: (ids: number[]) => void }) {
+export function ListCheckboxes({
+  legend,
+  lists,
+  selected,
+  onChange,
+}: {
+  legend: string;
+  lists: ContactList[];
+  selected: number[];
+  onChange: (ids: number[]) => void;
+}) {
   if (lists.length === 0) return null;
   return (
     <fieldset className="checkbox-group">

@@ -2,7 +2,17 @@ import { type FormEvent, useState } from "react";
 import { ApiError } from "../api/client.ts";
 
 /** "Rename" → an inline input with Save / Cancel; the server's message stays next to it. */
-export function RenameForm({ current, label, attribute = "name", onSave }: { current: string; label: string; attribute?: string; onSave: (name: string) => Promise<unknown> }) {
+export function RenameForm({
+  current,
+  label,
+  attribute = "name",
+  onSave,
+}: {
+  current: string;
+  label: string;
+  attribute?: string;
+  onSave: (name: string) => Promise<unknown>;
+}) {
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(current);
   const [error, setError] = useState<string | null>(null);

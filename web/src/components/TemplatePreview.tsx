@@ -19,7 +19,10 @@ export function TemplatePreview({ templateId, draft, contactId }: { templateId: 
   return (
     <EmailPreview
       path={`/api/email_templates/${templateId}/preview`}
-      body={{ email_template: { subject: draft.subject, body_html: draft.body_html, body_text: draft.body_text }, ...(contactId ? { contact_id: contactId } : {}) }}
+      body={{
+        email_template: { subject: draft.subject, body_html: draft.body_html, body_text: draft.body_text },
+        ...(contactId ? { contact_id: contactId } : {}),
+      }}
     />
   );
 }

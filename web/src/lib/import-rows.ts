@@ -10,7 +10,11 @@ export interface ImportContact {
   list_ids_included?: number[];
 }
 
-const normalise = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, "_");
+const normalise = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 
 /** A first guess from the header: "Email"/"E-mail" → email, a field's name or merge tag → that field. */
 export function guessTargets(header: string[], fields: ContactField[]): ColumnTarget[] {
@@ -30,7 +34,12 @@ export function guessTargets(header: string[], fields: ContactField[]): ColumnTa
  * Rows → the import API's contacts. Rows without an email are left out and counted; empty
  * cells set nothing (an import adds data, it does not clear it).
  */
-export function buildContacts(rows: string[][], targets: ColumnTarget[], fields: ContactField[], listIds: number[]): { contacts: ImportContact[]; withoutEmail: number } {
+export function buildContacts(
+  rows: string[][],
+  targets: ColumnTarget[],
+  fields: ContactField[],
+  listIds: number[],
+): { contacts: ImportContact[]; withoutEmail: number } {
   const emailColumn = targets.findIndex((t) => t.kind === "email");
   const byTag = new Map(fields.map((f) => [f.merge_tag, f]));
   const contacts: ImportContact[] = [];

@@ -44,7 +44,8 @@ export function ruleOutcomeText(r: RuleOutcome, names: OutcomeNames = {}): strin
     case "status":
       return `Subscription status ${opText(r.op)} ${val(r.expected)} — it was ${val(r.actual)}: ${verdict}`;
     case "event_param":
-      if (r.op === "is_set" || r.op === "is_not_set") return `Event param “${rest.replace(/^params\./, "")}” ${opText(r.op)} — it was ${val(r.actual)}: ${verdict}`;
+      if (r.op === "is_set" || r.op === "is_not_set")
+        return `Event param “${rest.replace(/^params\./, "")}” ${opText(r.op)} — it was ${val(r.actual)}: ${verdict}`;
       return `Event param “${rest.replace(/^params\./, "")}” ${opText(r.op)} ${val(r.expected)} — it was ${val(r.actual)}: ${verdict}`;
     case "event_history": {
       const m = /^(.*)\.last_(\d+)_days$/.exec(rest);

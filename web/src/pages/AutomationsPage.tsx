@@ -62,17 +62,33 @@ export function AutomationsPage() {
             <li>
               <Link to="/templates">Write an email template</Link> for the first message.
             </li>
-            <li>Build the automation: pick a trigger such as “Contact created”, then add emails, delays and conditions on the canvas, and activate it.</li>
             <li>
-              <Link to="/contacts">Add contacts</Link> by hand, or <Link to="/contacts/import">import a CSV file</Link>. Only what happens after activation triggers it: contacts
-              that already existed do not enter.
+              Build the automation: pick a trigger such as “Contact created”, then add emails, delays and conditions on the canvas, and
+              activate it.
+            </li>
+            <li>
+              <Link to="/contacts">Add contacts</Link> by hand, or <Link to="/contacts/import">import a CSV file</Link>. Only what happens
+              after activation triggers it: contacts that already existed do not enter.
             </li>
           </ol>
           <NewAutomationButton />
         </EmptyState>
       ) : null}
       {list && list.length > 0 ? (
-        <DataTable caption="Automations" columns={["Name", "Status", "Trigger", { label: "Version", num: true }, { label: "Entered", num: true }, { label: "Active", num: true }, { label: "Completed", num: true }, "Updated", ACTIONS_COLUMN]}>
+        <DataTable
+          caption="Automations"
+          columns={[
+            "Name",
+            "Status",
+            "Trigger",
+            { label: "Version", num: true },
+            { label: "Entered", num: true },
+            { label: "Active", num: true },
+            { label: "Completed", num: true },
+            "Updated",
+            ACTIONS_COLUMN,
+          ]}
+        >
           {list.map((a) => (
             <tr key={a.id}>
               <td>

@@ -14,7 +14,12 @@ import { fieldsFromForm, fromFieldValue } from "../lib/field-values.ts";
 import { formatDateTime } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
 
-type ContactChange = { fields?: Record<string, unknown>; list_ids_included?: number[]; list_ids_excluded?: number[]; unsubscribed?: boolean };
+type ContactChange = {
+  fields?: Record<string, unknown>;
+  list_ids_included?: number[];
+  list_ids_excluded?: number[];
+  unsubscribed?: boolean;
+};
 
 export function ContactDetailPage() {
   const { id = "" } = useParams();
@@ -78,10 +83,22 @@ export function ContactDetailPage() {
 
   return (
     <>
-      <PageHeader title={c.email} description={<>Added {formatDateTime(c.created_at)} · updated {formatDateTime(c.updated_at)}</>}>
+      <PageHeader
+        title={c.email}
+        description={
+          <>
+            Added {formatDateTime(c.created_at)} · updated {formatDateTime(c.updated_at)}
+          </>
+        }
+      >
         <StatusBadge status={c.status} />
         {c.status === "subscribed" ? (
-          <ConfirmButton label="Unsubscribe" title="Unsubscribe this contact?" danger={false} onConfirm={() => change({ unsubscribed: true }, "Unsubscribed.")}>
+          <ConfirmButton
+            label="Unsubscribe"
+            title="Unsubscribe this contact?"
+            danger={false}
+            onConfirm={() => change({ unsubscribed: true }, "Unsubscribed.")}
+          >
             <p>Automations stop emailing {c.email}; their emails are recorded as skipped.</p>
           </ConfirmButton>
         ) : (
@@ -97,7 +114,9 @@ export function ContactDetailPage() {
             navigate("/contacts");
           }}
         >
-          <p>Their runs end, their personal data is erased, and the address is kept only as a hash so it is never emailed again by accident.</p>
+          <p>
+            Their runs end, their personal data is erased, and the address is kept only as a hash so it is never emailed again by accident.
+          </p>
         </ConfirmButton>
       </PageHeader>
       <p>
@@ -143,7 +162,12 @@ export function ContactDetailPage() {
               {c.list_ids.map((lid) => (
                 <li key={lid} className="chip">
                   {listName(lid)}
-                  <button type="button" className="button-small" aria-label={`Remove from ${listName(lid)}`} onClick={() => change({ list_ids_excluded: [lid] }, `Removed from ${listName(lid)}.`)}>
+                  <button
+                    type="button"
+                    className="button-small"
+                    aria-label={`Remove from ${listName(lid)}`}
+                    onClick={() => change({ list_ids_excluded: [lid] }, `Removed from ${listName(lid)}.`)}
+                  >
                     Remove
                   </button>
                 </li>

@@ -72,7 +72,10 @@ export function ContactsPage() {
 
   return (
     <>
-      <PageHeader title="Contacts" description="Everyone you can email. New contacts start every automation triggered by “Contact created”.">
+      <PageHeader
+        title="Contacts"
+        description="Everyone you can email. New contacts start every automation triggered by “Contact created”."
+      >
         <Link to="/contacts/import" className="button">
           Import CSV
         </Link>
@@ -144,8 +147,9 @@ export function ContactsPage() {
         ) : (
           <EmptyState title="No contacts yet">
             <p>
-              Add your first contact with <strong>Add contact</strong>, or <Link to="/contacts/import">import a CSV file</Link>. An automation welcomes only the contacts
-              added after it is activated, so <Link to="/automations">build and activate one</Link> first.
+              Add your first contact with <strong>Add contact</strong>, or <Link to="/contacts/import">import a CSV file</Link>. An
+              automation welcomes only the contacts added after it is activated, so <Link to="/automations">build and activate one</Link>{" "}
+              first.
             </p>
           </EmptyState>
         )

@@ -73,8 +73,8 @@ export function FieldsPage() {
       {rows && rows.length === 0 ? (
         <EmptyState title="No fields yet">
           <p>
-            Create a field such as <strong>plan</strong> (text) or <strong>signup_date</strong> (date). Contacts then carry a value for it, emails can say{" "}
-            <code>{"{{plan}}"}</code>, and conditions can branch on it. The data type cannot change later.
+            Create a field such as <strong>plan</strong> (text) or <strong>signup_date</strong> (date). Contacts then carry a value for it,
+            emails can say <code>{"{{plan}}"}</code>, and conditions can branch on it. The data type cannot change later.
           </p>
         </EmptyState>
       ) : null}

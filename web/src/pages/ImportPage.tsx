@@ -30,15 +30,17 @@ function importProblems(err: unknown): string[] {
   if (!(err instanceof ApiError)) return [];
   const errors = (err.body as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(errors)) return [];
-  return errors.map((e: { email?: string; errors?: Record<string, string[]> }) =>
-    `${e.email ?? "?"}: ${Object.entries(e.errors ?? {})
-      .map(([k, v]) => `${k} ${v.join(", ")}`)
-      .join("; ")}`,
+  return errors.map(
+    (e: { email?: string; errors?: Record<string, string[]> }) =>
+      `${e.email ?? "?"}: ${Object.entries(e.errors ?? {})
+        .map(([k, v]) => `${k} ${v.join(", ")}`)
+        .join("; ")}`,
   );
 }
 
 const targetKey = (t: ColumnTarget) => (t.kind === "field" ? `field:${t.mergeTag}` : t.kind);
-const parseTarget = (key: string): ColumnTarget => (key.startsWith("field:") ? { kind: "field", mergeTag: key.slice(6) } : key === "email" ? { kind: "email" } : { kind: "skip" });
+const parseTarget = (key: string): ColumnTarget =>
+  key.startsWith("field:") ? { kind: "field", mergeTag: key.slice(6) } : key === "email" ? { kind: "email" } : { kind: "skip" };
 
 async function waitForImport(id: number): Promise<ContactImport> {
   for (;;) {
@@ -111,7 +113,15 @@ export function ImportPage() {
     } catch (err) {
       const list = importProblems(err);
       if (list.length > 0) setProblems(list);
-      setError(list.length > 0 ? new Error(`The server refused this chunk: ${list.length} contacts are invalid, so none of them was imported. Fix them and import again.`) : err instanceof Error ? err : new Error(String(err)));
+      setError(
+        list.length > 0
+          ? new Error(
+              `The server refused this chunk: ${list.length} contacts are invalid, so none of them was imported. Fix them and import again.`,
+            )
+          : err instanceof Error
+            ? err
+            : new Error(String(err)),
+      );
     } finally {
       setRunning(false);
     }
@@ -119,7 +129,10 @@ export function ImportPage() {
 
   return (
     <>
-      <PageHeader title="Import contacts" description="Add or update many contacts from a CSV file. Existing contacts (same email) are updated.">
+      <PageHeader
+        title="Import contacts"
+        description="Add or update many contacts from a CSV file. Existing contacts (same email) are updated."
+      >
         <Link to="/contacts" className="button">
           Back to contacts
         </Link>
@@ -127,7 +140,10 @@ export function ImportPage() {
       <ErrorNotice error={fields.error ?? lists.error} />
       <section className="panel">
         <h2>1. Choose a file</h2>
-        <FormField label="CSV file" hint="The first row usually names the columns, e.g. email,plan. Quoted values may contain commas and line breaks.">
+        <FormField
+          label="CSV file"
+          hint="The first row usually names the columns, e.g. email,plan. Quoted values may contain commas and line breaks."
+        >
           <input type="file" accept=".csv,text/csv,text/plain" onChange={pick} disabled={running} />
         </FormField>
         <label className="checkbox">
@@ -141,7 +157,8 @@ export function ImportPage() {
         <section className="panel">
           <h2>2. Map the columns</h2>
           <p>
-            {fileName}: {formatNumber(body.length)} rows. Choose what each column becomes. {fields.data?.length === 0 ? <Link to="/fields">Create fields</Link> : null}
+            {fileName}: {formatNumber(body.length)} rows. Choose what each column becomes.{" "}
+            {fields.data?.length === 0 ? <Link to="/fields">Create fields</Link> : null}
           </p>
           <DataTable caption="Column mapping" columns={["Column", "First values", "Import as"]}>
             {Array.from({ length: width }, (_, i) => {
@@ -175,7 +192,12 @@ export function ImportPage() {
               );
             })}
           </DataTable>
-          <ListCheckboxes legend="Add every imported contact to these lists" lists={lists.data ?? []} selected={listIds} onChange={setListIds} />
+          <ListCheckboxes
+            legend="Add every imported contact to these lists"
+            lists={lists.data ?? []}
+            selected={listIds}
+            onChange={setListIds}
+          />
           {emailColumns !== 1 ? (
             <p className="notice notice-warning" role="status">
               Map exactly one column to Email.
@@ -192,7 +214,9 @@ export function ImportPage() {
           <h2 id="progress-heading">3. Progress</h2>
           <progress max={Math.max(progress.total, 1)} value={progress.done} aria-label="Import progress" />
           <p role="status">
-            {progress.finished ? "Import finished: " : `Imported ${formatNumber(progress.done)} of ${formatNumber(progress.total)} contacts… `}
+            {progress.finished
+              ? "Import finished: "
+              : `Imported ${formatNumber(progress.done)} of ${formatNumber(progress.total)} contacts… `}
             {formatNumber(progress.created)} created, {formatNumber(progress.updated)} updated
             {progress.overLimit > 0 ? `, ${formatNumber(progress.overLimit)} over the contacts limit` : ""}.
           </p>

@@ -28,7 +28,10 @@ export function ListsPage() {
   const rows = lists.data;
   return (
     <>
-      <PageHeader title="Lists" description="Static groups of contacts. Automations can start when a contact joins a list, add or remove contacts, and branch on membership." />
+      <PageHeader
+        title="Lists"
+        description="Static groups of contacts. Automations can start when a contact joins a list, add or remove contacts, and branch on membership."
+      />
       <CreateForm label="Create list" onSubmit={create}>
         <FormField label="New list name" errors={errors["name"]}>
           <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="e.g. Customers" />
@@ -38,7 +41,10 @@ export function ListsPage() {
       {lists.loading && !rows ? <Loading /> : null}
       {rows && rows.length === 0 ? (
         <EmptyState title="No lists yet">
-          <p>Create a list such as “Customers” or “Newsletter”, then add contacts to it from a contact's page, the Add contact form or an import.</p>
+          <p>
+            Create a list such as “Customers” or “Newsletter”, then add contacts to it from a contact's page, the Add contact form or an
+            import.
+          </p>
         </EmptyState>
       ) : null}
       {rows && rows.length > 0 ? (

@@ -15,7 +15,11 @@ export function NotFoundPage() {
 /** When a route's loader fails (the server is unreachable, say): the reason, and a way back. */
 export function RouteErrorPage() {
   const error = useRouteError();
-  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : error instanceof Error ? error.message : String(error);
+  const message = isRouteErrorResponse(error)
+    ? `${error.status} ${error.statusText}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
   return (
     <main className="auth-page">
       <title>Error · Mailwright</title>

@@ -33,7 +33,8 @@ function TokensSection() {
     <section className="panel" aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">API tokens</h2>
       <p>
-        Tokens authorise the HTTP API (<code>Authorization: Bearer …</code> or <code>Api-Token: …</code>), e.g. for the Mailtrap SDKs, Zapier or your backend.
+        Tokens authorise the HTTP API (<code>Authorization: Bearer …</code> or <code>Api-Token: …</code>), e.g. for the Mailtrap SDKs,
+        Zapier or your backend.
       </p>
       <CreateForm label="Create API token" submitLabel="Create token" className="inline-form" onSubmit={create}>
         <FormField label="Token name" errors={errors["name"]}>
@@ -53,7 +54,9 @@ function TokensSection() {
       ) : null}
       <ErrorNotice error={error ?? tokens.error} />
       {tokens.loading && !rows ? <Loading /> : null}
-      {rows && rows.length === 0 ? <p className="muted">No tokens yet. Create one to call the API from a script or another service.</p> : null}
+      {rows && rows.length === 0 ? (
+        <p className="muted">No tokens yet. Create one to call the API from a script or another service.</p>
+      ) : null}
       {rows && rows.length > 0 ? (
         <DataTable caption="API tokens" columns={["Name", "Created", "Last used", "Status", ACTIONS_COLUMN]}>
           {rows.map((t) => (
@@ -64,7 +67,12 @@ function TokensSection() {
               <td>{t.revoked_at ? `Revoked ${formatDateTime(t.revoked_at)}` : "Active"}</td>
               <td className="row-actions">
                 {t.revoked_at ? null : (
-                  <ConfirmButton label="Revoke" ariaLabel={`Revoke ${t.name}`} title={`Revoke the token “${t.name}”?`} onConfirm={() => api("DELETE", `/api/tokens/${t.id}`).then(tokens.reload)}>
+                  <ConfirmButton
+                    label="Revoke"
+                    ariaLabel={`Revoke ${t.name}`}
+                    title={`Revoke the token “${t.name}”?`}
+                    onConfirm={() => api("DELETE", `/api/tokens/${t.id}`).then(tokens.reload)}
+                  >
                     <p>It stops working at once. Anything that still uses it gets 401 errors.</p>
                   </ConfirmButton>
                 )}
@@ -95,7 +103,9 @@ function AccountSection() {
           <dt>Runs per month</dt>
           <dd>{unlimited(s.limits.monthly_runs)}</dd>
           <dt>API rate limit</dt>
-          <dd>{s.limits.rate_limit_per_minute === null ? "unlimited" : `${formatNumber(s.limits.rate_limit_per_minute)} requests per minute`}</dd>
+          <dd>
+            {s.limits.rate_limit_per_minute === null ? "unlimited" : `${formatNumber(s.limits.rate_limit_per_minute)} requests per minute`}
+          </dd>
           <dt>Largest request body</dt>
           <dd>{formatNumber(s.limits.body_limit_bytes)} bytes</dd>
         </dl>
@@ -105,7 +115,8 @@ function AccountSection() {
         <h2 id="smtp-heading">Email delivery</h2>
         {s.smtp.transport === "capture" ? (
           <p>
-            <strong>Capture:</strong> emails are stored in the Outbox and never leave this machine. Set <code>MAILWRIGHT_SMTP_URL</code> to send through an SMTP relay.
+            <strong>Capture:</strong> emails are stored in the Outbox and never leave this machine. Set <code>MAILWRIGHT_SMTP_URL</code> to
+            send through an SMTP relay.
           </p>
         ) : (
           <p>

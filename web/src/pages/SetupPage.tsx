@@ -42,7 +42,14 @@ export function SetupPage() {
           <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </FormField>
         <FormField label="Password" errors={errors["password"]} hint="At least 8 characters.">
-          <input type="password" autoComplete="new-password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </FormField>
         <FormField label="Confirm password" errors={errors["confirm"]}>
           <input type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
@@ -53,7 +60,14 @@ export function SetupPage() {
             errors={errors["setup_code"]}
             hint="This server is reachable beyond this machine, so setup needs the code it printed when it started (also in the setup-code file of its data folder)."
           >
-            <input type="text" autoComplete="one-time-code" required spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} />
+            <input
+              type="text"
+              autoComplete="one-time-code"
+              required
+              spellCheck={false}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
           </FormField>
         )}
         <button type="submit" className="button-primary" disabled={busy}>

@@ -11,7 +11,13 @@ import { useFormSubmit } from "../lib/use-form-submit.ts";
 
 type Draft = Pick<EmailTemplate, "name" | "subject" | "category" | "body_html" | "body_text">;
 
-const draftOf = (t: EmailTemplate): Draft => ({ name: t.name, subject: t.subject, category: t.category, body_html: t.body_html, body_text: t.body_text });
+const draftOf = (t: EmailTemplate): Draft => ({
+  name: t.name,
+  subject: t.subject,
+  category: t.category,
+  body_html: t.body_html,
+  body_text: t.body_text,
+});
 const same = (a: Draft, b: Draft) => (Object.keys(a) as (keyof Draft)[]).every((k) => a[k] === b[k]);
 
 export function TemplateEditorPage() {
@@ -55,7 +61,10 @@ export function TemplateEditorPage() {
     try {
       if (dirty && !(await save())) return;
       await run(async () => {
-        const answer = await api<{ data: { to: string } }>("POST", `/api/email_templates/${id}/test_send`, { to: testTo, ...(contactId ? { contact_id: contactId } : {}) });
+        const answer = await api<{ data: { to: string } }>("POST", `/api/email_templates/${id}/test_send`, {
+          to: testTo,
+          ...(contactId ? { contact_id: contactId } : {}),
+        });
         setNotice(`Test sent to ${answer.data.to}.`);
       });
     } finally {
@@ -108,8 +117,18 @@ export function TemplateEditorPage() {
           <FormField label="Subject" errors={errors["subject"]}>
             <input value={draft.subject} onChange={(e) => edit("subject")(e.target.value)} required />
           </FormField>
-          <FormField label="HTML body" errors={errors["body_html"]} hint="Handlebars: {{merge_tag}}, {{email}}, {{event.params.x}}, {{unsubscribe_url}}. CSS in <style> is inlined when sent.">
-            <textarea className="code" rows={16} value={draft.body_html} onChange={(e) => edit("body_html")(e.target.value)} spellCheck={false} />
+          <FormField
+            label="HTML body"
+            errors={errors["body_html"]}
+            hint="Handlebars: {{merge_tag}}, {{email}}, {{event.params.x}}, {{unsubscribe_url}}. CSS in <style> is inlined when sent."
+          >
+            <textarea
+              className="code"
+              rows={16}
+              value={draft.body_html}
+              onChange={(e) => edit("body_html")(e.target.value)}
+              spellCheck={false}
+            />
           </FormField>
           <FormField label="Text body" errors={errors["body_text"]} hint="Leave empty to derive the text part from the HTML.">
             <textarea className="code" rows={6} value={draft.body_text} onChange={(e) => edit("body_text")(e.target.value)} />

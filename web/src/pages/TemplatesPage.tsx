@@ -26,14 +26,19 @@ export function TemplatesPage() {
 
   const create = () =>
     submit(async () => {
-      const created = await api<EmailTemplate>("POST", "/api/email_templates", { email_template: { name, subject, category, body_html: STARTER_HTML } });
+      const created = await api<EmailTemplate>("POST", "/api/email_templates", {
+        email_template: { name, subject, category, body_html: STARTER_HTML },
+      });
       navigate(`/templates/${created.id}`);
     });
 
   const rows = templates.data;
   return (
     <>
-      <PageHeader title="Templates" description="Emails that automations send. Bodies use Handlebars: {{merge_tag}} for a field, {{email}}, {{unsubscribe_url}}." />
+      <PageHeader
+        title="Templates"
+        description="Emails that automations send. Bodies use Handlebars: {{merge_tag}} for a field, {{email}}, {{unsubscribe_url}}."
+      />
       <CreateForm label="Create template" onSubmit={create}>
         <FormField label="Template name" errors={errors["name"]}>
           <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="e.g. Welcome" />
@@ -50,8 +55,8 @@ export function TemplatesPage() {
       {rows && rows.length === 0 ? (
         <EmptyState title="No templates yet">
           <p>
-            Create a template for your first email, for example a welcome message. You can preview it for a real contact and send yourself a test before an automation uses
-            it.
+            Create a template for your first email, for example a welcome message. You can preview it for a real contact and send yourself a
+            test before an automation uses it.
           </p>
         </EmptyState>
       ) : null}

@@ -9,7 +9,12 @@ export function engine(dialect: DialectName) {
   return {
     async up(db: AnyDb): Promise<void> {
       await db.schema.alterTable("trigger_events").addColumn("dispatched_at", big).execute();
-      await db.schema.createIndex("trigger_events_pending_idx").on("trigger_events").column("id").where(sql<boolean>`dispatched_at is null`).execute();
+      await db.schema
+        .createIndex("trigger_events_pending_idx")
+        .on("trigger_events")
+        .column("id")
+        .where(sql<boolean>`dispatched_at is null`)
+        .execute();
       await db.schema.alterTable("accounts").addColumn("monthly_run_quota", big).execute();
 
       await serialId(db.schema.createTable("automations"))
@@ -53,9 +58,18 @@ export function engine(dialect: DialectName) {
         .addColumn("finished_at", big)
         .addColumn("exit_reason", "text")
         .execute();
-      await db.schema.createIndex("runs_due_idx").on("runs").column("wake_at").where(sql<boolean>`status = 'active'`).execute();
+      await db.schema
+        .createIndex("runs_due_idx")
+        .on("runs")
+        .column("wake_at")
+        .where(sql<boolean>`status = 'active'`)
+        .execute();
       await db.schema.createIndex("runs_automation_idx").on("runs").columns(["account_id", "automation_id", "status"]).execute();
-      await db.schema.createIndex("runs_contact_idx").on("runs").columns(["account_id", "contact_id", "automation_id", "entered_at"]).execute();
+      await db.schema
+        .createIndex("runs_contact_idx")
+        .on("runs")
+        .columns(["account_id", "contact_id", "automation_id", "entered_at"])
+        .execute();
 
       await db.schema
         .createTable("run_journal")
@@ -72,7 +86,11 @@ export function engine(dialect: DialectName) {
         // Exactly once per step: a second attempt to journal the same step fails the commit.
         .addPrimaryKeyConstraint("run_journal_pk", ["account_id", "run_id", "step_id"])
         .execute();
-      await db.schema.createIndex("run_journal_automation_idx").on("run_journal").columns(["account_id", "automation_id", "step_id"]).execute();
+      await db.schema
+        .createIndex("run_journal_automation_idx")
+        .on("run_journal")
+        .columns(["account_id", "automation_id", "step_id"])
+        .execute();
 
       await serialId(db.schema.createTable("messages"))
         .addColumn("account_id", big, (c: any) => c.notNull())

@@ -14,8 +14,12 @@ export function notify(dialect: DialectName) {
       if (dialect !== "postgres") return;
       await sql`create or replace function mailwright_wake() returns trigger language plpgsql as $$
         begin perform pg_notify(${sql.lit(WAKE_CHANNEL)}, ''); return null; end $$`.execute(db);
-      await sql`create trigger trigger_events_wake after insert on trigger_events for each statement execute function mailwright_wake()`.execute(db);
-      await sql`create trigger test_clock_wake after insert or update on test_clock for each statement execute function mailwright_wake()`.execute(db);
+      await sql`create trigger trigger_events_wake after insert on trigger_events for each statement execute function mailwright_wake()`.execute(
+        db,
+      );
+      await sql`create trigger test_clock_wake after insert or update on test_clock for each statement execute function mailwright_wake()`.execute(
+        db,
+      );
     },
   };
 }

@@ -19,7 +19,12 @@ export function email(dialect: DialectName) {
       ] as const) {
         await db.schema.alterTable("messages").addColumn(name, type).execute();
       }
-      await db.schema.createIndex("messages_due_idx").on("messages").column("next_attempt_at").where(sql<boolean>`status = 'queued'`).execute();
+      await db.schema
+        .createIndex("messages_due_idx")
+        .on("messages")
+        .column("next_attempt_at")
+        .where(sql<boolean>`status = 'queued'`)
+        .execute();
 
       await serialId(db.schema.createTable("outbox_messages"))
         .addColumn("account_id", big, (c: any) => c.notNull())
@@ -45,7 +50,11 @@ export function email(dialect: DialectName) {
         .addColumn("bot", "integer", (c: any) => c.notNull())
         .addColumn("created_at", big, (c: any) => c.notNull())
         .execute();
-      await db.schema.createIndex("message_events_message_idx").on("message_events").columns(["account_id", "message_row_id", "kind"]).execute();
+      await db.schema
+        .createIndex("message_events_message_idx")
+        .on("message_events")
+        .columns(["account_id", "message_row_id", "kind"])
+        .execute();
     },
   };
 }

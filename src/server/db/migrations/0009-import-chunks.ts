@@ -22,7 +22,11 @@ export function importChunks(dialect: DialectName) {
         .addColumn("contacts", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("import_chunks_pk", ["import_id", "seq"])
         .execute();
-      const pending = (await db.selectFrom("imports").select(["id", "payload", "processed"]).where("status", "in", ["created", "started"]).execute()) as { id: number; payload: string; processed: number }[];
+      const pending = (await db
+        .selectFrom("imports")
+        .select(["id", "payload", "processed"])
+        .where("status", "in", ["created", "started"])
+        .execute()) as { id: number; payload: string; processed: number }[];
       for (const { id, payload, processed } of pending) {
         const contacts = JSON.parse(payload) as unknown[];
         // Chunks before `processed` were applied already (progress moves a chunk at a time).
@@ -34,8 +38,16 @@ export function importChunks(dialect: DialectName) {
       await db.schema.alterTable("imports").dropColumn("payload").execute();
     },
     async down(db: AnyDb): Promise<void> {
-      await db.schema.alterTable("imports").addColumn("payload", "text", (c) => c.notNull().defaultTo("[]")).execute();
-      const chunks = (await db.selectFrom("import_chunks").select(["import_id", "contacts"]).orderBy("import_id").orderBy("seq").execute()) as { import_id: number; contacts: string }[];
+      await db.schema
+        .alterTable("imports")
+        .addColumn("payload", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+      const chunks = (await db
+        .selectFrom("import_chunks")
+        .select(["import_id", "contacts"])
+        .orderBy("import_id")
+        .orderBy("seq")
+        .execute()) as { import_id: number; contacts: string }[];
       const byImport = new Map<number, unknown[]>();
       for (const c of chunks) {
         const contacts = byImport.get(c.import_id) ?? [];
@@ -45,9 +57,15 @@ export function importChunks(dialect: DialectName) {
       // `processed` counted from the start of the payload; the applied chunks are gone, so
       // the payload is padded in front to keep the offsets (the padding is never read).
       for (const [id, rest] of byImport) {
-        const row = (await db.selectFrom("imports").select("processed").where("id", "=", id).executeTakeFirstOrThrow()) as { processed: number };
+        const row = (await db.selectFrom("imports").select("processed").where("id", "=", id).executeTakeFirstOrThrow()) as {
+          processed: number;
+        };
         const payload = [...Array.from({ length: row.processed }, () => null), ...rest];
-        await db.updateTable("imports").set({ payload: JSON.stringify(payload) }).where("id", "=", id).execute();
+        await db
+          .updateTable("imports")
+          .set({ payload: JSON.stringify(payload) })
+          .where("id", "=", id)
+          .execute();
       }
       await db.schema.dropTable("import_chunks").execute();
     },

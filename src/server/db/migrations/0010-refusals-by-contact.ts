@@ -8,7 +8,11 @@ import type { AnyDb } from "./columns.ts";
 export function refusalsByContact() {
   return {
     async up(db: AnyDb): Promise<void> {
-      await db.schema.createIndex("entry_refusals_contact_idx").on("entry_refusals").columns(["account_id", "contact_id", "created_at"]).execute();
+      await db.schema
+        .createIndex("entry_refusals_contact_idx")
+        .on("entry_refusals")
+        .columns(["account_id", "contact_id", "created_at"])
+        .execute();
     },
   };
 }

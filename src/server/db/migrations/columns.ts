@@ -11,7 +11,9 @@ export function columns(dialect: DialectName) {
     /** Epoch milliseconds and ids: 64-bit on PostgreSQL, SQLite's integer is 64-bit already. */
     big: pg ? ("bigint" as const) : ("integer" as const),
     /** Adds an auto-incrementing integer primary key `id`. */
-        serialId: (t: any) =>
-      pg ? t.addColumn("id", "bigserial", (c: any) => c.primaryKey()) : t.addColumn("id", "integer", (c: any) => c.primaryKey().autoIncrement()),
+    serialId: (t: any) =>
+      pg
+        ? t.addColumn("id", "bigserial", (c: any) => c.primaryKey())
+        : t.addColumn("id", "integer", (c: any) => c.primaryKey().autoIncrement()),
   };
 }

@@ -7,7 +7,17 @@ import { STEP_KINDS } from "../model/step-kinds.ts";
  * its button with focus on the first item, arrows move, Enter picks, Escape or a click
  * elsewhere closes and gives focus back to the button.
  */
-export function AddStepMenu({ label, anchor, onPick, onClose }: { label: string; anchor: HTMLElement; onPick: (type: StepType) => void; onClose: () => void }) {
+export function AddStepMenu({
+  label,
+  anchor,
+  onPick,
+  onClose,
+}: {
+  label: string;
+  anchor: HTMLElement;
+  onPick: (type: StepType) => void;
+  onClose: () => void;
+}) {
   const menu = useRef<HTMLDivElement>(null);
   const rect = anchor.getBoundingClientRect();
 
@@ -37,7 +47,14 @@ export function AddStepMenu({ label, anchor, onPick, onClose }: { label: string;
 
   const top = Math.min(rect.bottom + 6, window.innerHeight - 330);
   return (
-    <div ref={menu} className="fb-menu" role="menu" aria-label={label} style={{ left: rect.left + rect.width / 2, top: Math.max(8, top) }} onKeyDown={onKeyDown}>
+    <div
+      ref={menu}
+      className="fb-menu"
+      role="menu"
+      aria-label={label}
+      style={{ left: rect.left + rect.width / 2, top: Math.max(8, top) }}
+      onKeyDown={onKeyDown}
+    >
       {(["Actions", "Rules"] as const).map((group) => (
         <div key={group} role="group" aria-label={group} className="fb-menu-group">
           <span className="fb-menu-heading" aria-hidden="true">

@@ -93,7 +93,8 @@ export function FlowCanvas({ graph, names, issues, selected = null, onSelect, on
         connectable: false,
         selected: n.id === selected,
       };
-      if (n.kind === "end") return { ...common, type: "end", data: {}, selectable: false, focusable: false, ariaLabel: "Exit: the automation ends here" };
+      if (n.kind === "end")
+        return { ...common, type: "end", data: {}, selectable: false, focusable: false, ariaLabel: "Exit: the automation ends here" };
       const buttons = onAdd ? buttonsOf(graph, n) : buttonsOf(graph, n).filter((b) => b.label);
       if (n.kind === "trigger") {
         const summary = summarizeTrigger(graph.meta.trigger, names);

@@ -31,5 +31,13 @@ function roundedPath(points: Point[], radius = 8): string {
  */
 export const FlowEdgeView = memo(function FlowEdgeView({ id, data, markerEnd }: EdgeProps<FlowEdge>) {
   if (!data) return null;
-  return <BaseEdge id={id} path={roundedPath(data.points)} markerEnd={markerEnd} className={data.jump ? "fb-edge-jump" : "fb-edge"} interactionWidth={0} />;
+  return (
+    <BaseEdge
+      id={id}
+      path={roundedPath(data.points)}
+      markerEnd={markerEnd}
+      className={data.jump ? "fb-edge-jump" : "fb-edge"}
+      interactionWidth={0}
+    />
+  );
 });

@@ -20,7 +20,14 @@ export interface Figure {
 }
 
 export type TriggerNodeData = { summary: string; issues: string[]; buttons: AddButton[]; figures: Figure[] | null };
-export type StepNodeData = { stepId: string; type: StepType; summary: string; issues: string[]; buttons: AddButton[]; figures: Figure[] | null };
+export type StepNodeData = {
+  stepId: string;
+  type: StepType;
+  summary: string;
+  issues: string[];
+  buttons: AddButton[];
+  figures: Figure[] | null;
+};
 export type TriggerNode = Node<TriggerNodeData, "trigger">;
 export type StepNode = Node<StepNodeData, "step">;
 export type EndNode = Node<Record<string, never>, "end">;
@@ -57,7 +64,8 @@ function Issues({ issues }: { issues: string[] }) {
   if (issues.length === 0) return null;
   return (
     <div className="fb-issues" title={issues.join("\n")}>
-      <span className="fb-issue-badge">{issues.length === 1 ? "1 problem" : `${issues.length} problems`}</span> <span className="fb-issue-text">{issues.join(" · ")}</span>
+      <span className="fb-issue-badge">{issues.length === 1 ? "1 problem" : `${issues.length} problems`}</span>{" "}
+      <span className="fb-issue-text">{issues.join(" · ")}</span>
     </div>
   );
 }
@@ -77,7 +85,10 @@ function Figures({ id, figures }: { id: string; figures: Figure[] | null }) {
 
 export const TriggerNodeView = memo(function TriggerNodeView({ data, selected }: NodeProps<TriggerNode>) {
   return (
-    <div className={`fb-node fb-node-trigger${data.issues.length ? " fb-node-invalid" : ""}${selected ? " fb-node-selected" : ""}`} data-testid="flow-node-trigger">
+    <div
+      className={`fb-node fb-node-trigger${data.issues.length ? " fb-node-invalid" : ""}${selected ? " fb-node-selected" : ""}`}
+      data-testid="flow-node-trigger"
+    >
       <div className="fb-node-head">
         <span className="fb-node-icon" aria-hidden="true">
           ⚡
@@ -96,7 +107,10 @@ export const TriggerNodeView = memo(function TriggerNodeView({ data, selected }:
 export const StepNodeView = memo(function StepNodeView({ data, selected }: NodeProps<StepNode>) {
   const kind = stepKind(data.type);
   return (
-    <div className={`fb-node fb-node-${data.type}${data.issues.length ? " fb-node-invalid" : ""}${selected ? " fb-node-selected" : ""}`} data-testid={`flow-node-${data.stepId}`}>
+    <div
+      className={`fb-node fb-node-${data.type}${data.issues.length ? " fb-node-invalid" : ""}${selected ? " fb-node-selected" : ""}`}
+      data-testid={`flow-node-${data.stepId}`}
+    >
       <Handle type="target" position={Position.Top} isConnectable={false} className="fb-handle" />
       <div className="fb-node-head">
         <span className="fb-node-icon" aria-hidden="true">

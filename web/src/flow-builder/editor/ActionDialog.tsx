@@ -32,7 +32,14 @@ export function ActionDialog({
     <dialog ref={dialog} className="confirm-dialog fb-dialog" aria-labelledby="fb-dialog-title" onClose={onClose}>
       <h2 id="fb-dialog-title">{title}</h2>
       {children}
-      <DialogActions error={error} busy={busy} danger={danger} confirmLabel={busy ? "Working…" : confirmLabel} onCancel={close} onConfirm={confirm} />
+      <DialogActions
+        error={error}
+        busy={busy}
+        danger={danger}
+        confirmLabel={busy ? "Working…" : confirmLabel}
+        onCancel={close}
+        onConfirm={confirm}
+      />
     </dialog>
   );
 }

@@ -69,9 +69,7 @@ function Problems({ issues }: { issues: ReadonlyMap<string, string[]> }) {
   if (all.length === 0) return null;
   return (
     <details className="fb-problems">
-      <summary>
-        {all.length === 1 ? "1 problem" : `${all.length} problems`} to fix before activation
-      </summary>
+      <summary>{all.length === 1 ? "1 problem" : `${all.length} problems`} to fix before activation</summary>
       <ul>
         {all.map((m) => (
           <li key={m}>{m}</li>
@@ -94,7 +92,10 @@ export function AutomationEditor({ automationId }: { automationId: string }) {
   const [refused, setRefused] = useState<string[]>([]);
   const { automation, draft, edit } = state;
 
-  const issues = useMemo(() => (draft ? collectIssues(draft, catalog.catalog, refused) : new Map<string, string[]>()), [draft, catalog.catalog, refused]);
+  const issues = useMemo(
+    () => (draft ? collectIssues(draft, catalog.catalog, refused) : new Map<string, string[]>()),
+    [draft, catalog.catalog, refused],
+  );
   const problems = [...issues.values()].reduce((n, list) => n + list.length, 0);
   const onEdit = useCallback(
     (change: (d: Definition) => Definition) => {
@@ -115,16 +116,34 @@ export function AutomationEditor({ automationId }: { automationId: string }) {
         <Link to="/automations" className="fb-back">
           ← Automations
         </Link>
-        <input className="fb-name" aria-label="Automation name" value={draft.name} maxLength={255} onChange={(e) => onEdit((d) => ({ ...d, name: e.target.value }))} />
+        <input
+          className="fb-name"
+          aria-label="Automation name"
+          value={draft.name}
+          maxLength={255}
+          onChange={(e) => onEdit((d) => ({ ...d, name: e.target.value }))}
+        />
         <StatusBadge status={automation.status} />
         <span className="muted">v{automation.version}</span>
         <SaveIndicator state={state} />
-        <StatusActions automation={automation} names={catalog.names} problems={problems} setStatus={state.setStatus} onRefused={setRefused} />
+        <StatusActions
+          automation={automation}
+          names={catalog.names}
+          problems={problems}
+          setStatus={state.setStatus}
+          onRefused={setRefused}
+        />
       </header>
       <LeaveGuard when={state.unpublished} version={automation.version} onDiscard={state.discard} />
       <RestoreBanner state={state} />
       {state.unpublished ? (
-        <PublishBar version={automation.version} problems={problems} publish={state.publish} discard={state.discard} onRefused={setRefused} />
+        <PublishBar
+          version={automation.version}
+          problems={problems}
+          publish={state.publish}
+          discard={state.discard}
+          onRefused={setRefused}
+        />
       ) : null}
       <nav className="fb-tabs" aria-label="Automation views">
         {TABS.map((t) => (
@@ -155,7 +174,9 @@ export function AutomationEditor({ automationId }: { automationId: string }) {
       ) : null}
       {tab === "reports" ? <ReportsTab automationId={automation.id} definition={published} names={catalog.names} /> : null}
       {tab === "runs" ? <RunsTab automationId={automation.id} definition={published} names={catalog.names} /> : null}
-      {tab === "versions" ? <VersionsTab key={automation.version} automationId={automation.id} current={automation.version} names={catalog.names} /> : null}
+      {tab === "versions" ? (
+        <VersionsTab key={automation.version} automationId={automation.id} current={automation.version} names={catalog.names} />
+      ) : null}
     </div>
   );
 }

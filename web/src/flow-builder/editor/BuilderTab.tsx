@@ -52,7 +52,15 @@ export function BuilderTab({
 
   return (
     <div className="fb-builder">
-      <FlowCanvas graph={graph} names={names} issues={issues} selected={present ? selected : null} onSelect={setSelected} onAdd={onAdd} label="Automation builder canvas" />
+      <FlowCanvas
+        graph={graph}
+        names={names}
+        issues={issues}
+        selected={present ? selected : null}
+        onSelect={setSelected}
+        onAdd={onAdd}
+        label="Automation builder canvas"
+      />
       {present && target !== null && catalog ? (
         <StepPanel
           definition={definition}

@@ -54,20 +54,23 @@ export function PublishBar({
             <label className="fb-choice">
               <input type="radio" name="in_flight" value="move" checked={inFlight === "move"} onChange={() => setInFlight("move")} />
               <span>
-                <strong>Move them to the new version</strong> (default). Each continues from the step it is on; delays already
-                running keep their wake time. A contact on a step this edit removes leaves the automation.
+                <strong>Move them to the new version</strong> (default). Each continues from the step it is on; delays already running keep
+                their wake time. A contact on a step this edit removes leaves the automation.
               </span>
             </label>
             <label className="fb-choice">
               <input type="radio" name="in_flight" value="keep" checked={inFlight === "keep"} onChange={() => setInFlight("keep")} />
               <span>
-                <strong>Keep them on the version they entered.</strong> They finish the steps they started with; only contacts who enter from now on
-                follow the new version.
+                <strong>Keep them on the version they entered.</strong> They finish the steps they started with; only contacts who enter
+                from now on follow the new version.
               </span>
             </label>
           </fieldset>
           {problems > 0 ? (
-            <p className="notice notice-warning">The builder sees {problems === 1 ? "1 problem" : `${problems} problems`}: a live automation must stay valid, so publishing will be refused.</p>
+            <p className="notice notice-warning">
+              The builder sees {problems === 1 ? "1 problem" : `${problems} problems`}: a live automation must stay valid, so publishing
+              will be refused.
+            </p>
           ) : null}
         </ActionDialog>
       ) : null}

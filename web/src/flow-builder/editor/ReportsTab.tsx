@@ -89,7 +89,10 @@ function RemovedSteps({ report, definition }: { report: Report; definition: Defi
   return (
     <details className="fb-details">
       <summary>Steps of earlier versions ({removed.length})</summary>
-      <DataTable caption="Steps of earlier versions" columns={["Step", { label: "Entered", num: true }, { label: "Completed", num: true }, { label: "Emails sent", num: true }]}>
+      <DataTable
+        caption="Steps of earlier versions"
+        columns={["Step", { label: "Entered", num: true }, { label: "Completed", num: true }, { label: "Emails sent", num: true }]}
+      >
         {removed.map((s) => (
           <tr key={s.step_id}>
             <th scope="row">{s.step_id}</th>
@@ -117,10 +120,11 @@ export function ReportsTab({ automationId, definition, names }: { automationId: 
   const figures = useCallback(
     (id: string, step: Step | undefined): Figure[] | null => {
       if (!r) return null;
-      if (!step) return [
-        { key: "entered", label: "Entered", value: formatNumber(r.entered) },
-        { key: "refused", label: "Refused", value: formatNumber(sum(r.refused)) },
-      ];
+      if (!step)
+        return [
+          { key: "entered", label: "Entered", value: formatNumber(r.entered) },
+          { key: "refused", label: "Refused", value: formatNumber(sum(r.refused)) },
+        ];
       return stepFigures(step, byStep.get(id));
     },
     [r, byStep],

@@ -31,8 +31,8 @@ function Explanation({ action, automation, names }: { action: Action; automation
       <>
         <p>No new contacts enter while it is paused.</p>
         <p>
-          The {inFlight} already in it carry on through their steps: delays keep running and their emails still go out. To stop them as well, disable the
-          automation instead.
+          The {inFlight} already in it carry on through their steps: delays keep running and their emails still go out. To stop them as
+          well, disable the automation instead.
         </p>
       </>
     );
@@ -42,8 +42,9 @@ function Explanation({ action, automation, names }: { action: Action; automation
       <>
         <p>No new contacts enter.</p>
         <p>
-          Of the {inFlight} in it now, those waiting in a delay are removed at once; a contact whose step is executing at this moment finishes that step
-          and is then removed. Their runs show “The automation was disabled”, and activating again does not bring them back.
+          Of the {inFlight} in it now, those waiting in a delay are removed at once; a contact whose step is executing at this moment
+          finishes that step and is then removed. Their runs show “The automation was disabled”, and activating again does not bring them
+          back.
         </p>
       </>
     );
@@ -53,8 +54,8 @@ function Explanation({ action, automation, names }: { action: Action; automation
     return (
       <>
         <p>
-          From now on, each contact that matches the trigger — <em>{trigger}</em> — enters and moves through the steps; emails are sent. Contacts who
-          matched before now do not enter.
+          From now on, each contact that matches the trigger — <em>{trigger}</em> — enters and moves through the steps; emails are sent.
+          Contacts who matched before now do not enter.
         </p>
         <p>After activation, edits are published as new versions (you choose what happens to contacts in flight).</p>
       </>
@@ -96,7 +97,8 @@ export function StatusActions({
   onRefused: (messages: string[]) => void;
 }) {
   const [open, setOpen] = useState<Action | null>(null);
-  const actions: Action[] = automation.status === "active" ? ["pause", "disable"] : automation.status === "paused" ? ["activate", "disable"] : ["activate"];
+  const actions: Action[] =
+    automation.status === "active" ? ["pause", "disable"] : automation.status === "paused" ? ["activate", "disable"] : ["activate"];
 
   async function run(action: Action) {
     try {
@@ -106,7 +108,10 @@ export function StatusActions({
       if (err instanceof ApiError && err.status === 422) {
         const messages = serverMessages(err.fieldErrors);
         onRefused(messages);
-        throw new Error(`Activation refused: ${messages.length === 1 ? "1 problem" : `${messages.length} problems`}, shown on the steps they name.`, { cause: err });
+        throw new Error(
+          `Activation refused: ${messages.length === 1 ? "1 problem" : `${messages.length} problems`}, shown on the steps they name.`,
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -115,7 +120,12 @@ export function StatusActions({
   return (
     <div className="fb-status-actions">
       {actions.map((action) => (
-        <button key={action} type="button" className={action === "activate" ? "button-primary" : action === "disable" ? "button-danger" : undefined} onClick={() => setOpen(action)}>
+        <button
+          key={action}
+          type="button"
+          className={action === "activate" ? "button-primary" : action === "disable" ? "button-danger" : undefined}
+          onClick={() => setOpen(action)}
+        >
           {LABELS[action](automation)}
         </button>
       ))}

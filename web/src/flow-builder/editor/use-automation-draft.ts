@@ -188,7 +188,22 @@ export function useAutomationDraft(automationId: string) {
   );
 
   return useMemo(
-    () => ({ automation, loadError, draft, edit, dirty, unpublished, save, flush, publish, discard, setStatus, offer, restoreOffer, dismissOffer }),
+    () => ({
+      automation,
+      loadError,
+      draft,
+      edit,
+      dirty,
+      unpublished,
+      save,
+      flush,
+      publish,
+      discard,
+      setStatus,
+      offer,
+      restoreOffer,
+      dismissOffer,
+    }),
     [automation, loadError, draft, edit, dirty, unpublished, save, flush, publish, discard, setStatus, offer, restoreOffer, dismissOffer],
   );
 }

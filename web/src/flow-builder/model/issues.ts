@@ -41,5 +41,7 @@ export function collectIssues(def: Definition, catalog: Catalog | null, server: 
  * of other attributes (`name`, `status`) as sentences naming the attribute in words.
  */
 export function serverMessages(fieldErrors: Record<string, string[]>): string[] {
-  return Object.entries(fieldErrors).flatMap(([field, messages]) => (field === "steps" || field === "trigger" ? messages : messages.map((m) => fieldErrorText(field, m))));
+  return Object.entries(fieldErrors).flatMap(([field, messages]) =>
+    field === "steps" || field === "trigger" ? messages : messages.map((m) => fieldErrorText(field, m)),
+  );
 }

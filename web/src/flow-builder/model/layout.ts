@@ -82,7 +82,12 @@ function forwardPredecessors(def: Definition, byId: ReadonlyMap<string, Step>): 
     state.set(id, "open");
     preds.set(id, preds.get(id) ?? new Set());
     const step = byId.get(id)!;
-    stack.push({ id, refs: portsOf(step).map((p) => refAt(step, p) ?? null).filter((r): r is string => r !== null && byId.has(r)) });
+    stack.push({
+      id,
+      refs: portsOf(step)
+        .map((p) => refAt(step, p) ?? null)
+        .filter((r): r is string => r !== null && byId.has(r)),
+    });
   };
   open(entry);
   while (stack.length > 0) {
@@ -136,7 +141,14 @@ export function layoutDefinition(def: Definition, sizes: LayoutSizes): Layout {
     for (;;) {
       if (current === null || !byId.has(current)) {
         if (source) {
-          block.boxes.push({ id: endNodeId(source.source, source.port), kind: "end", cx: 0, y: block.height, w: sizes.endWidth, h: sizes.endHeight });
+          block.boxes.push({
+            id: endNodeId(source.source, source.port),
+            kind: "end",
+            cx: 0,
+            y: block.height,
+            w: sizes.endWidth,
+            h: sizes.endHeight,
+          });
           widen(-sizes.endWidth / 2, sizes.endWidth / 2);
           block.height += sizes.endHeight;
         }
@@ -219,7 +231,8 @@ export function layoutDefinition(def: Definition, sizes: LayoutSizes): Layout {
 function pushBelowSources(boxes: Box[], def: Definition, byId: ReadonlyMap<string, Step>, sizes: LayoutSizes): void {
   const index = new Map(boxes.map((b, i) => [b.id, i]));
   const original = new Map(boxes.map((b) => [b.id, b.y]));
-  const target = (source: string, port: Port, ref: string | null) => (ref !== null && byId.has(ref) ? stepNodeId(ref) : endNodeId(source, port));
+  const target = (source: string, port: Port, ref: string | null) =>
+    ref !== null && byId.has(ref) ? stepNodeId(ref) : endNodeId(source, port);
   for (const [i, box] of boxes.entries()) {
     let targets: string[] = [];
     if (box.kind === "trigger") targets = [target(TRIGGER_NODE, "entry", def.entry_step_id ?? null)];

@@ -33,7 +33,9 @@ function swap(def: Definition, first: Step, second: Step): Definition {
   const redirected = redirectRefs(def, first.id, second.id);
   return {
     ...redirected,
-    steps: redirected.steps.map((s) => (s.id === second.id ? withRef(s, "next", first.id) : s.id === first.id ? withRef(s, "next", after) : s)),
+    steps: redirected.steps.map((s) =>
+      s.id === second.id ? withRef(s, "next", first.id) : s.id === first.id ? withRef(s, "next", after) : s,
+    ),
   };
 }
 
@@ -41,7 +43,11 @@ export function canMoveStep(def: Definition, id: string, direction: "up" | "down
   const step = def.steps.find((s) => s.id === id);
   if (!step) return false;
   if (direction === "up") return swappable(def, predecessor(def, id), step);
-  return swappable(def, step, def.steps.find((s) => s.id === nextOf(step)));
+  return swappable(
+    def,
+    step,
+    def.steps.find((s) => s.id === nextOf(step)),
+  );
 }
 
 /** Moves a step one place up or down its chain; the definition unchanged when it cannot move. */
@@ -49,5 +55,9 @@ export function moveStep(def: Definition, id: string, direction: "up" | "down"):
   if (!canMoveStep(def, id, direction)) return def;
   const step = def.steps.find((s) => s.id === id)!;
   if (direction === "up") return swap(def, predecessor(def, id)!, step);
-  return swap(def, step, def.steps.find((s) => s.id === nextOf(step))!);
+  return swap(
+    def,
+    step,
+    def.steps.find((s) => s.id === nextOf(step))!,
+  );
 }

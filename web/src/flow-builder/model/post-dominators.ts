@@ -17,7 +17,13 @@ export function immediatePostDominators(steps: readonly Step[]): Map<string, str
   const predecessors = new Map<string, string[]>([[EXIT, []]]);
   for (const s of byId.values()) predecessors.set(s.id, []);
   for (const s of byId.values()) {
-    const out = [...new Set(portsOf(s).map((p) => refAt(s, p) ?? null).map((r) => (r !== null && byId.has(r) ? r : EXIT)))];
+    const out = [
+      ...new Set(
+        portsOf(s)
+          .map((p) => refAt(s, p) ?? null)
+          .map((r) => (r !== null && byId.has(r) ? r : EXIT)),
+      ),
+    ];
     successors.set(s.id, out);
     for (const t of out) predecessors.get(t)!.push(s.id);
   }
@@ -51,7 +57,7 @@ export function immediatePostDominators(steps: readonly Step[]): Map<string, str
     }
     return x;
   };
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let i = order.length - 2; i >= 0; i--) {
       const id = order[i]!;

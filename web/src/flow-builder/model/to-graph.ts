@@ -52,7 +52,13 @@ function dedupe(points: Point[]): Point[] {
  * when the target is a rejoin point. An arrow to a node that is not below goes round the
  * drawing's right side.
  */
-function route(s: Box, t: Box, laneX: number | undefined, layout: Layout, sizes: LayoutSizes): { points: Point[]; button: Point; jump: boolean } {
+function route(
+  s: Box,
+  t: Box,
+  laneX: number | undefined,
+  layout: Layout,
+  sizes: LayoutSizes,
+): { points: Point[]; button: Point; jump: boolean } {
   const q = sizes.vGap / 4;
   const sx = s.cx;
   const sy = s.y + s.h;
@@ -121,4 +127,3 @@ export function toGraph(def: Definition, sizes: LayoutSizes = EDIT_SIZES): FlowG
   if (def.settings !== undefined) meta.settings = def.settings;
   return { nodes, edges, width: layout.width, height: layout.height, meta };
 }
-

@@ -1,4 +1,12 @@
-import { EMAIL_OPERATORS, LIST_OPERATORS, type Operator, OPERATORS, operatorNeedsValue, PARAM_OPERATORS, STATUS_OPERATORS } from "../../../../src/core/flow/operators.ts";
+import {
+  EMAIL_OPERATORS,
+  LIST_OPERATORS,
+  type Operator,
+  OPERATORS,
+  operatorNeedsValue,
+  PARAM_OPERATORS,
+  STATUS_OPERATORS,
+} from "../../../../src/core/flow/operators.ts";
 import { CONTACT_STATUSES, type Definition, RULE_KINDS, MATCH_MODES, type Rule, unreachable } from "../../../../src/core/flow/schema.ts";
 import { Field, FieldPicker, NumberInput, ValueInput } from "./PanelControls.tsx";
 import { newRule, RULE_KIND_LABELS } from "../model/step-kinds.ts";
@@ -9,7 +17,15 @@ import { capitalize, type Names, OPERATOR_LABELS, stepName } from "../../../../s
 const NUMERIC_OPS = new Set(["gt", "gte", "lt", "lte"]);
 
 /** The operators of one rule kind; "Choose…" leaves the rule without one (an unfinished draft). */
-function OperatorSelect<O extends Operator>({ ops, value, onChange }: { ops: readonly O[]; value: O | undefined; onChange: (op: O | undefined) => void }) {
+function OperatorSelect<O extends Operator>({
+  ops,
+  value,
+  onChange,
+}: {
+  ops: readonly O[];
+  value: O | undefined;
+  onChange: (op: O | undefined) => void;
+}) {
   return (
     <Field label="Operator">
       <select value={value ?? ""} onChange={(e) => onChange(ops.find((op) => op === e.target.value))}>
@@ -24,7 +40,17 @@ function OperatorSelect<O extends Operator>({ ops, value, onChange }: { ops: rea
   );
 }
 
-function RuleFields({ rule, set, catalog, emailSteps }: { rule: Rule; set: (rule: Rule) => void; catalog: CatalogData; emailSteps: { id: string; label: string }[] }) {
+function RuleFields({
+  rule,
+  set,
+  catalog,
+  emailSteps,
+}: {
+  rule: Rule;
+  set: (rule: Rule) => void;
+  catalog: CatalogData;
+  emailSteps: { id: string; label: string }[];
+}) {
   switch (rule.kind) {
     case "field": {
       const type = catalog.fields.find((f) => f.merge_tag === rule.field)?.data_type;
@@ -34,7 +60,12 @@ function RuleFields({ rule, set, catalog, emailSteps }: { rule: Rule; set: (rule
           <FieldPicker fields={catalog.fields} value={rule.field} onChange={(field) => set({ ...rule, field, value: undefined })} />
           <OperatorSelect ops={ops} value={rule.op} onChange={(op) => set({ ...rule, op })} />
           {rule.op === "within_last_days" ? (
-            <NumberInput label="Days" min={0} value={typeof rule.value === "number" ? rule.value : undefined} onChange={(value) => set({ ...rule, value })} />
+            <NumberInput
+              label="Days"
+              min={0}
+              value={typeof rule.value === "number" ? rule.value : undefined}
+              onChange={(value) => set({ ...rule, value })}
+            />
           ) : operatorNeedsValue(rule.op ?? "") ? (
             <ValueInput type={type} value={rule.value} onChange={(value) => set({ ...rule, value })} />
           ) : null}
@@ -46,7 +77,10 @@ function RuleFields({ rule, set, catalog, emailSteps }: { rule: Rule; set: (rule
         <>
           <OperatorSelect ops={LIST_OPERATORS} value={rule.op} onChange={(op) => set({ ...rule, op })} />
           <Field label="List">
-            <select value={rule.list_id ?? ""} onChange={(e) => set({ ...rule, list_id: e.target.value ? Number(e.target.value) : undefined })}>
+            <select
+              value={rule.list_id ?? ""}
+              onChange={(e) => set({ ...rule, list_id: e.target.value ? Number(e.target.value) : undefined })}
+            >
               <option value="">Choose a list…</option>
               {catalog.lists.map((l) => (
                 <option key={l.id} value={l.id}>
@@ -62,7 +96,10 @@ function RuleFields({ rule, set, catalog, emailSteps }: { rule: Rule; set: (rule
         <>
           <OperatorSelect ops={STATUS_OPERATORS} value={rule.op} onChange={(op) => set({ ...rule, op })} />
           <Field label="Status">
-            <select value={typeof rule.value === "string" ? rule.value : ""} onChange={(e) => set({ ...rule, value: CONTACT_STATUSES.find((v) => v === e.target.value) })}>
+            <select
+              value={typeof rule.value === "string" ? rule.value : ""}
+              onChange={(e) => set({ ...rule, value: CONTACT_STATUSES.find((v) => v === e.target.value) })}
+            >
               <option value="">Choose…</option>
               <option value="subscribed">subscribed</option>
               <option value="unsubscribed">unsubscribed</option>
@@ -135,12 +172,17 @@ export function ConditionForm({ step, catalog, onChange, definition }: StepFormP
     list: (id) => catalog.lists.find((l) => l.id === id)?.name,
     field: (tag) => catalog.fields.find((f) => f.merge_tag === tag)?.name,
   };
-  const emailSteps = definition.steps.filter((s) => s.type === "send_email").map((s) => ({ id: s.id, label: capitalize(stepName(s, names, definition.steps)) }));
+  const emailSteps = definition.steps
+    .filter((s) => s.type === "send_email")
+    .map((s) => ({ id: s.id, label: capitalize(stepName(s, names, definition.steps)) }));
   const setRule = (i: number, rule: Rule) => onChange({ ...step, rules: rules.map((r, j) => (j === i ? rule : r)) });
   return (
     <>
       <Field label="Match">
-        <select value={step.match ?? "all"} onChange={(e) => onChange({ ...step, match: MATCH_MODES.find((m) => m === e.target.value) ?? "all" })}>
+        <select
+          value={step.match ?? "all"}
+          onChange={(e) => onChange({ ...step, match: MATCH_MODES.find((m) => m === e.target.value) ?? "all" })}
+        >
           <option value="all">All rules (and)</option>
           <option value="any">Any rule (or)</option>
         </select>
@@ -166,7 +208,9 @@ export function ConditionForm({ step, catalog, onChange, definition }: StepFormP
       <button type="button" className="button-small" onClick={() => onChange({ ...step, rules: [...rules, newRule()] })}>
         Add rule
       </button>
-      <p className="fb-field-hint">Contacts who match go down the Yes branch, the others down No. Fields are read when the contact reaches this step.</p>
+      <p className="fb-field-hint">
+        Contacts who match go down the Yes branch, the others down No. Fields are read when the contact reaches this step.
+      </p>
     </>
   );
 }

@@ -47,7 +47,12 @@ export function InlineEmailPreview({ email }: { email: EmailConfig }) {
       <button type="button" className="button-small" onClick={show}>
         Preview and test
       </button>
-      <dialog ref={dialog} className="confirm-dialog fb-preview-dialog" aria-labelledby="fb-inline-preview-title" onClose={() => setOpen(false)}>
+      <dialog
+        ref={dialog}
+        className="confirm-dialog fb-preview-dialog"
+        aria-labelledby="fb-inline-preview-title"
+        onClose={() => setOpen(false)}
+      >
         <h2 id="fb-inline-preview-title">Email preview</h2>
         <p className="muted">Rendered by the server with sample values, as a contact would receive it.</p>
         {open ? <EmailPreview path="/api/email_preview" body={{ email: parts }} /> : null}

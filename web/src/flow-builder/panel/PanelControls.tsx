@@ -8,7 +8,15 @@ import { fromFieldValue, toFieldValue } from "../model/field-value-input.ts";
  * than by wrapping it, so its accessible name is exactly `label` (a wrapped select would
  * add its chosen option's text to it).
  */
-export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactElement<{ id?: string; "aria-describedby"?: string }> }) {
+export function Field({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: ReactNode;
+  children: ReactElement<{ id?: string; "aria-describedby"?: string }>;
+}) {
   const id = useId();
   return (
     <div className="fb-field">
@@ -25,7 +33,17 @@ export function Field({ label, hint, children }: { label: string; hint?: ReactNo
   );
 }
 
-export function FieldPicker({ label = "Field", fields, value, onChange }: { label?: string; fields: ContactField[]; value: string | undefined; onChange: (mergeTag: string | undefined) => void }) {
+export function FieldPicker({
+  label = "Field",
+  fields,
+  value,
+  onChange,
+}: {
+  label?: string;
+  fields: ContactField[];
+  value: string | undefined;
+  onChange: (mergeTag: string | undefined) => void;
+}) {
   return (
     <Field label={label} hint={fields.length === 0 ? "No custom fields yet: add one on the Fields page." : undefined}>
       <select value={value ?? ""} onChange={(e) => onChange(e.target.value || undefined)}>
@@ -42,7 +60,17 @@ export function FieldPicker({ label = "Field", fields, value, onChange }: { labe
 }
 
 /** A value typed for the field: a date picker, a number box, yes / no, or text. */
-export function ValueInput({ label = "Value", type, value, onChange }: { label?: string; type: FieldDataType | undefined; value: unknown; onChange: (v: FieldValue | undefined) => void }) {
+export function ValueInput({
+  label = "Value",
+  type,
+  value,
+  onChange,
+}: {
+  label?: string;
+  type: FieldDataType | undefined;
+  value: unknown;
+  onChange: (v: FieldValue | undefined) => void;
+}) {
   const text = fromFieldValue(value);
   if (type === "boolean") {
     return (
@@ -58,13 +86,28 @@ export function ValueInput({ label = "Value", type, value, onChange }: { label?:
   const inputType = type === "date" ? "date" : type === "integer" || type === "float" ? "number" : "text";
   return (
     <Field label={label}>
-      <input type={inputType} step={type === "float" ? "any" : undefined} value={text} onChange={(e) => onChange(toFieldValue(type, e.target.value))} />
+      <input
+        type={inputType}
+        step={type === "float" ? "any" : undefined}
+        value={text}
+        onChange={(e) => onChange(toFieldValue(type, e.target.value))}
+      />
     </Field>
   );
 }
 
 /** Checkboxes of the account's lists, in a fieldset named by `legend`. */
-export function ListPicker({ legend, lists, value, onChange }: { legend: string; lists: ContactList[]; value: readonly number[] | undefined; onChange: (ids: number[]) => void }) {
+export function ListPicker({
+  legend,
+  lists,
+  value,
+  onChange,
+}: {
+  legend: string;
+  lists: ContactList[];
+  value: readonly number[] | undefined;
+  onChange: (ids: number[]) => void;
+}) {
   const chosen = new Set(value ?? []);
   const missing = [...chosen].filter((id) => !lists.some((l) => l.id === id));
   return (
@@ -91,7 +134,17 @@ export function ListPicker({ legend, lists, value, onChange }: { legend: string;
   );
 }
 
-export function NumberInput({ label, value, min, onChange }: { label: string; value: number | undefined; min: number; onChange: (n: number | undefined) => void }) {
+export function NumberInput({
+  label,
+  value,
+  min,
+  onChange,
+}: {
+  label: string;
+  value: number | undefined;
+  min: number;
+  onChange: (n: number | undefined) => void;
+}) {
   return (
     <Field label={label}>
       <input

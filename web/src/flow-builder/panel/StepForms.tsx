@@ -24,7 +24,10 @@ export function SendEmailForm({ step, catalog, onChange }: StepFormProps<"send_e
   const choice = email.template_id !== undefined ? String(email.template_id) : inline ? "inline" : "";
   return (
     <>
-      <Field label="Email" hint={email.template_id !== undefined ? <Link to={`/templates/${email.template_id}`}>Open the template</Link> : undefined}>
+      <Field
+        label="Email"
+        hint={email.template_id !== undefined ? <Link to={`/templates/${email.template_id}`}>Open the template</Link> : undefined}
+      >
         <select
           value={choice}
           onChange={(e) => {
@@ -110,7 +113,10 @@ export function DelayForm({ step, onChange }: StepFormProps<"delay">) {
     <div className="fb-row">
       <NumberInput label="Wait" min={1} value={step.amount} onChange={(amount) => onChange({ ...step, amount })} />
       <Field label="Unit">
-        <select value={step.unit ?? ""} onChange={(e) => onChange({ ...step, unit: (e.target.value || undefined) as DelayUnit | undefined })}>
+        <select
+          value={step.unit ?? ""}
+          onChange={(e) => onChange({ ...step, unit: (e.target.value || undefined) as DelayUnit | undefined })}
+        >
           <option value="">Choose…</option>
           {DELAY_UNITS.map((u) => (
             <option key={u} value={u}>

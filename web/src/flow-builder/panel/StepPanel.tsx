@@ -18,7 +18,17 @@ export interface StepPanelProps {
   onClose: () => void;
 }
 
-function StepForm({ step, definition, catalog, onChange }: { step: Step; definition: Definition; catalog: CatalogData; onChange: (s: Step) => void }) {
+function StepForm({
+  step,
+  definition,
+  catalog,
+  onChange,
+}: {
+  step: Step;
+  definition: Definition;
+  catalog: CatalogData;
+  onChange: (s: Step) => void;
+}) {
   switch (step.type) {
     case "send_email":
       return <SendEmailForm step={step} catalog={catalog} onChange={onChange} />;
@@ -68,14 +78,26 @@ export function StepPanel({ definition, target, catalog, issues, onChange, onClo
         </ul>
       ) : null}
       <div className="fb-panel-body" key={target}>
-        {step ? <StepForm step={step} definition={definition} catalog={catalog} onChange={replace} /> : <TriggerForm definition={definition} catalog={catalog} onChange={onChange} />}
+        {step ? (
+          <StepForm step={step} definition={definition} catalog={catalog} onChange={replace} />
+        ) : (
+          <TriggerForm definition={definition} catalog={catalog} onChange={onChange} />
+        )}
       </div>
       {step ? (
         <div className="fb-panel-actions">
-          <button type="button" disabled={!canMoveStep(definition, step.id, "up")} onClick={() => onChange(moveStep(definition, step.id, "up"))}>
+          <button
+            type="button"
+            disabled={!canMoveStep(definition, step.id, "up")}
+            onClick={() => onChange(moveStep(definition, step.id, "up"))}
+          >
             Move up
           </button>
-          <button type="button" disabled={!canMoveStep(definition, step.id, "down")} onClick={() => onChange(moveStep(definition, step.id, "down"))}>
+          <button
+            type="button"
+            disabled={!canMoveStep(definition, step.id, "down")}
+            onClick={() => onChange(moveStep(definition, step.id, "down"))}
+          >
             Move down
           </button>
           {step.type === "condition" ? (
@@ -93,7 +115,9 @@ export function StepPanel({ definition, target, catalog, issues, onChange, onClo
             </button>
           )}
           {step.type === "condition" || !(canMoveStep(definition, step.id, "up") || canMoveStep(definition, step.id, "down")) ? (
-            <p className="fb-field-hint">Steps move within a straight run of steps; conditions and the steps where branches meet stay in place.</p>
+            <p className="fb-field-hint">
+              Steps move within a straight run of steps; conditions and the steps where branches meet stay in place.
+            </p>
           ) : null}
         </div>
       ) : null}
