@@ -118,14 +118,12 @@ export function draftDefinition(opts: { dangling: boolean; duplicates: boolean }
           const base = completeStep(opts.duplicates && dup !== "" ? dup : id, type);
           return type === "condition" ? linked(base, { yes, no }) : linked(base, { next });
         });
-    return fc
-      .record({ steps: fc.tuple(...ids.map(step)), entry: ref })
-      .map(({ steps, entry }): Definition => ({
-        name: "Draft",
-        trigger: { type: "contact_created" },
-        entry_step_id: entry,
-        steps,
-        settings: {},
-      }));
+    return fc.record({ steps: fc.tuple(...ids.map(step)), entry: ref }).map(({ steps, entry }): Definition => ({
+      name: "Draft",
+      trigger: { type: "contact_created" },
+      entry_step_id: entry,
+      steps,
+      settings: {},
+    }));
   });
 }

@@ -62,14 +62,12 @@ export function registerMetrics(
 
   app.get("/metrics", { schema: { hide: true } }, async (req, reply) => {
     if (!mayScrape(req, token))
-      return reply
-        .code(token === null ? 403 : 401)
-        .send({
-          error:
-            token === null
-              ? "/metrics answers loopback clients only (set MAILWRIGHT_METRICS_TOKEN to scrape from elsewhere)"
-              : "/metrics needs the metrics token",
-        });
+      return reply.code(token === null ? 403 : 401).send({
+        error:
+          token === null
+            ? "/metrics answers loopback clients only (set MAILWRIGHT_METRICS_TOKEN to scrape from elsewhere)"
+            : "/metrics needs the metrics token",
+      });
     const now = clock.now();
     const state = await engineState(store.db, now);
     dueRuns.set(state.dueRuns);
