@@ -173,6 +173,55 @@ function stillLive(live: readonly ClaimedRun[], results: ReadonlyMap<number, Run
     .map(({ run, next }) => ({ ...run, step_id: next.step_id, phase: next.phase, wake_at: next.wake_at }));
 }
 
+/** What a round of steps needs of its executor. */
+interface StepContext {
+  db: Db;
+  clock: Clock;
+  opts: ExecutorOptions;
+  /** Parsed definitions by version (versions are immutable). */
+  definitions: Map<string, Definition>;
+}
+
+/** One step for each run, inside the caller's transaction; throws LeaseLost if any run was taken over. */
+async function stepBatch(
+  ctx: StepContext,
+  trx: Db,
+  claimed: ClaimedRun[],
+  token: string,
+  now: number,
+): Promise<{ results: Map<number, RunState>; journaled: number }> {
+  const inputs = await loadStep(ctx.definitions, trx, claimed, token, now);
+  const plan = planSteps(await stepEach(inputs, now), now);
+  await persist(trx, inputs, plan, token, now, ctx.opts.midStep);
+  return { results: plan.next, journaled: plan.journal.length };
+}
+
+/** One transaction of steps for the live runs, or each run alone when one spoiled it; null after a contact race (the same step again). */
+async function stepRound(
+  ctx: StepContext,
+  live: ClaimedRun[],
+  token: string,
+  tally: { lost: number; raced: number },
+): Promise<Map<number, RunState> | null> {
+  const { db, clock, opts } = ctx;
+  const now = clock.now();
+  try {
+    const batch = await db.transaction().execute((trx) => stepBatch(ctx, trx, live, token, now));
+    await opts.stats?.wrote("run_journal", batch.journaled);
+    return batch.results;
+  } catch (batchErr) {
+    // Another transaction changed a contact this step read (PostgreSQL): nothing was
+    // committed; the same step again, from a fresh read (the leases are still ours).
+    if (batchErr instanceof ContactChangedMeanwhile && ++tally.raced <= MAX_CONTACT_RACES) return null;
+    // The database failing is no verdict on the runs: give the batch up; the leases expire
+    // and the runs are taken again, from the step they were at.
+    if (isTransientDbError(batchErr) || batchErr instanceof ContactChangedMeanwhile) throw batchErr;
+    const results = new Map<number, RunState>();
+    tally.lost += await stepAlone(db, clock, (trx, run) => stepBatch(ctx, trx, [run], token, now), live, token, results);
+    return results;
+  }
+}
+
 /**
  * Claims due runs under a lease and moves each forward one step per transaction, a whole
  * batch of runs per transaction: the steps' effects, their journal rows (unique per run
@@ -183,44 +232,7 @@ function stillLive(live: readonly ClaimedRun[], results: ReadonlyMap<number, Run
 export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opts: ExecutorOptions) {
   const { db } = store;
   // Versions are immutable: their parsed definitions can be kept forever.
-  const definitions = new Map<string, Definition>();
-
-  /** One step for each run, inside the caller's transaction; throws LeaseLost if any run was taken over. */
-  async function stepBatch(
-    trx: Db,
-    claimed: ClaimedRun[],
-    token: string,
-    now: number,
-  ): Promise<{ results: Map<number, RunState>; journaled: number }> {
-    const inputs = await loadStep(definitions, trx, claimed, token, now);
-    const plan = planSteps(await stepEach(inputs, now), now);
-    await persist(trx, inputs, plan, token, now, opts.midStep);
-    return { results: plan.next, journaled: plan.journal.length };
-  }
-
-  /** One transaction of steps for the live runs, or each run alone when one spoiled it; null after a contact race (the same step again). */
-  async function stepRound(
-    live: ClaimedRun[],
-    token: string,
-    tally: { lost: number; raced: number },
-  ): Promise<Map<number, RunState> | null> {
-    const now = clock.now();
-    try {
-      const batch = await db.transaction().execute((trx) => stepBatch(trx, live, token, now));
-      await opts.stats?.wrote("run_journal", batch.journaled);
-      return batch.results;
-    } catch (batchErr) {
-      // Another transaction changed a contact this step read (PostgreSQL): nothing was
-      // committed; the same step again, from a fresh read (the leases are still ours).
-      if (batchErr instanceof ContactChangedMeanwhile && ++tally.raced <= MAX_CONTACT_RACES) return null;
-      // The database failing is no verdict on the runs: give the batch up; the leases expire
-      // and the runs are taken again, from the step they were at.
-      if (isTransientDbError(batchErr) || batchErr instanceof ContactChangedMeanwhile) throw batchErr;
-      const results = new Map<number, RunState>();
-      tally.lost += await stepAlone(db, clock, (trx, run) => stepBatch(trx, [run], token, now), live, token, results);
-      return results;
-    }
-  }
+  const ctx: StepContext = { db, clock, opts, definitions: new Map<string, Definition>() };
 
   return {
     /** Claims one batch of due runs and carries each as far as it goes now. Answers steps taken. */
@@ -232,7 +244,7 @@ export function executor(store: Store, clock: Clock, log: FastifyBaseLogger, opt
       let steps = 0;
       const tally = { lost: 0, raced: 0 };
       while (live.length > 0) {
-        const results = await stepRound(live, token, tally);
+        const results = await stepRound(ctx, live, token, tally);
         if (results === null) continue;
         steps += live.length;
         // Let queued API work reach the database between steps (SQLite has one connection).
