@@ -1,4 +1,4 @@
-import { convert, type HtmlToTextOptions } from "html-to-text";
+import { compile, type HtmlToTextOptions } from "html-to-text";
 
 // Headings keep their case (a name in a heading stays a name); a link shows where it goes
 // beside its text, once when the text is the URL; layout-table cells read as blocks, not
@@ -14,7 +14,11 @@ const OPTIONS: HtmlToTextOptions = {
   ],
 };
 
+// Compiled once: `convert` builds its selectors and formatters again on every call, which the
+// sender would pay once per message.
+const toText = compile(OPTIONS);
+
 /** A plain-text part for an email that has only HTML: `Read the docs [https://…]`. */
 export function textFromHtml(html: string): string {
-  return convert(html, OPTIONS).trim();
+  return toText(html).trim();
 }
