@@ -6,7 +6,7 @@ import { captureTransport } from "../../src/server/email/capture-transport.ts";
 import { sender } from "../../src/server/email/sender.ts";
 import { renderPool } from "../../src/server/email/render-pool.ts";
 import type { Transport } from "../../src/server/email/transport.ts";
-import { contact, createActive, seedAccount, settle } from "../engine/engine-helpers.ts";
+import { oneQueuedMessage } from "../engine/engine-helpers.ts";
 
 describe.each(DIALECTS)("the capture transport is exactly once on %s", (dialect) => {
   let t: TestApp;
@@ -16,16 +16,7 @@ describe.each(DIALECTS)("the capture transport is exactly once on %s", (dialect)
   afterAll(() => t.close());
 
   it("captures nothing for a delivery whose outcome never commits, and the retry captures it once", async () => {
-    const { acc } = await seedAccount(t);
-    const id = await createActive(t, acc, {
-      name: "once",
-      trigger: { type: "contact_created" },
-      entry_step_id: "m",
-      steps: [{ id: "m", type: "send_email", email: { subject: "Once", html: "<p>once</p>" }, next: null }],
-    });
-    await contact(t, acc, "once@example.com");
-    await settle(t);
-    const [msg] = await t.store.db.selectFrom("messages").select("id").where("automation_id", "=", id).execute();
+    const msg = { id: await oneQueuedMessage(t, "once") };
     const outbox = () => t.store.db.selectFrom("outbox_messages").select("id").where("message_row_id", "=", msg!.id).execute();
 
     // The sender loses its lease while the message is in hand (another took it over, as

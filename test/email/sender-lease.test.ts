@@ -6,7 +6,7 @@ import { captureTransport } from "../../src/server/email/capture-transport.ts";
 import { sender } from "../../src/server/email/sender.ts";
 import { renderPool } from "../../src/server/email/render-pool.ts";
 import type { Transport } from "../../src/server/email/transport.ts";
-import { contact, createActive, seedAccount, settle } from "../engine/engine-helpers.ts";
+import { oneQueuedMessage } from "../engine/engine-helpers.ts";
 
 describe.each(DIALECTS)("the sender's short lease on %s", (dialect) => {
   let t: TestApp;
@@ -16,16 +16,7 @@ describe.each(DIALECTS)("the sender's short lease on %s", (dialect) => {
   afterAll(() => t.close());
 
   it("is renewed while a slow delivery is in hand, so no other sender takes the message, and it is sent once", async () => {
-    const { acc } = await seedAccount(t);
-    const id = await createActive(t, acc, {
-      name: "slow",
-      trigger: { type: "contact_created" },
-      entry_step_id: "m",
-      steps: [{ id: "m", type: "send_email", email: { subject: "Slow", html: "<p>slow</p>" }, next: null }],
-    });
-    await contact(t, acc, "slow@example.com");
-    await settle(t);
-    const [msg] = await t.store.db.selectFrom("messages").select("id").where("automation_id", "=", id).execute();
+    const msg = { id: await oneQueuedMessage(t, "slow") };
 
     const capture = captureTransport(t.store, t.services.clock);
     let other = -1;

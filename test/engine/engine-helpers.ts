@@ -87,3 +87,19 @@ export async function contact(t: TestApp, acc: TestAccount, email: string, extra
 
 export const HOUR = 3600;
 export const DAY = 24 * HOUR;
+
+/** One queued email: a one-step automation that sends `name`, and a contact it enrolls. Answers the message's row id. */
+export async function oneQueuedMessage(t: TestApp, name: string): Promise<number> {
+  const { acc } = await seedAccount(t);
+  const id = await createActive(t, acc, {
+    name,
+    trigger: { type: "contact_created" },
+    entry_step_id: "m",
+    steps: [{ id: "m", type: "send_email", email: { subject: name, html: `<p>${name}</p>` }, next: null }],
+  });
+  await contact(t, acc, `${name}@example.com`);
+  await settle(t);
+  const [msg] = await t.store.db.selectFrom("messages").select("id").where("automation_id", "=", id).execute();
+  if (!msg) throw new Error(`no message queued for ${name}`);
+  return msg.id;
+}
