@@ -1,5 +1,6 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, RunStatus } from "../db/schema.ts";
+import { lowerColumnContains } from "../db/like.ts";
 
 type Db = Kysely<Database>;
 
@@ -18,9 +19,21 @@ export interface RunFilter {
   limit: number;
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+/** What a run view shows: the run and its contact's address and fields (null once erased). */
+const RUN_COLUMNS = [
+  "r.id",
+  "r.automation_id",
+  "r.contact_id",
+  "r.status",
+  "r.version",
+  "r.step_id",
+  "r.wake_at",
+  "r.entered_at",
+  "r.finished_at",
+  "r.exit_reason",
+  "c.email as contact_email",
+  "c.fields as contact_fields",
+] as const;
 
 /**
  * One page of an automation's runs, newest first, each with its contact's email and stored
@@ -31,27 +44,14 @@ export function listRuns(db: Db, accountId: number, automationId: number, f: Run
   let q = db
     .selectFrom("runs as r")
     .leftJoin("contacts as c", (j) => j.onRef("c.account_id", "=", "r.account_id").onRef("c.id", "=", "r.contact_id"))
-    .select([
-      "r.id",
-      "r.automation_id",
-      "r.contact_id",
-      "r.status",
-      "r.version",
-      "r.step_id",
-      "r.wake_at",
-      "r.entered_at",
-      "r.finished_at",
-      "r.exit_reason",
-      "c.email as contact_email",
-      "c.fields as contact_fields",
-    ])
+    .select(RUN_COLUMNS)
     .where("r.account_id", "=", accountId)
     .where("r.automation_id", "=", automationId);
   if (f.status) q = q.where("r.status", "=", f.status);
   if (f.stepId !== undefined) q = q.where("r.step_id", "=", f.stepId);
   if (f.contactId !== undefined) q = q.where("r.contact_id", "=", f.contactId);
   // Addresses are stored lower-cased, so a lower-cased pattern matches case-insensitively on both databases.
-  if (f.email) q = q.where(sql<boolean>`c.email like ${`%${escapeLike(f.email.trim().toLowerCase())}%`} escape '\\'`);
+  if (f.email) q = q.where(lowerColumnContains("c.email", f.email));
   if (f.beforeId !== undefined) q = q.where("r.id", "<", f.beforeId);
   return q.orderBy("r.id", "desc").limit(f.limit).execute();
 }
@@ -64,21 +64,7 @@ export function findRun(db: Db, accountId: number, runId: number) {
     .selectFrom("runs as r")
     .leftJoin("contacts as c", (j) => j.onRef("c.account_id", "=", "r.account_id").onRef("c.id", "=", "r.contact_id"))
     .innerJoin("automations as a", (j) => j.onRef("a.account_id", "=", "r.account_id").onRef("a.id", "=", "r.automation_id"))
-    .select([
-      "r.id",
-      "r.automation_id",
-      "r.contact_id",
-      "r.status",
-      "r.version",
-      "r.step_id",
-      "r.wake_at",
-      "r.entered_at",
-      "r.finished_at",
-      "r.exit_reason",
-      "c.email as contact_email",
-      "c.fields as contact_fields",
-      "a.name as automation_name",
-    ])
+    .select([...RUN_COLUMNS, "a.name as automation_name"])
     .where("r.account_id", "=", accountId)
     .where("r.id", "=", runId)
     .executeTakeFirst();

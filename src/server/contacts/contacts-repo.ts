@@ -7,6 +7,7 @@ import { recordTriggerEvents } from "../triggers/trigger-events.ts";
 import { inList, insertRows, rowsRelation } from "../db/rows-relation.ts";
 import { dialectOf } from "../db/dialect-of.ts";
 import { fixedQuery } from "../db/fixed-query.ts";
+import { lowerColumnContains } from "../db/like.ts";
 
 export type ContactRow = Selectable<ContactsTable>;
 
@@ -122,10 +123,6 @@ export interface ContactSearch {
   limit: number;
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /**
  * One page of an account's contacts, newest first. Ids are uuid v7, time-ordered, so the
  * primary key orders them by creation and the last id of a page is the next page's cursor.
@@ -133,7 +130,7 @@ function escapeLike(s: string): string {
 export function searchContacts(db: Db, accountId: number, q: ContactSearch): Promise<ContactRow[]> {
   let query = db.selectFrom("contacts").selectAll().where("account_id", "=", accountId);
   // Addresses are stored lower-cased, so a lower-cased pattern matches case-insensitively on both databases.
-  if (q.search) query = query.where(sql<boolean>`email like ${`%${escapeLike(q.search.trim().toLowerCase())}%`} escape '\\'`);
+  if (q.search) query = query.where(lowerColumnContains("email", q.search));
   if (q.status) query = query.where("status", "=", q.status);
   if (q.listId !== undefined) {
     const listId = q.listId;

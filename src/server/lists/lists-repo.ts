@@ -1,5 +1,6 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
+import { startsWithIgnoringCase } from "../db/like.ts";
 
 type Db = Kysely<Database>;
 const VIEW = ["id", "name"] as const;
@@ -13,10 +14,6 @@ export async function missingListIds(db: Db, accountId: number, ids: readonly nu
   return unique.filter((id) => !have.has(id));
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export function findList(db: Db, accountId: number, id: number) {
   return db.selectFrom("lists").select(VIEW).where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
 }
@@ -25,8 +22,7 @@ export function findList(db: Db, accountId: number, id: number) {
 export function listLists(db: Db, accountId: number, search?: string) {
   let q = db.selectFrom("lists").select(VIEW).where("account_id", "=", accountId);
   if (search) {
-    const pattern = `${escapeLike(search.toLowerCase())}%`;
-    q = q.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
+    q = q.where(startsWithIgnoringCase("name", search));
   }
   return q.orderBy("id").execute();
 }
