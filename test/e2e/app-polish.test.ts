@@ -1,6 +1,6 @@
 import type { APIRequestContext, Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild, launchBrowser, type MailwrightProcess, newPage, startMailwright } from "./browser.ts";
+import { type ApiCall, ensureWebBuild, launchBrowser, type MailwrightProcess, newPage, startMailwright, setupAdmin } from "./browser.ts";
 
 /**
  * The app's frame, in Chromium: no console warnings or failed requests on any page (the
@@ -13,15 +13,10 @@ describe("the app frame at every width", () => {
   let context: BrowserContext;
   let page: Page;
   let request: APIRequestContext;
-  let csrf = "";
   let automationId = 0;
   const problems: string[] = [];
 
-  async function call<T>(method: string, path: string, data?: unknown): Promise<T> {
-    const res = await request.fetch(path, { method, data, headers: { "x-csrf-token": csrf } });
-    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  let call: ApiCall;
 
   beforeAll(async () => {
     await ensureWebBuild();
@@ -36,8 +31,7 @@ describe("the app frame at every width", () => {
         problems.push(`${m.type()}: ${m.text()} (${page.url()})`);
     });
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    const setup = await request.post("/api/setup", { data: { email: "frame@example.com", password: "a-long-password" } });
-    csrf = ((await setup.json()) as { data: { csrf_token: string } }).data.csrf_token;
+    call = await setupAdmin(context, server, "frame@example.com");
     const created = await call<{ data: { id: number } }>("POST", "/api/automations", {
       name: "Frame",
       trigger: { type: "contact_created" },

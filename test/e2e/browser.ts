@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { expect } from "vitest";
 import { webBuildStale } from "../../src/server/app/web-build.ts";
 import { freePort } from "../helpers/free-port.ts";
 
@@ -143,4 +144,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.setViewportSize(VIEWPORT);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Calls the API as the browser's signed-in session (its cookies, its CSRF token). */
+export type ApiCall = <T>(method: string, path: string, data?: unknown) => Promise<T>;
+
+/** Creates the first admin through the page's own cookie jar; answers a caller of the API as that session. */
+export async function setupAdmin(context: BrowserContext, server: MailwrightProcess, email: string): Promise<ApiCall> {
+  const setup = await context.request.post("/api/setup", { data: { email, password: "a-long-password" } });
+  expect(setup.status(), await setup.text()).toBe(201);
+  const csrf = ((await setup.json()) as { data: { csrf_token: string } }).data.csrf_token;
+  return async <T>(method: string, path: string, data?: unknown): Promise<T> => {
+    const res = await context.request.fetch(path, { method, data, headers: { "x-csrf-token": csrf } });
+    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}\n${server.output()}`);
+    return (res.status() === 204 ? undefined : await res.json()) as T;
+  };
 }

@@ -1,7 +1,16 @@
-import type { APIRequestContext, Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Step } from "../../src/core/flow/schema.ts";
-import { checkA11y, ensureWebBuild, launchBrowser, type MailwrightProcess, newPage, startMailwright } from "./browser.ts";
+import {
+  type ApiCall,
+  checkA11y,
+  ensureWebBuild,
+  launchBrowser,
+  type MailwrightProcess,
+  newPage,
+  startMailwright,
+  setupAdmin,
+} from "./browser.ts";
 import { waitForAutosave } from "./builder-steps.ts";
 
 /**
@@ -96,25 +105,16 @@ describe("the builder with a 100-step automation", () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let request: APIRequestContext;
-  let csrf = "";
   let automationId = 0;
 
-  async function call<T>(method: string, path: string, data?: unknown): Promise<T> {
-    const res = await request.fetch(path, { method, data, headers: { "x-csrf-token": csrf } });
-    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}\n${server.output()}`);
-    return (await res.json()) as T;
-  }
+  let call: ApiCall;
 
   beforeAll(async () => {
     await ensureWebBuild();
     server = await startMailwright();
     browser = await launchBrowser();
     ({ context, page } = await newPage(browser, server.baseUrl));
-    request = context.request;
-    const setup = await request.post("/api/setup", { data: { email: "scale@example.com", password: "a-long-password" } });
-    expect(setup.status(), await setup.text()).toBe(201);
-    csrf = ((await setup.json()) as { data: { csrf_token: string } }).data.csrf_token;
+    call = await setupAdmin(context, server, "scale@example.com");
     const template = await call<{ id: number }>("POST", "/api/email_templates", {
       email_template: { name: "Scale", subject: "Hi", category: "test", body_text: "Hello {{email}}" },
     });

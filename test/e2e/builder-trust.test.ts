@@ -1,6 +1,15 @@
-import type { APIRequestContext, Browser, BrowserContext, Dialog, Page } from "playwright-core";
+import type { Browser, BrowserContext, Dialog, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkA11y, ensureWebBuild, launchBrowser, type MailwrightProcess, newPage, startMailwright } from "./browser.ts";
+import {
+  type ApiCall,
+  checkA11y,
+  ensureWebBuild,
+  launchBrowser,
+  type MailwrightProcess,
+  newPage,
+  startMailwright,
+  setupAdmin,
+} from "./browser.ts";
 
 /**
  * What a marketer must be able to trust in the builder, in Chromium against a real server:
@@ -13,16 +22,10 @@ describe("the builder never changes a live automation behind the user's back", (
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let request: APIRequestContext;
-  let csrf = "";
   let liveId = 0;
   const patches: string[] = [];
 
-  async function call<T>(method: string, path: string, data?: unknown): Promise<T> {
-    const res = await request.fetch(path, { method, data, headers: { "x-csrf-token": csrf } });
-    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}\n${server.output()}`);
-    return (res.status() === 204 ? undefined : await res.json()) as T;
-  }
+  let call: ApiCall;
 
   type Live = { data: { name: string; version: number; status: string; steps: unknown[] } };
   const live = () => call<Live>("GET", `/api/automations/${liveId}`).then((r) => r.data);
@@ -35,10 +38,7 @@ describe("the builder never changes a live automation behind the user's back", (
     browser = await launchBrowser();
     ({ context, page } = await newPage(browser, server.baseUrl));
     page.setDefaultTimeout(20_000);
-    request = context.request;
-    const setup = await request.post("/api/setup", { data: { email: "trust@example.com", password: "a-long-password" } });
-    expect(setup.status(), await setup.text()).toBe(201);
-    csrf = ((await setup.json()) as { data: { csrf_token: string } }).data.csrf_token;
+    call = await setupAdmin(context, server, "trust@example.com");
     const template = await call<{ id: number }>("POST", "/api/email_templates", {
       email_template: { name: "Hello", subject: "Hello", category: "test", body_text: "Hello {{email}}" },
     });
